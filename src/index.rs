@@ -1,0 +1,930 @@
+//! [`IncidentIndex`]: exact great-circle queries over an R-tree of unit-sphere points, the hot
+//! path every analysis stands on.
+//!
+//! rstar measures Euclidean distance, so lon/lat degrees never go into it. Each incident is
+//! stored as its unit vector with its `u32` id; a radius of `d` km is the exact squared-chord
+//! threshold `(2·sin(d / 2R))²` (see [`km_to_chord2`]), and nearest-neighbour order by chord is
+//! order by great-circle distance. A side array of ids sorted by start date answers date
+//! windows; when a window holds few incidents, a query scans them instead of the tree.
+
+use std::cmp::Ordering;
+use std::ops::{ControlFlow, Range};
+
+use geo::{BoundingRect, Coord, Intersects, Point, Rect};
+use jiff::civil::Date;
+use rstar::primitives::GeomWithData;
+use rstar::{AABB, RTree};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::geodesy::{chord2_to_km, dist2, km_to_chord2, unit_vector};
+use crate::incident::{Incident, IncidentId, day_number};
+use crate::validate::IncidentSet;
+
+/// An R-tree entry: the unit vector and the incident's dense id.
+type Entry = GeomWithData<[f64; 3], u32>;
+
+/// A window at or below this many candidate incidents is scanned directly rather than
+/// filtered out of a tree query.
+const SCAN_LIMIT: usize = 4096;
+
+/// Padding added to 3-D envelopes so that rounding in `unit_vector` can never exclude a point
+/// that the exact lon/lat test would keep (1e-9 of the unit sphere is about 6 mm).
+const ENVELOPE_PAD: f64 = 1e-9;
+
+/// An incident found by a distance query, with its great-circle distance from the query point.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Neighbor {
+    /// The incident.
+    pub id: IncidentId,
+    /// Great-circle distance from the query point, in km.
+    pub distance_km: f64,
+}
+
+/// A closed range of days, `from` to `to` inclusive. An incident is in the window when its
+/// [`DateSpan`](crate::DateSpan) shares at least one day with it, so an incident known only to
+/// the month counts in every window that touches that month.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DateWindow {
+    from: Date,
+    to: Date,
+}
+
+impl DateWindow {
+    /// The days `from` to `to`, both inclusive; `Err` if `to` is before `from`.
+    ///
+    /// ```
+    /// use conflict_risk::{DateWindow, jiff::civil::date};
+    /// assert!(DateWindow::new(date(2024, 1, 1), date(2024, 12, 31)).is_ok());
+    /// assert!(DateWindow::new(date(2024, 2, 1), date(2024, 1, 31)).is_err());
+    /// ```
+    pub fn new(from: Date, to: Date) -> Result<Self> {
+        if to < from {
+            return Err(Error::invalid(
+                "to",
+                to,
+                format!("the window ends before it starts ({from})"),
+            ));
+        }
+        Ok(DateWindow { from, to })
+    }
+
+    /// The `days` days that end on `as_of`, inclusive: `last_days(d, 90)` is the 90 days up to
+    /// and including `d`.
+    ///
+    /// ```
+    /// use conflict_risk::{DateWindow, jiff::civil::date};
+    /// let w = DateWindow::last_days(date(2024, 7, 20), 30)?;
+    /// assert_eq!(w.from(), date(2024, 6, 21));
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    pub fn last_days(as_of: Date, days: u32) -> Result<Self> {
+        if days == 0 {
+            return Err(Error::invalid(
+                "days",
+                days,
+                "a window has at least one day",
+            ));
+        }
+        let from = as_of
+            .checked_sub(jiff::Span::new().days(i64::from(days) - 1))
+            .map_err(|e| Error::invalid("days", days, e.to_string()))?;
+        DateWindow::new(from, as_of)
+    }
+
+    /// First day.
+    #[must_use]
+    pub fn from(&self) -> Date {
+        self.from
+    }
+
+    /// Last day (inclusive).
+    #[must_use]
+    pub fn to(&self) -> Date {
+        self.to
+    }
+
+    fn days(&self) -> DayRange {
+        DayRange {
+            from: day_number(self.from),
+            to: day_number(self.to),
+        }
+    }
+}
+
+/// A window as day numbers, the form the hot loops compare.
+#[derive(Clone, Copy)]
+struct DayRange {
+    from: i32,
+    to: i32,
+}
+
+impl DayRange {
+    fn overlaps(self, span: [i32; 2]) -> bool {
+        span[0] <= self.to && span[1] >= self.from
+    }
+}
+
+/// A lon/lat bounding box in WGS 84 degrees, as GeoJSON (RFC 7946 §5) writes one:
+/// west, south, east, north. When `west > east` the box crosses the antimeridian.
+///
+/// A point is inside when `south <= lat <= north` and its longitude is between west and east,
+/// edges included.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BoundingBox {
+    west: f64,
+    south: f64,
+    east: f64,
+    north: f64,
+}
+
+impl BoundingBox {
+    /// A box from its edges in degrees. Longitudes must lie in [-180, 180], latitudes in
+    /// [-90, 90] with `south <= north`; `west > east` means the box crosses the antimeridian.
+    ///
+    /// ```
+    /// use conflict_risk::BoundingBox;
+    /// let corridor = BoundingBox::new(-6.0, 4.0, 15.0, 16.0)?;
+    /// let pacific = BoundingBox::new(170.0, -20.0, -170.0, 0.0)?;
+    /// assert!(pacific.crosses_antimeridian() && !corridor.crosses_antimeridian());
+    /// assert!(BoundingBox::new(0.0, 10.0, 1.0, 5.0).is_err());
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    pub fn new(west: f64, south: f64, east: f64, north: f64) -> Result<Self> {
+        for (name, v, limit) in [
+            ("west", west, 180.0),
+            ("east", east, 180.0),
+            ("south", south, 90.0),
+            ("north", north, 90.0),
+        ] {
+            if !v.is_finite() || v.abs() > limit {
+                return Err(Error::invalid(
+                    name,
+                    v,
+                    format!("must be a finite number in [-{limit}, {limit}]"),
+                ));
+            }
+        }
+        if south > north {
+            return Err(Error::invalid(
+                "south",
+                south,
+                format!("is north of the box's north edge ({north})"),
+            ));
+        }
+        Ok(BoundingBox {
+            west,
+            south,
+            east,
+            north,
+        })
+    }
+
+    /// West edge, degrees.
+    #[must_use]
+    pub fn west(&self) -> f64 {
+        self.west
+    }
+    /// South edge, degrees.
+    #[must_use]
+    pub fn south(&self) -> f64 {
+        self.south
+    }
+    /// East edge, degrees.
+    #[must_use]
+    pub fn east(&self) -> f64 {
+        self.east
+    }
+    /// North edge, degrees.
+    #[must_use]
+    pub fn north(&self) -> f64 {
+        self.north
+    }
+
+    /// Whether the box crosses the antimeridian (`west > east`).
+    #[must_use]
+    pub fn crosses_antimeridian(&self) -> bool {
+        self.west > self.east
+    }
+
+    /// Whether the point (lon, lat in degrees) is inside, edges included.
+    #[must_use]
+    pub fn contains(&self, lon: f64, lat: f64) -> bool {
+        let lon_in = if self.crosses_antimeridian() {
+            lon >= self.west || lon <= self.east
+        } else {
+            lon >= self.west && lon <= self.east
+        };
+        lon_in && lat >= self.south && lat <= self.north
+    }
+
+    /// One or two 3-D envelopes that hold the unit vector of every point inside the box.
+    fn envelopes(&self) -> impl Iterator<Item = AABB<[f64; 3]>> {
+        let (first, second) = if self.crosses_antimeridian() {
+            ((self.west, 180.0), Some((-180.0, self.east)))
+        } else {
+            ((self.west, self.east), None)
+        };
+        std::iter::once(first)
+            .chain(second)
+            .map(|(w, e)| envelope_3d(w, e, self.south, self.north))
+    }
+}
+
+/// Range of `f` over the closed interval `[a, b]` of degrees for f = cos or sin, using the
+/// extremes inside the interval.
+fn trig_range(a: f64, b: f64, f: fn(f64) -> f64, peaks: &[(f64, f64)]) -> (f64, f64) {
+    let (fa, fb) = (f(a.to_radians()), f(b.to_radians()));
+    let (mut lo, mut hi) = (fa.min(fb), fa.max(fb));
+    for &(at, value) in peaks {
+        if a <= at && at <= b {
+            lo = lo.min(value);
+            hi = hi.max(value);
+        }
+    }
+    (lo, hi)
+}
+
+/// Product of two closed intervals.
+fn interval_product((a, b): (f64, f64), (c, d): (f64, f64)) -> (f64, f64) {
+    let p = [a * c, a * d, b * c, b * d];
+    let lo = p.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = p.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (lo, hi)
+}
+
+/// A 3-D box holding the unit vectors of every lon/lat point in `[w, e] × [s, n]` (w <= e).
+fn envelope_3d(w: f64, e: f64, s: f64, n: f64) -> AABB<[f64; 3]> {
+    let cos_lon = trig_range(w, e, f64::cos, &[(0.0, 1.0), (-180.0, -1.0), (180.0, -1.0)]);
+    let sin_lon = trig_range(w, e, f64::sin, &[(90.0, 1.0), (-90.0, -1.0)]);
+    let cos_lat = trig_range(s, n, f64::cos, &[(0.0, 1.0)]);
+    let (x0, x1) = interval_product(cos_lat, cos_lon);
+    let (y0, y1) = interval_product(cos_lat, sin_lon);
+    let (z0, z1) = (s.to_radians().sin(), n.to_radians().sin());
+    AABB::from_corners(
+        [x0 - ENVELOPE_PAD, y0 - ENVELOPE_PAD, z0 - ENVELOPE_PAD],
+        [x1 + ENVELOPE_PAD, y1 + ENVELOPE_PAD, z1 + ENVELOPE_PAD],
+    )
+}
+
+/// The unit vector of a query point, after checking it is a valid WGS 84 position.
+fn query_vector(center: Point<f64>) -> Result<[f64; 3]> {
+    let (lon, lat) = (center.x(), center.y());
+    if !lon.is_finite() || lon.abs() > 180.0 {
+        return Err(Error::invalid(
+            "center.lon",
+            lon,
+            "must be a finite longitude in [-180, 180]",
+        ));
+    }
+    if !lat.is_finite() || lat.abs() > 90.0 {
+        return Err(Error::invalid(
+            "center.lat",
+            lat,
+            "must be a finite latitude in [-90, 90]",
+        ));
+    }
+    Ok(unit_vector(center))
+}
+
+/// The squared-chord threshold of a radius, after checking the radius.
+fn radius_chord2(radius_km: f64) -> Result<f64> {
+    if !radius_km.is_finite() || radius_km < 0.0 {
+        return Err(Error::invalid(
+            "radius_km",
+            radius_km,
+            "must be a finite, non-negative distance in km",
+        ));
+    }
+    Ok(km_to_chord2(radius_km))
+}
+
+/// Order neighbours by distance, then id: the crate's deterministic result order.
+fn by_distance_then_id(a: &(f64, u32), b: &(f64, u32)) -> Ordering {
+    a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
+}
+
+/// How a query with a date window finds its candidates.
+enum Plan {
+    /// Ask the tree, then drop what is outside the window (if any).
+    Tree(Option<DayRange>),
+    /// Scan the date-sorted ids in this range, which hold every incident of the window.
+    Scan(Range<usize>, DayRange),
+}
+
+/// A spatial and temporal index over an [`IncidentSet`]: exact great-circle radius and
+/// nearest-neighbour queries, lon/lat bounding box and polygon queries, each of them also
+/// within a date window (see [`IncidentIndex::during`]).
+///
+/// Distances are great-circle distances in km on the sphere of radius
+/// [`EARTH_RADIUS_KM`](crate::EARTH_RADIUS_KM), computed from unit vectors: they agree with
+/// [`haversine_km`](crate::haversine_km) to floating-point rounding (about 1e-9 km).
+///
+/// ```
+/// use conflict_risk::{CorridorScenario, IncidentIndex, IncidentSet, geo::Point};
+/// let (set, _report) = IncidentSet::validate(CorridorScenario::new(5_000).generate());
+/// let index = IncidentIndex::new(&set);
+/// let dapaong = Point::new(0.207, 10.862);
+/// let near = index.within_radius(dapaong, 50.0)?;
+/// assert!(near.iter().all(|n| n.distance_km <= 50.0));
+/// let five = index.nearest(dapaong, 5)?;
+/// assert_eq!(five.len(), 5);
+/// # Ok::<(), conflict_risk::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct IncidentIndex<'a> {
+    set: &'a IncidentSet,
+    tree: RTree<Entry>,
+    /// `[start, end]` day numbers per id: the window test without touching the incidents.
+    spans: Vec<[i32; 2]>,
+    /// Ids sorted by (start day, id).
+    by_start: Vec<u32>,
+    /// Start day of each entry of `by_start`, for binary search.
+    start_days: Vec<i32>,
+    /// Longest date span in the set, in days (1 for a single day).
+    max_span_days: i32,
+}
+
+impl<'a> IncidentIndex<'a> {
+    /// Bulk-load the index over a validated set. With the `parallel` feature the unit vectors
+    /// are computed and the date order sorted on all cores.
+    #[must_use]
+    pub fn new(set: &'a IncidentSet) -> Self {
+        let incidents = set.incidents();
+        let entry = |(i, inc): (usize, &Incident)| {
+            // A set holds at most u32::MAX incidents, so the id always fits.
+            GeomWithData::new(unit_vector(inc.point()), i as u32)
+        };
+        let span = |inc: &Incident| [day_number(inc.date.start), day_number(inc.date.end)];
+        #[cfg(feature = "parallel")]
+        let (entries, spans) = {
+            use rayon::prelude::*;
+            rayon::join(
+                || incidents.par_iter().enumerate().map(entry).collect(),
+                || incidents.par_iter().map(span).collect::<Vec<_>>(),
+            )
+        };
+        #[cfg(not(feature = "parallel"))]
+        let (entries, spans): (Vec<Entry>, Vec<[i32; 2]>) = (
+            incidents.iter().enumerate().map(entry).collect(),
+            incidents.iter().map(span).collect(),
+        );
+        let sort_dates = || {
+            let mut by_start: Vec<u32> = (0..spans.len() as u32).collect();
+            by_start.sort_unstable_by_key(|&i| (spans[i as usize][0], i));
+            let start_days: Vec<i32> = by_start.iter().map(|&i| spans[i as usize][0]).collect();
+            let max_span_days = spans.iter().map(|s| s[1] - s[0] + 1).max().unwrap_or(1);
+            (by_start, start_days, max_span_days)
+        };
+        #[cfg(feature = "parallel")]
+        let (tree, (by_start, start_days, max_span_days)) =
+            rayon::join(|| RTree::bulk_load(entries), sort_dates);
+        #[cfg(not(feature = "parallel"))]
+        let (tree, (by_start, start_days, max_span_days)) =
+            (RTree::bulk_load(entries), sort_dates());
+        IncidentIndex {
+            set,
+            tree,
+            spans,
+            by_start,
+            start_days,
+            max_span_days,
+        }
+    }
+
+    /// The set this index was built over.
+    #[must_use]
+    pub fn set(&self) -> &'a IncidentSet {
+        self.set
+    }
+
+    /// Number of incidents indexed.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.tree.size()
+    }
+
+    /// Whether the index is empty.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.tree.size() == 0
+    }
+
+    /// Queries restricted to incidents whose date span overlaps `window`.
+    ///
+    /// ```
+    /// use conflict_risk::{CorridorScenario, DateWindow, IncidentIndex, IncidentSet};
+    /// use conflict_risk::{geo::Point, jiff::civil::date};
+    /// let (set, _) = IncidentSet::validate(CorridorScenario::new(5_000).generate());
+    /// let index = IncidentIndex::new(&set);
+    /// let last_90 = DateWindow::last_days(date(2024, 12, 31), 90)?;
+    /// let recent = index.during(last_90).within_radius(Point::new(0.207, 10.862), 100.0)?;
+    /// for n in &recent {
+    ///     let i = &set.incidents()[n.id.index()];
+    ///     assert!(i.date.end >= last_90.from() && i.date.start <= last_90.to());
+    /// }
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    #[must_use]
+    pub fn during(&self, window: DateWindow) -> Windowed<'_, 'a> {
+        Windowed {
+            index: self,
+            window,
+        }
+    }
+
+    /// Every incident within `radius_km` (great-circle, inclusive) of `center` (lon/lat
+    /// degrees), nearest first, ties by id.
+    pub fn within_radius(&self, center: Point<f64>, radius_km: f64) -> Result<Vec<Neighbor>> {
+        self.radius_sorted(None, center, radius_km)
+    }
+
+    /// Call `f` for every incident within `radius_km` of `center`, in no particular order
+    /// (but the same order every time). Nothing is allocated per call: the form for hot loops.
+    ///
+    /// ```
+    /// use conflict_risk::{CorridorScenario, IncidentIndex, IncidentSet, geo::Point};
+    /// let (set, _) = IncidentSet::validate(CorridorScenario::new(2_000).generate());
+    /// let index = IncidentIndex::new(&set);
+    /// let mut fatalities = 0;
+    /// index.for_each_within_radius(Point::new(-0.028, 14.034), 25.0, |n| {
+    ///     fatalities += set.incidents()[n.id.index()].fatalities.best;
+    /// })?;
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    pub fn for_each_within_radius(
+        &self,
+        center: Point<f64>,
+        radius_km: f64,
+        f: impl FnMut(Neighbor),
+    ) -> Result<()> {
+        self.radius_visit(None, center, radius_km, f)
+    }
+
+    /// The `k` incidents nearest to `center`, nearest first; among incidents at the same
+    /// distance the lower id comes first. Fewer than `k` if the index holds fewer.
+    pub fn nearest(&self, center: Point<f64>, k: usize) -> Result<Vec<Neighbor>> {
+        self.nearest_impl(None, center, k)
+    }
+
+    /// Every incident inside the lon/lat box, in id order.
+    #[must_use]
+    pub fn within_bbox(&self, bbox: &BoundingBox) -> Vec<IncidentId> {
+        self.bbox_impl(None, bbox)
+    }
+
+    /// Every incident inside a lon/lat polygon or multipolygon, boundary included, in id order.
+    ///
+    /// As in GIS tools, the polygon's edges are straight lines in lon/lat degrees (planar
+    /// point-in-polygon), not great circles.
+    ///
+    /// ```
+    /// use conflict_risk::{CorridorScenario, IncidentIndex, IncidentSet, geo::polygon};
+    /// let (set, _) = IncidentSet::validate(CorridorScenario::new(5_000).generate());
+    /// let index = IncidentIndex::new(&set);
+    /// let northern_togo = polygon![(x: -0.2, y: 10.0), (x: 1.5, y: 10.0), (x: 0.9, y: 11.2), (x: -0.2, y: 11.2)];
+    /// let inside = index.within_polygon(&northern_togo)?;
+    /// assert!(inside.windows(2).all(|w| w[0] < w[1]));
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    pub fn within_polygon<G>(&self, polygon: &G) -> Result<Vec<IncidentId>>
+    where
+        G: BoundingRect<f64, Output = Option<Rect<f64>>> + Intersects<Coord<f64>>,
+    {
+        self.polygon_impl(None, polygon)
+    }
+
+    /// Every incident whose date span overlaps `window`, in id order.
+    #[must_use]
+    pub fn in_window(&self, window: DateWindow) -> Vec<IncidentId> {
+        let days = window.days();
+        let mut ids: Vec<IncidentId> = self.by_start[self.window_range(days)]
+            .iter()
+            .filter(|&&i| days.overlaps(self.spans[i as usize]))
+            .map(|&i| IncidentId::new(i))
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    // ---- the one implementation behind both the plain and the windowed queries ----
+
+    /// The range of `by_start` that holds every incident overlapping `days`.
+    fn window_range(&self, days: DayRange) -> Range<usize> {
+        let earliest_start = days.from.saturating_sub(self.max_span_days - 1);
+        let lo = self.start_days.partition_point(|&d| d < earliest_start);
+        let hi = self.start_days.partition_point(|&d| d <= days.to);
+        lo..hi.max(lo)
+    }
+
+    fn plan(&self, window: Option<DayRange>, scan_limit: usize) -> Plan {
+        match window {
+            Some(days) => {
+                let range = self.window_range(days);
+                if range.len() <= scan_limit {
+                    Plan::Scan(range, days)
+                } else {
+                    Plan::Tree(Some(days))
+                }
+            }
+            None => Plan::Tree(None),
+        }
+    }
+
+    /// The unit vector of incident `i`, computed exactly as at build time.
+    fn vector(&self, i: u32) -> [f64; 3] {
+        unit_vector(self.set.incidents()[i as usize].point())
+    }
+
+    fn in_days(&self, window: Option<DayRange>, i: u32) -> bool {
+        window.is_none_or(|d| d.overlaps(self.spans[i as usize]))
+    }
+
+    /// Visit (squared chord, id) of every incident within the threshold.
+    fn radius_visit_chord2(
+        &self,
+        window: Option<DayRange>,
+        q: [f64; 3],
+        max_chord2: f64,
+        mut f: impl FnMut(f64, u32),
+    ) {
+        match self.plan(window, SCAN_LIMIT) {
+            Plan::Scan(range, days) => {
+                for &i in &self.by_start[range] {
+                    if days.overlaps(self.spans[i as usize]) {
+                        let d2 = dist2(&q, &self.vector(i));
+                        if d2 <= max_chord2 {
+                            f(d2, i);
+                        }
+                    }
+                }
+            }
+            Plan::Tree(days) => {
+                for e in self.tree.locate_within_distance(q, max_chord2) {
+                    if self.in_days(days, e.data) {
+                        f(dist2(&q, e.geom()), e.data);
+                    }
+                }
+            }
+        }
+    }
+
+    fn radius_visit(
+        &self,
+        window: Option<DayRange>,
+        center: Point<f64>,
+        radius_km: f64,
+        mut f: impl FnMut(Neighbor),
+    ) -> Result<()> {
+        let q = query_vector(center)?;
+        let c2 = radius_chord2(radius_km)?;
+        self.radius_visit_chord2(window, q, c2, |d2, i| {
+            f(Neighbor {
+                id: IncidentId::new(i),
+                distance_km: chord2_to_km(d2),
+            });
+        });
+        Ok(())
+    }
+
+    fn radius_sorted(
+        &self,
+        window: Option<DayRange>,
+        center: Point<f64>,
+        radius_km: f64,
+    ) -> Result<Vec<Neighbor>> {
+        let q = query_vector(center)?;
+        let c2 = radius_chord2(radius_km)?;
+        let mut found = Vec::new();
+        self.radius_visit_chord2(window, q, c2, |d2, i| found.push((d2, i)));
+        Ok(finish_neighbors(found))
+    }
+
+    fn nearest_impl(
+        &self,
+        window: Option<DayRange>,
+        center: Point<f64>,
+        k: usize,
+    ) -> Result<Vec<Neighbor>> {
+        let q = query_vector(center)?;
+        if k == 0 {
+            return Ok(Vec::new());
+        }
+        // Walking the tree for a sparse window would visit most of it: scan small windows.
+        let scan_limit = SCAN_LIMIT.max(self.len() / 32);
+        let mut found: Vec<(f64, u32)> = Vec::with_capacity(k.min(self.len()) + 1);
+        match self.plan(window, scan_limit) {
+            Plan::Scan(range, days) => {
+                for &i in &self.by_start[range] {
+                    if days.overlaps(self.spans[i as usize]) {
+                        found.push((dist2(&q, &self.vector(i)), i));
+                    }
+                }
+                if found.len() > k {
+                    found.select_nth_unstable_by(k - 1, by_distance_then_id);
+                    found.truncate(k);
+                }
+            }
+            Plan::Tree(days) => {
+                // Take k, then every further one at the same distance as the k-th, so that the
+                // tie-break by id below sees all the tied candidates.
+                for (e, d2) in self.tree.nearest_neighbor_iter_with_distance_2(&q) {
+                    if !self.in_days(days, e.data) {
+                        continue;
+                    }
+                    if found.len() >= k && found.last().is_some_and(|&(last, _)| d2 > last) {
+                        break;
+                    }
+                    found.push((d2, e.data));
+                }
+            }
+        }
+        let mut out = finish_neighbors(found);
+        out.truncate(k);
+        Ok(out)
+    }
+
+    fn bbox_impl(&self, window: Option<DayRange>, bbox: &BoundingBox) -> Vec<IncidentId> {
+        self.collect_ids(window, bbox.envelopes(), |inc| {
+            bbox.contains(inc.lon, inc.lat)
+        })
+    }
+
+    fn polygon_impl<G>(&self, window: Option<DayRange>, polygon: &G) -> Result<Vec<IncidentId>>
+    where
+        G: BoundingRect<f64, Output = Option<Rect<f64>>> + Intersects<Coord<f64>>,
+    {
+        let Some(rect) = polygon.bounding_rect() else {
+            return Ok(Vec::new());
+        };
+        let (min, max) = (rect.min(), rect.max());
+        if ![min.x, min.y, max.x, max.y].iter().all(|v| v.is_finite()) {
+            return Err(Error::invalid(
+                "polygon",
+                format!("bounding box {min:?}..{max:?}"),
+                "has a coordinate that is not a finite number",
+            ));
+        }
+        if max.x < -180.0 || min.x > 180.0 || max.y < -90.0 || min.y > 90.0 {
+            return Ok(Vec::new());
+        }
+        let bbox = BoundingBox::new(
+            min.x.max(-180.0),
+            min.y.max(-90.0),
+            max.x.min(180.0),
+            max.y.min(90.0),
+        )?;
+        Ok(self.collect_ids(window, bbox.envelopes(), |inc| {
+            polygon.intersects(&Coord {
+                x: inc.lon,
+                y: inc.lat,
+            })
+        }))
+    }
+
+    /// Ids of the incidents in the window, inside the envelopes, that pass `keep`, in id order.
+    fn collect_ids(
+        &self,
+        window: Option<DayRange>,
+        envelopes: impl Iterator<Item = AABB<[f64; 3]>>,
+        keep: impl Fn(&Incident) -> bool,
+    ) -> Vec<IncidentId> {
+        let incidents = self.set.incidents();
+        let mut ids = Vec::new();
+        match self.plan(window, SCAN_LIMIT) {
+            Plan::Scan(range, days) => {
+                for &i in &self.by_start[range] {
+                    if days.overlaps(self.spans[i as usize]) && keep(&incidents[i as usize]) {
+                        ids.push(i);
+                    }
+                }
+            }
+            Plan::Tree(days) => {
+                for envelope in envelopes {
+                    let _: ControlFlow<()> = self.tree.locate_in_envelope_int(&envelope, |e| {
+                        if self.in_days(days, e.data) && keep(&incidents[e.data as usize]) {
+                            ids.push(e.data);
+                        }
+                        ControlFlow::Continue(())
+                    });
+                }
+                // Two envelopes of an antimeridian box may both hold a point on ±180°.
+                ids.sort_unstable();
+                ids.dedup();
+            }
+        }
+        ids.sort_unstable();
+        ids.into_iter().map(IncidentId::new).collect()
+    }
+}
+
+/// Sort (squared chord, id) pairs by distance then id and convert to neighbours in km.
+fn finish_neighbors(mut found: Vec<(f64, u32)>) -> Vec<Neighbor> {
+    found.sort_unstable_by(by_distance_then_id);
+    found
+        .into_iter()
+        .map(|(d2, i)| Neighbor {
+            id: IncidentId::new(i),
+            distance_km: chord2_to_km(d2),
+        })
+        .collect()
+}
+
+/// The queries of an [`IncidentIndex`] restricted to a [`DateWindow`]: made by
+/// [`IncidentIndex::during`]. Each method means the same as its namesake on the index.
+#[derive(Clone, Copy, Debug)]
+pub struct Windowed<'i, 'a> {
+    index: &'i IncidentIndex<'a>,
+    window: DateWindow,
+}
+
+impl Windowed<'_, '_> {
+    /// The window.
+    #[must_use]
+    pub fn window(&self) -> DateWindow {
+        self.window
+    }
+
+    /// See [`IncidentIndex::within_radius`].
+    pub fn within_radius(&self, center: Point<f64>, radius_km: f64) -> Result<Vec<Neighbor>> {
+        self.index
+            .radius_sorted(Some(self.window.days()), center, radius_km)
+    }
+
+    /// See [`IncidentIndex::for_each_within_radius`].
+    pub fn for_each_within_radius(
+        &self,
+        center: Point<f64>,
+        radius_km: f64,
+        f: impl FnMut(Neighbor),
+    ) -> Result<()> {
+        self.index
+            .radius_visit(Some(self.window.days()), center, radius_km, f)
+    }
+
+    /// See [`IncidentIndex::nearest`].
+    pub fn nearest(&self, center: Point<f64>, k: usize) -> Result<Vec<Neighbor>> {
+        self.index.nearest_impl(Some(self.window.days()), center, k)
+    }
+
+    /// See [`IncidentIndex::within_bbox`].
+    #[must_use]
+    pub fn within_bbox(&self, bbox: &BoundingBox) -> Vec<IncidentId> {
+        self.index.bbox_impl(Some(self.window.days()), bbox)
+    }
+
+    /// See [`IncidentIndex::within_polygon`].
+    pub fn within_polygon<G>(&self, polygon: &G) -> Result<Vec<IncidentId>>
+    where
+        G: BoundingRect<f64, Output = Option<Rect<f64>>> + Intersects<Coord<f64>>,
+    {
+        self.index.polygon_impl(Some(self.window.days()), polygon)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::incident::DateSpan;
+    use geo::polygon;
+    use jiff::civil::date;
+    use rstar::Envelope;
+
+    fn set_of(points: &[(f64, f64, Date, Date)]) -> IncidentSet {
+        let incidents = points
+            .iter()
+            .enumerate()
+            .map(|(i, &(lon, lat, s, e))| {
+                Incident::new(i.to_string().as_str(), lon, lat, DateSpan::new(s, e))
+            })
+            .collect();
+        IncidentSet::validate_strict(incidents).expect("valid test points")
+    }
+
+    #[test]
+    fn hand_built_radius_and_nearest() {
+        let d = date(2024, 1, 1);
+        // Points on the equator 1°, 2° and 3° east of the query; 1° of arc is πR/180 =
+        // 111.1950802335329 km (R = 6371.0088 km).
+        let set = set_of(&[(3.0, 0.0, d, d), (1.0, 0.0, d, d), (2.0, 0.0, d, d)]);
+        let index = IncidentIndex::new(&set);
+        let q = Point::new(0.0, 0.0);
+        let got = index.within_radius(q, 230.0).expect("query");
+        let ids: Vec<u32> = got.iter().map(|n| n.id.get()).collect();
+        assert_eq!(ids, [1, 2]);
+        assert!((got[0].distance_km - 111.195_080_233_532_9).abs() < 1e-9);
+        let nn = index.nearest(q, 2).expect("knn");
+        assert_eq!(nn.iter().map(|n| n.id.get()).collect::<Vec<_>>(), [1, 2]);
+        assert!(index.within_radius(q, 111.0).expect("q").is_empty());
+        assert!(index.within_radius(q, -1.0).is_err());
+        assert!(index.within_radius(q, f64::NAN).is_err());
+        assert!(index.within_radius(Point::new(0.0, 91.0), 1.0).is_err());
+        assert!(index.nearest(q, 0).expect("k=0").is_empty());
+    }
+
+    #[test]
+    fn ties_break_by_id() {
+        let d = date(2024, 1, 1);
+        // Four points at the same distance from the origin, in shuffled id order.
+        let set = set_of(&[
+            (0.0, 1.0, d, d),
+            (1.0, 0.0, d, d),
+            (0.0, -1.0, d, d),
+            (-1.0, 0.0, d, d),
+        ]);
+        let index = IncidentIndex::new(&set);
+        let nn = index.nearest(Point::new(0.0, 0.0), 2).expect("knn");
+        assert_eq!(nn.iter().map(|n| n.id.get()).collect::<Vec<_>>(), [0, 1]);
+    }
+
+    #[test]
+    fn windows_overlap_spans_by_day() {
+        let p = (1.0, 11.0);
+        let set = set_of(&[
+            (p.0, p.1, date(2023, 3, 1), date(2023, 3, 31)), // a month
+            (p.0, p.1, date(2023, 4, 1), date(2023, 4, 1)),
+            (p.0, p.1, date(2023, 2, 28), date(2023, 2, 28)),
+        ]);
+        let index = IncidentIndex::new(&set);
+        let w = DateWindow::new(date(2023, 3, 31), date(2023, 4, 1)).expect("window");
+        let ids: Vec<u32> = index.in_window(w).iter().map(|i| i.get()).collect();
+        assert_eq!(ids, [0, 1]);
+        let near = index
+            .during(w)
+            .within_radius(Point::new(p.0, p.1), 1.0)
+            .expect("q");
+        assert_eq!(near.len(), 2);
+        let march = DateWindow::new(date(2023, 3, 15), date(2023, 3, 15)).expect("window");
+        assert_eq!(index.in_window(march), [IncidentId::new(0)]);
+    }
+
+    #[test]
+    fn bbox_across_the_antimeridian() {
+        let d = date(2024, 1, 1);
+        let set = set_of(&[
+            (179.5, 10.0, d, d),
+            (-179.5, 10.0, d, d),
+            (180.0, 10.0, d, d),
+            (0.0, 10.0, d, d),
+            (-179.5, 21.0, d, d),
+        ]);
+        let index = IncidentIndex::new(&set);
+        let bbox = BoundingBox::new(179.0, 0.0, -179.0, 20.0).expect("bbox");
+        let ids: Vec<u32> = index.within_bbox(&bbox).iter().map(|i| i.get()).collect();
+        assert_eq!(ids, [0, 1, 2]);
+    }
+
+    #[test]
+    fn polygon_boundary_is_inside() {
+        let d = date(2024, 1, 1);
+        let set = set_of(&[(1.0, 1.0, d, d), (2.0, 1.0, d, d), (3.0, 1.0, d, d)]);
+        let index = IncidentIndex::new(&set);
+        let square =
+            polygon![(x: 0.5, y: 0.5), (x: 2.0, y: 0.5), (x: 2.0, y: 1.5), (x: 0.5, y: 1.5)];
+        let ids: Vec<u32> = index
+            .within_polygon(&square)
+            .expect("q")
+            .iter()
+            .map(|i| i.get())
+            .collect();
+        assert_eq!(ids, [0, 1]);
+        let nan = polygon![(x: f64::NAN, y: 0.5), (x: 2.0, y: 0.5), (x: 2.0, y: 1.5)];
+        assert!(index.within_polygon(&nan).is_err());
+    }
+
+    #[test]
+    fn empty_index_answers_empty() {
+        let set = set_of(&[]);
+        let index = IncidentIndex::new(&set);
+        assert!(index.is_empty());
+        let q = Point::new(0.0, 10.0);
+        assert!(index.within_radius(q, 100.0).expect("q").is_empty());
+        assert!(index.nearest(q, 3).expect("q").is_empty());
+        let w = DateWindow::new(date(2020, 1, 1), date(2020, 1, 2)).expect("w");
+        assert!(index.during(w).nearest(q, 3).expect("q").is_empty());
+    }
+
+    #[test]
+    fn envelope_holds_its_box_corners_and_middles() {
+        for (w, s, e, n) in [
+            (-6.0, 4.0, 15.0, 16.0),
+            (-180.0, -90.0, 180.0, 90.0),
+            (100.0, -80.0, 170.0, -60.0),
+            (-10.0, -5.0, 10.0, 5.0),
+        ] {
+            let env = envelope_3d(w, e, s, n);
+            for lon in [
+                w,
+                e,
+                (w + e) / 2.0,
+                0.0_f64.clamp(w, e),
+                90.0_f64.clamp(w, e),
+            ] {
+                for lat in [s, n, (s + n) / 2.0, 0.0_f64.clamp(s, n)] {
+                    let v = unit_vector(Point::new(lon, lat));
+                    assert!(env.contains_point(&v), "{lon},{lat} in {w},{s},{e},{n}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+#![doc = include_str!("../README.md")]
+//!
+//! # The crate at a glance
+//!
+//! Data flows one way: incidents (from a reader, or [`demo_incidents`] /
+//! [`CorridorScenario`]) → [`IncidentSet::validate`] (every rejected incident reported in a
+//! [`ValidationReport`]) → [`IncidentIndex`] (an R-tree of unit-sphere points with a
+//! date-sorted side array) → queries and analyses.
+//!
+//! # Units and coordinates
+//!
+//! Positions are WGS 84 longitude/latitude in degrees (`geo::Point` with x = longitude).
+//! Every distance is a great-circle distance in kilometres on the sphere of radius
+//! [`EARTH_RADIUS_KM`] (the IUGG mean radius); names carry their unit (`radius_km`,
+//! `distance_km`). Dates are civil dates ([`jiff::civil::Date`]) and date spans are inclusive.
+//!
+//! # Features
+//!
+//! - `parallel` (default): bulk work (index construction, the synthetic generator) on all
+//!   cores via rayon. Results are identical with or without it.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![warn(clippy::unwrap_used)]
+
+mod error;
+mod geodesy;
+mod incident;
+mod index;
+mod sample;
+mod synthetic;
+mod validate;
+
+pub use error::{Error, Result};
+pub use geodesy::{
+    EARTH_RADIUS_KM, KM_PER_DEGREE, MAX_DISTANCE_KM, chord2_to_km, destination, haversine_km,
+    km_to_chord2, lon_lat_of, unit_vector,
+};
+pub use incident::{
+    Actor, ActorKind, CountryCode, Dataset, DateSpan, EventKind, Fatalities, GeoPrecision,
+    Incident, IncidentId, SourceId, TimePrecision,
+};
+pub use index::{BoundingBox, DateWindow, IncidentIndex, Neighbor, Windowed};
+pub use sample::{
+    DEMO_SYNTHETIC_SIZE, KPENDJAL_REFERENCE, brief_incidents, brief_sites, demo_as_of,
+    demo_incidents,
+};
+pub use synthetic::{CorridorScenario, Place, corridor_places};
+pub use validate::{Flag, IncidentSet, Problem, Rejection, ValidationReport, Warning};
+
+/// The geometry crate whose types ([`geo::Point`], [`geo::Polygon`]) appear in this API.
+pub use geo;
+/// The date crate whose [`jiff::civil::Date`] appears in this API.
+pub use jiff;
