@@ -13,7 +13,7 @@ use std::ops::{ControlFlow, Range};
 use geo::{BoundingRect, Coord, Intersects, Point, Rect};
 use jiff::civil::Date;
 use rstar::primitives::GeomWithData;
-use rstar::{AABB, RTree};
+use rstar::{AABB, RStarInsertionStrategy, RTree, RTreeParams};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -23,6 +23,21 @@ use crate::validate::IncidentSet;
 
 /// An R-tree entry: the unit vector and the incident's dense id.
 type Entry = GeomWithData<[f64; 3], u32>;
+
+/// Node sizes of the tree. Wider nodes than rstar's default (6) make bulk loading faster and
+/// the tree shallower: at 1M synthetic incidents, 24 measured 0.22 s to build and 0.44 ms per
+/// 25 km query (23.6k hits each), against 0.26 s and 0.69 ms for 16, and 0.29 s, 0.73 ms for 8.
+struct Params;
+
+impl RTreeParams for Params {
+    const MIN_SIZE: usize = NODE_MIN;
+    const MAX_SIZE: usize = NODE_MAX;
+    const REINSERTION_COUNT: usize = 2;
+    type DefaultInsertionStrategy = RStarInsertionStrategy;
+}
+
+const NODE_MAX: usize = 24;
+const NODE_MIN: usize = 9;
 
 /// A window at or below this many candidate incidents is scanned directly rather than
 /// filtered out of a tree query.
@@ -334,7 +349,7 @@ enum Plan {
 #[derive(Debug)]
 pub struct IncidentIndex<'a> {
     set: &'a IncidentSet,
-    tree: RTree<Entry>,
+    tree: RTree<Entry, Params>,
     /// `[start, end]` day numbers per id: the window test without touching the incidents.
     spans: Vec<[i32; 2]>,
     /// Ids sorted by (start day, id).
@@ -378,10 +393,10 @@ impl<'a> IncidentIndex<'a> {
         };
         #[cfg(feature = "parallel")]
         let (tree, (by_start, start_days, max_span_days)) =
-            rayon::join(|| RTree::bulk_load(entries), sort_dates);
+            rayon::join(|| RTree::bulk_load_with_params(entries), sort_dates);
         #[cfg(not(feature = "parallel"))]
         let (tree, (by_start, start_days, max_span_days)) =
-            (RTree::bulk_load(entries), sort_dates());
+            (RTree::bulk_load_with_params(entries), sort_dates());
         IncidentIndex {
             set,
             tree,
@@ -464,7 +479,29 @@ impl<'a> IncidentIndex<'a> {
     /// The `k` incidents nearest to `center`, nearest first; among incidents at the same
     /// distance the lower id comes first. Fewer than `k` if the index holds fewer.
     pub fn nearest(&self, center: Point<f64>, k: usize) -> Result<Vec<Neighbor>> {
-        self.nearest_impl(None, center, k)
+        self.nearest_impl(None, center, k, |_| true)
+    }
+
+    /// The `k` nearest incidents for which `keep` is true, in the order of
+    /// [`nearest`](Self::nearest). The tree is walked outward until `k` are kept, so a filter
+    /// that keeps almost nothing visits almost everything.
+    ///
+    /// ```
+    /// use conflict_risk::{CorridorScenario, GeoPrecision, IncidentIndex, IncidentSet, geo::Point};
+    /// let (set, _) = IncidentSet::validate(CorridorScenario::new(5_000).generate());
+    /// let index = IncidentIndex::new(&set);
+    /// // The nearest incident located to the place, not to a whole region.
+    /// let precise = index.nearest_where(Point::new(0.207, 10.862), 1, |i| !i.geo_precision.is_coarse())?;
+    /// assert_eq!(precise.len(), 1);
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    pub fn nearest_where(
+        &self,
+        center: Point<f64>,
+        k: usize,
+        keep: impl FnMut(&Incident) -> bool,
+    ) -> Result<Vec<Neighbor>> {
+        self.nearest_impl(None, center, k, keep)
     }
 
     /// Every incident inside the lon/lat box, in id order.
@@ -605,8 +642,10 @@ impl<'a> IncidentIndex<'a> {
         window: Option<DayRange>,
         center: Point<f64>,
         k: usize,
+        mut keep: impl FnMut(&Incident) -> bool,
     ) -> Result<Vec<Neighbor>> {
         let q = query_vector(center)?;
+        let incidents = self.set.incidents();
         if k == 0 {
             return Ok(Vec::new());
         }
@@ -616,7 +655,7 @@ impl<'a> IncidentIndex<'a> {
         match self.plan(window, scan_limit) {
             Plan::Scan(range, days) => {
                 for &i in &self.by_start[range] {
-                    if days.overlaps(self.spans[i as usize]) {
+                    if days.overlaps(self.spans[i as usize]) && keep(&incidents[i as usize]) {
                         found.push((dist2(&q, &self.vector(i)), i));
                     }
                 }
@@ -629,7 +668,7 @@ impl<'a> IncidentIndex<'a> {
                 // Take k, then every further one at the same distance as the k-th, so that the
                 // tie-break by id below sees all the tied candidates.
                 for (e, d2) in self.tree.nearest_neighbor_iter_with_distance_2(&q) {
-                    if !self.in_days(days, e.data) {
+                    if !self.in_days(days, e.data) || !keep(&incidents[e.data as usize]) {
                         continue;
                     }
                     if found.len() >= k && found.last().is_some_and(|&(last, _)| d2 > last) {
@@ -764,7 +803,19 @@ impl Windowed<'_, '_> {
 
     /// See [`IncidentIndex::nearest`].
     pub fn nearest(&self, center: Point<f64>, k: usize) -> Result<Vec<Neighbor>> {
-        self.index.nearest_impl(Some(self.window.days()), center, k)
+        self.index
+            .nearest_impl(Some(self.window.days()), center, k, |_| true)
+    }
+
+    /// See [`IncidentIndex::nearest_where`].
+    pub fn nearest_where(
+        &self,
+        center: Point<f64>,
+        k: usize,
+        keep: impl FnMut(&Incident) -> bool,
+    ) -> Result<Vec<Neighbor>> {
+        self.index
+            .nearest_impl(Some(self.window.days()), center, k, keep)
     }
 
     /// See [`IncidentIndex::within_bbox`].

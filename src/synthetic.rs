@@ -156,8 +156,20 @@ const BACKGROUND: ([f64; 2], [f64; 2]) = ([-6.0, 15.0], [4.0, 16.0]);
 /// depend on the number of threads.
 const CHUNK: usize = 1 << 16;
 
-/// A seeded, deterministic synthetic corridor of any size (see the [module](self) docs).
-/// The same size and seed always give the same incidents, on any machine and thread count.
+/// A seeded, deterministic synthetic corridor of any size. **Synthetic: not real events.**
+///
+/// Incidents fall in Gaussian hotspots around the [`corridor_places`] (widths 5–40 km, in km
+/// on the ground) with heavy-tailed (Pareto) hotspot weights, plus 20 % uniform background over
+/// lon −6..15, lat 4..16. Activity grows 35 % a year from 2018 to 2024; hotspots in northern
+/// Togo and Benin switch on in 2020–2021. About 55 % of incidents have no fatalities, the rest
+/// a Pareto tail. Actors follow the region: JNIM and IS Sahel in the central Sahel, JNIM
+/// spreading south through eastern Burkina Faso into Togo and Benin, Ansaru and bandit
+/// militias in north-west Nigeria, JAS and ISWAP around Lake Chad, state forces everywhere.
+/// Every incident has [`Dataset::Synthetic`], a source id starting `SYN` and a location name
+/// starting `synthetic`.
+///
+/// The same size and seed always give the same incidents, on any machine and thread count, and
+/// a smaller scenario is a prefix of a larger one with the same seed.
 ///
 /// ```
 /// use conflict_risk::{CorridorScenario, Dataset};
@@ -207,28 +219,24 @@ impl CorridorScenario {
     #[must_use]
     pub fn generate(&self) -> Vec<Incident> {
         let model = Model::new(self.seed);
-        let chunks = self.n.div_ceil(CHUNK);
-        let make = |c: usize| {
-            let start = c * CHUNK;
-            let end = (start + CHUNK).min(self.n);
+        // Fill a buffer of placeholders chunk by chunk, in place: the incidents are held once.
+        let placeholder = Incident::new("", 0.0, 0.0, DateSpan::day(Date::ZERO));
+        let mut out = vec![placeholder; self.n];
+        let fill = |(c, slice): (usize, &mut [Incident])| {
             let mut rng = Pcg64Mcg::seed_from_u64(
                 self.seed ^ (c as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15),
             );
-            (start..end)
-                .map(|i| model.incident(i, &mut rng))
-                .collect::<Vec<_>>()
+            for (k, slot) in slice.iter_mut().enumerate() {
+                *slot = model.incident(c * CHUNK + k, &mut rng);
+            }
         };
         #[cfg(feature = "parallel")]
-        let parts: Vec<Vec<Incident>> = {
+        {
             use rayon::prelude::*;
-            (0..chunks).into_par_iter().map(make).collect()
-        };
-        #[cfg(not(feature = "parallel"))]
-        let parts: Vec<Vec<Incident>> = (0..chunks).map(make).collect();
-        let mut out = Vec::with_capacity(self.n);
-        for part in parts {
-            out.extend(part);
+            out.par_chunks_mut(CHUNK).enumerate().for_each(fill);
         }
+        #[cfg(not(feature = "parallel"))]
+        out.chunks_mut(CHUNK).enumerate().for_each(fill);
         out
     }
 }

@@ -1,7 +1,7 @@
 //! Validation: the only way to build an [`IncidentSet`]. Every incident is checked against
 //! every rule, every problem is reported, and none is skipped silently.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use jiff::civil::Date;
@@ -133,6 +133,17 @@ pub enum Warning {
     },
 }
 
+impl Warning {
+    /// A short label of the kind of warning, for summaries.
+    #[must_use]
+    pub fn label(&self) -> &'static str {
+        match self {
+            Warning::CoarseLocation { .. } => "coarse location (region or country level)",
+            Warning::FatalityBoundsOutOfOrder { .. } => "fatality estimates out of order",
+        }
+    }
+}
+
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -194,7 +205,12 @@ impl ValidationReport {
     }
 }
 
+/// How many entries of each list the plain `Display` shows; `{:#}` shows all.
+const SHOWN: usize = 10;
+
 impl fmt::Display for ValidationReport {
+    /// A summary with counts per field and per warning, and the first ten rejections and
+    /// warnings; the alternate form (`{:#}`) lists every one.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
@@ -204,7 +220,22 @@ impl fmt::Display for ValidationReport {
             self.rejected.len(),
             self.warnings.len()
         )?;
-        for r in &self.rejected {
+        let limit = if f.alternate() { usize::MAX } else { SHOWN };
+        let mut by_field: BTreeMap<&str, usize> = BTreeMap::new();
+        for p in self.rejected.iter().flat_map(|r| &r.problems) {
+            *by_field.entry(p.field()).or_default() += 1;
+        }
+        for (field, n) in &by_field {
+            writeln!(f, "  problems in {field}: {n}")?;
+        }
+        let mut by_warning: BTreeMap<&str, usize> = BTreeMap::new();
+        for w in &self.warnings {
+            *by_warning.entry(w.warning.label()).or_default() += 1;
+        }
+        for (label, n) in &by_warning {
+            writeln!(f, "  warnings, {label}: {n}")?;
+        }
+        for r in self.rejected.iter().take(limit) {
             for p in &r.problems {
                 writeln!(
                     f,
@@ -215,11 +246,19 @@ impl fmt::Display for ValidationReport {
                 )?;
             }
         }
-        for w in &self.warnings {
+        for w in self.warnings.iter().take(limit) {
             writeln!(
                 f,
                 "  warning  #{} ({}): {}",
                 w.input_index, w.source_id, w.warning
+            )?;
+        }
+        let hidden =
+            self.rejected.len().saturating_sub(limit) + self.warnings.len().saturating_sub(limit);
+        if hidden > 0 {
+            writeln!(
+                f,
+                "  ... {hidden} more entries (format with {{:#}} to list all)"
             )?;
         }
         Ok(())
@@ -254,16 +293,19 @@ impl IncidentSet {
     /// Validate `incidents`, keep the good ones in input order and report the rest: every
     /// problem of every rejected incident, and a warning for each suspicious kept one.
     #[must_use]
-    pub fn validate(incidents: Vec<Incident>) -> (IncidentSet, ValidationReport) {
+    pub fn validate(mut incidents: Vec<Incident>) -> (IncidentSet, ValidationReport) {
         let mut report = ValidationReport {
             seen: incidents.len(),
             ..ValidationReport::default()
         };
         let mut first_seen: HashMap<SourceId, usize> = HashMap::with_capacity(incidents.len());
-        let mut kept = Vec::with_capacity(incidents.len());
         let mut problems = Vec::new();
-        for (input_index, incident) in incidents.into_iter().enumerate() {
-            check(&incident, &mut problems);
+        // Kept incidents are compacted to the front of the input's own buffer, so validating
+        // a million incidents does not hold two copies of them.
+        let mut kept = 0usize;
+        for input_index in 0..incidents.len() {
+            let incident = &incidents[input_index];
+            check(incident, &mut problems);
             if !incident.source_id.as_str().is_empty() {
                 match first_seen.get(&incident.source_id) {
                     Some(&first) => problems.push(Problem::DuplicateId {
@@ -275,14 +317,14 @@ impl IncidentSet {
                     None => {}
                 }
             }
-            let id = u32::try_from(kept.len()).ok().filter(|&i| i < u32::MAX);
+            let id = u32::try_from(kept).ok().filter(|&i| i < u32::MAX);
             if problems.is_empty() && id.is_none() {
                 problems.push(Problem::TooManyIncidents);
             }
             match id {
                 Some(id) if problems.is_empty() => {
                     let id = IncidentId::new(id);
-                    for warning in warnings(&incident) {
+                    for warning in warnings(incident) {
                         report.warnings.push(Flag {
                             input_index,
                             id,
@@ -290,17 +332,19 @@ impl IncidentSet {
                             warning,
                         });
                     }
-                    kept.push(incident);
+                    incidents.swap(kept, input_index);
+                    kept += 1;
                 }
                 _ => report.rejected.push(Rejection {
                     input_index,
-                    source_id: incident.source_id,
+                    source_id: incident.source_id.clone(),
                     problems: std::mem::take(&mut problems),
                 }),
             }
         }
-        report.accepted = kept.len();
-        (IncidentSet { incidents: kept }, report)
+        incidents.truncate(kept);
+        report.accepted = kept;
+        (IncidentSet { incidents }, report)
     }
 
     /// Validate `incidents` and fail on the first problem, naming the incident and field.
@@ -614,6 +658,25 @@ mod tests {
              incident #0, which is kept"
         );
         assert!(IncidentSet::validate_strict(vec![ok("a"), ok("b")]).is_ok());
+    }
+
+    #[test]
+    fn display_summarises_and_alternate_lists_all() {
+        let many: Vec<Incident> = (0..25)
+            .map(|k| {
+                let mut i = ok(&format!("c{k}"));
+                i.geo_precision = GeoPrecision::Country;
+                i
+            })
+            .collect();
+        let (_, report) = IncidentSet::validate(many);
+        let short = report.to_string();
+        assert!(short.contains("warnings, coarse location (region or country level): 25"));
+        assert_eq!(short.matches("  warning  #").count(), 10, "{short}");
+        assert!(short.contains("... 15 more entries"), "{short}");
+        let long = format!("{report:#}");
+        assert_eq!(long.matches("  warning  #").count(), 25);
+        assert!(!long.contains("more entries"));
     }
 
     #[test]

@@ -80,11 +80,18 @@ fn check_radius(set: &IncidentSet, got: &[Neighbor], center: Point, r: f64, w: O
 }
 
 /// kNN result against the brute force: the right count, sorted, and the k smallest distances.
-fn check_knn(set: &IncidentSet, got: &[Neighbor], center: Point, k: usize, w: Option<DateWindow>) {
+fn check_knn(
+    set: &IncidentSet,
+    got: &[Neighbor],
+    center: Point,
+    k: usize,
+    w: Option<DateWindow>,
+    keep: impl Fn(&Incident) -> bool,
+) {
     let inc = set.incidents();
     let mut all: Vec<f64> = inc
         .iter()
-        .filter(|i| in_window(i, w))
+        .filter(|i| in_window(i, w) && keep(i))
         .map(|i| haversine_km(center, i.point()))
         .collect();
     all.sort_by(f64::total_cmp);
@@ -95,7 +102,7 @@ fn check_knn(set: &IncidentSet, got: &[Neighbor], center: Point, k: usize, w: Op
             (d - want).abs() <= TOL_KM,
             "kNN distance {d} where brute force has {want}"
         );
-        assert!(in_window(&inc[n.id.index()], w));
+        assert!(in_window(&inc[n.id.index()], w) && keep(&inc[n.id.index()]));
     }
     for pair in got.windows(2) {
         assert!((pair[0].distance_km, pair[0].id) <= (pair[1].distance_km, pair[1].id));
@@ -221,7 +228,14 @@ proptest! {
             Some(w) => index.during(w).nearest(c, k).expect("query"),
             None => index.nearest(c, k).expect("query"),
         };
-        check_knn(&set, &got, c, k, w);
+        check_knn(&set, &got, c, k, w, |_| true);
+        // With a filter: every third incident left out.
+        let keep = |i: &Incident| !i.source_id.as_str().ends_with(['0', '3', '6', '9']);
+        let got = match w {
+            Some(w) => index.during(w).nearest_where(c, k, keep).expect("query"),
+            None => index.nearest_where(c, k, keep).expect("query"),
+        };
+        check_knn(&set, &got, c, k, w, keep);
     }
 
     #[test]
@@ -278,7 +292,7 @@ fn corridor_queries_match_brute_force() {
             None => index.nearest(c, k),
         }
         .expect("query");
-        check_knn(&set, &nn, c, k, w);
+        check_knn(&set, &nn, c, k, w, |_| true);
         let b = BoundingBox::new(c.x() - 0.5, c.y() - 0.4, c.x() + 0.7, c.y() + 0.3).expect("box");
         assert_eq!(
             index.within_bbox(&b),

@@ -1,0 +1,147 @@
+//! Measure the index on the synthetic corridor and print one JSON object per line, so that
+//! figures can be compared from run to run:
+//!
+//! ```sh
+//! cargo run --release --example bench -- --n 1000000
+//! {"what":"index_build","n":1000000,"seconds":0.21,...}
+//! ```
+
+mod support;
+
+use conflict_risk::{CorridorScenario, IncidentIndex, IncidentSet, geo::Point};
+use rand::{RngExt, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+use serde_json::json;
+use support::{median, peak_rss_mb, timed, usage_error};
+
+const USAGE: &str = "\
+usage: bench [--what index] [--n N] [--repeat R] [--queries Q] [--radius-km KM]
+
+Measures on the seeded synthetic corridor (synthetic data, not real events) and prints one
+JSON object per measurement on stdout. Times are wall-clock seconds; medians over R runs.
+
+  --what WHAT      what to measure: index (bulk load, radius and nearest queries) [index]
+  --n N            number of incidents [1000000]
+  --repeat R       runs per measurement, the median is reported [5]
+  --queries Q      queries per run, centred on seeded random incidents [2000]
+  --radius-km KM   radius of the radius queries, great-circle km [25]
+  --seed S         seed of the synthetic corridor [the scenario's default]
+  -h, --help       this text";
+
+struct Args {
+    n: usize,
+    repeat: usize,
+    queries: usize,
+    radius_km: f64,
+    seed: u64,
+}
+
+fn parse() -> Result<Args, lexopt::Error> {
+    use lexopt::prelude::*;
+    let mut a = Args {
+        n: 1_000_000,
+        repeat: 5,
+        queries: 2_000,
+        radius_km: 25.0,
+        seed: CorridorScenario::DEFAULT_SEED,
+    };
+    let mut p = lexopt::Parser::from_env();
+    while let Some(arg) = p.next()? {
+        match arg {
+            Long("what") => {
+                let what: String = p.value()?.parse()?;
+                if what != "index" {
+                    return Err(
+                        format!("--what {what:?}: only \"index\" is measured so far").into(),
+                    );
+                }
+            }
+            Long("n") => a.n = p.value()?.parse()?,
+            Long("repeat") => a.repeat = p.value()?.parse()?,
+            Long("queries") => a.queries = p.value()?.parse()?,
+            Long("radius-km") => a.radius_km = p.value()?.parse()?,
+            Long("seed") => a.seed = p.value()?.parse()?,
+            Short('h') | Long("help") => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            _ => return Err(arg.unexpected()),
+        }
+    }
+    if a.n == 0 || a.repeat == 0 || a.queries == 0 {
+        return Err("--n, --repeat and --queries must be at least 1".into());
+    }
+    if !(a.radius_km.is_finite() && a.radius_km >= 0.0) {
+        return Err("--radius-km must be a non-negative number of km".into());
+    }
+    Ok(a)
+}
+
+fn main() {
+    let args = parse().unwrap_or_else(|e| usage_error(e, USAGE));
+    let n = args.n;
+    let (incidents, gen_s) = timed(|| CorridorScenario::new(n).seed(args.seed).generate());
+    println!(
+        "{}",
+        json!({"what": "generate_synthetic", "n": n, "seconds": gen_s})
+    );
+    let ((set, report), val_s) = timed(|| IncidentSet::validate(incidents));
+    println!(
+        "{}",
+        json!({"what": "validate", "n": n, "seconds": val_s, "rejected": report.rejected.len()})
+    );
+
+    let builds: Vec<f64> = (0..args.repeat)
+        .map(|_| timed(|| IncidentIndex::new(&set)).1)
+        .collect();
+    println!(
+        "{}",
+        json!({"what": "index_build", "n": n, "seconds": median(&builds), "runs": builds})
+    );
+
+    let index = IncidentIndex::new(&set);
+    let mut rng = Pcg64Mcg::seed_from_u64(7);
+    let centres: Vec<Point> = (0..args.queries)
+        .map(|_| set.incidents()[rng.random_range(0..n)].point())
+        .collect();
+    let mut hits = 0usize;
+    let radius: Vec<f64> = (0..args.repeat)
+        .map(|_| {
+            hits = 0;
+            timed(|| {
+                for &c in &centres {
+                    // Centres are incident positions, so every query is valid.
+                    let _ = index.for_each_within_radius(c, args.radius_km, |_| hits += 1);
+                }
+            })
+            .1
+        })
+        .collect();
+    let per_query = median(&radius) / args.queries as f64;
+    println!(
+        "{}",
+        json!({"what": "radius_query", "n": n, "radius_km": args.radius_km,
+               "queries": args.queries, "seconds_per_query": per_query,
+               "mean_hits": hits as f64 / args.queries as f64})
+    );
+
+    let knn: Vec<f64> = (0..args.repeat)
+        .map(|_| {
+            timed(|| {
+                for &c in &centres {
+                    let _ = index.nearest(c, 10);
+                }
+            })
+            .1
+        })
+        .collect();
+    println!(
+        "{}",
+        json!({"what": "nearest_10", "n": n, "queries": args.queries,
+               "seconds_per_query": median(&knn) / args.queries as f64})
+    );
+    println!(
+        "{}",
+        json!({"what": "peak_rss", "n": n, "mb": peak_rss_mb()})
+    );
+}

@@ -1,0 +1,37 @@
+//! Helpers shared by the example programs: timing, medians, peak memory, argument errors.
+
+#![allow(dead_code)] // each example uses a part
+
+use std::time::Instant;
+
+/// Run `f` and return its result with the wall time in seconds.
+pub fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
+    let t = Instant::now();
+    let out = f();
+    (out, t.elapsed().as_secs_f64())
+}
+
+/// Median of a non-empty slice of seconds (the mean of the middle two for even lengths).
+pub fn median(xs: &[f64]) -> f64 {
+    let mut v = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => f64::NAN,
+        n if !n.is_multiple_of(2) => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+/// Peak resident memory of this process in MB (VmHWM from /proc; `None` off Linux).
+pub fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Print `message` and the usage to stderr and exit with status 2.
+pub fn usage_error(message: impl std::fmt::Display, usage: &str) -> ! {
+    eprintln!("error: {message}\n\n{usage}");
+    std::process::exit(2)
+}
