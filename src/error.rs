@@ -6,7 +6,7 @@ use crate::validate::Problem;
 ///
 /// Messages are lowercase without a trailing period, and name the offending value, so that
 /// they can be shown to an analyst as they are.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A parameter passed to a function is outside its domain (a negative radius, a NaN
@@ -31,12 +31,53 @@ pub enum Error {
         /// The first problem found.
         problem: Problem,
     },
+    /// A reader in strict mode met a row it cannot accept.
+    #[error("line {line}, field `{field}`: {reason}")]
+    Parse {
+        /// Line in the file where the record starts (1 is the first line).
+        line: u64,
+        /// The field (column or property) at fault.
+        field: String,
+        /// Why the row was rejected, with the offending value.
+        reason: String,
+    },
+    /// The input is not in a format this crate reads, or lacks what the format requires
+    /// (a latitude column, a header, a supported CRS).
+    #[error("{reason}")]
+    Format {
+        /// What is wrong, naming the file where known.
+        reason: String,
+    },
+    /// Reading or writing failed at the operating-system level.
+    #[error("i/o error on {path}")]
+    Io {
+        /// The file, or `<reader>` / `<writer>` for a stream.
+        path: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// `Result` with this crate's [`Error`] as the default error type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// Shorthand for [`Error::Io`].
+    pub(crate) fn io(path: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// Shorthand for [`Error::Format`].
+    pub(crate) fn format(reason: impl Into<String>) -> Self {
+        Error::Format {
+            reason: reason.into(),
+        }
+    }
+
     /// Shorthand for [`Error::InvalidParameter`].
     pub(crate) fn invalid(
         name: &'static str,

@@ -497,6 +497,25 @@ impl From<CountryCode> for String {
     }
 }
 
+/// What UCDP GED records beyond the common model, kept as the source gives it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct UcdpDetails {
+    /// `type_of_violence`: 1 state-based conflict, 2 non-state conflict, 3 one-sided violence.
+    pub type_of_violence: Option<u8>,
+    /// `conflict_name`, e.g. `"Burkina Faso: Islamic State"`.
+    pub conflict_name: Option<Arc<str>>,
+    /// `deaths_a`: deaths on side A.
+    pub deaths_a: Option<i32>,
+    /// `deaths_b`: deaths on side B.
+    pub deaths_b: Option<i32>,
+    /// `deaths_civilians`.
+    pub deaths_civilians: Option<i32>,
+    /// `deaths_unknown`.
+    pub deaths_unknown: Option<i32>,
+    /// `priogrid_gid`: the PRIO-GRID 0.5° cell UCDP assigns.
+    pub priogrid_gid: Option<u32>,
+}
+
 /// Which dataset an incident came from.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
@@ -577,6 +596,8 @@ pub struct Incident {
     pub location_name: Option<Arc<str>>,
     /// Which dataset it came from.
     pub dataset: Dataset,
+    /// UCDP GED's own fields (violence type, death split, PRIO-GRID cell), for UCDP data.
+    pub ucdp: Option<Box<UcdpDetails>>,
 }
 
 impl Incident {
@@ -605,6 +626,7 @@ impl Incident {
             admin2: None,
             location_name: None,
             dataset: Dataset::Other,
+            ucdp: None,
         }
     }
 

@@ -27,6 +27,7 @@ mod error;
 mod geodesy;
 mod incident;
 mod index;
+mod io;
 mod sample;
 mod synthetic;
 mod validate;
@@ -38,9 +39,14 @@ pub use geodesy::{
 };
 pub use incident::{
     Actor, ActorKind, CountryCode, Dataset, DateSpan, EventKind, Fatalities, GeoPrecision,
-    Incident, IncidentId, SourceId, TimePrecision,
+    Incident, IncidentId, SourceId, TimePrecision, UcdpDetails,
 };
 pub use index::{BoundingBox, DateWindow, IncidentIndex, Neighbor, Windowed};
+pub use io::{
+    ExtraColumns, FieldProblem, Format, LoadReport, Loaded, PropertyMap, ReadOptions, RejectedRow,
+    RowWarning, SkippedLine, read_acled, read_any, read_geojson, read_path, read_ucdp,
+    write_acled_csv, write_csv, write_geojson,
+};
 pub use sample::{
     DEMO_SYNTHETIC_SIZE, KPENDJAL_REFERENCE, brief_incidents, brief_sites, demo_as_of,
     demo_incidents,
@@ -50,5 +56,7 @@ pub use validate::{Flag, IncidentSet, Problem, Rejection, ValidationReport, Warn
 
 /// The geometry crate whose types ([`geo::Point`], [`geo::Polygon`]) appear in this API.
 pub use geo;
+/// The GeoJSON crate whose `JsonValue` extra columns are made of.
+pub use geojson;
 /// The date crate whose [`jiff::civil::Date`] appears in this API.
 pub use jiff;

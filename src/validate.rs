@@ -44,7 +44,7 @@ pub enum Problem {
     },
     /// A fatality figure is negative.
     NegativeFatalities {
-        /// `"best"`, `"low"` or `"high"`.
+        /// `"best"`, `"low"`, `"high"`, or a UCDP death split (`"deaths_a"`, ...).
         field: &'static str,
         /// The value.
         value: i32,
@@ -423,7 +423,7 @@ impl Serialize for IncidentSet {
 }
 
 /// Push every problem of one incident, in field order.
-fn check(i: &Incident, out: &mut Vec<Problem>) {
+pub(crate) fn check(i: &Incident, out: &mut Vec<Problem>) {
     if i.source_id.as_str().is_empty() {
         out.push(Problem::EmptyId);
     }
@@ -453,7 +453,16 @@ fn check(i: &Incident, out: &mut Vec<Problem>) {
         });
     }
     let f = &i.fatalities;
-    for (field, value) in [("best", Some(f.best)), ("low", f.low), ("high", f.high)] {
+    let split = i.ucdp.as_deref().cloned().unwrap_or_default();
+    for (field, value) in [
+        ("best", Some(f.best)),
+        ("low", f.low),
+        ("high", f.high),
+        ("deaths_a", split.deaths_a),
+        ("deaths_b", split.deaths_b),
+        ("deaths_civilians", split.deaths_civilians),
+        ("deaths_unknown", split.deaths_unknown),
+    ] {
         if let Some(value) = value.filter(|v| *v < 0) {
             out.push(Problem::NegativeFatalities { field, value });
         }
@@ -461,7 +470,7 @@ fn check(i: &Incident, out: &mut Vec<Problem>) {
 }
 
 /// The warnings of one valid incident.
-fn warnings(i: &Incident) -> impl Iterator<Item = Warning> {
+pub(crate) fn warnings(i: &Incident) -> impl Iterator<Item = Warning> {
     let coarse = i
         .geo_precision
         .is_coarse()

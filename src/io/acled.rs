@@ -1,0 +1,189 @@
+//! The ACLED CSV reader: exports since 2023 (31 columns) and the older layouts
+//! (`event_id_no_cnty`, `data_id`, `iso3`), columns matched by name in any order.
+
+use std::io::Read;
+
+use csv::ByteRecord;
+
+use super::fields::{
+    Columns, Countries, Interner, Loaded, ReadOptions, Row, Sink, SlashDates, csv_reader,
+    next_record,
+};
+use super::report::{Format, LoadReport};
+use crate::error::{Error, Result};
+use crate::incident::{
+    Actor, ActorKind, Dataset, DateSpan, EventKind, Fatalities, GeoPrecision, Incident,
+    TimePrecision,
+};
+
+/// Read an ACLED CSV export from any reader, streaming: one record is in memory at a time.
+///
+/// `event_date` may be `YYYY-MM-DD`, `DD-MM-YYYY` or `16 May 2025`; `inter1`/`inter2` numbers
+/// or text; `geo_precision` and `time_precision` 1–3 map to [`GeoPrecision`] and
+/// [`TimePrecision`] with the raw code kept; associated actors are split on `;`. ACLED gives
+/// one date per event, so the span is that day, whatever the time precision says.
+///
+/// ```
+/// use conflict_risk::{ReadOptions, read_acled};
+/// let csv = "event_id_cnty,event_date,event_type,actor1,inter1,latitude,longitude,geo_precision,fatalities,iso,country\n\
+///            TGO123,20 July 2024,Battles,JNIM,Rebel group,10.95,0.80,3,6,768,Togo\n\
+///            TGO124,2024-07-21,Battles,JNIM,2,91.0,0.80,1,-2,768,Togo\n";
+/// let loaded = read_acled(csv.as_bytes(), ReadOptions::new())?;
+/// assert_eq!(loaded.incidents.len(), 1);
+/// assert_eq!(loaded.report.rejected[0].line, 3);
+/// println!("{}", loaded.report);
+/// # Ok::<(), conflict_risk::Error>(())
+/// ```
+pub fn read_acled<R: Read>(reader: R, options: ReadOptions) -> Result<Loaded> {
+    read_acled_from(reader, "<reader>", options)
+}
+
+struct AcledColumns {
+    id: usize,
+    date: usize,
+    lat: usize,
+    lon: usize,
+    time_precision: Option<usize>,
+    geo_precision: Option<usize>,
+    event_type: Option<usize>,
+    sub_event_type: Option<usize>,
+    actor1: Option<usize>,
+    inter1: Option<usize>,
+    assoc1: Option<usize>,
+    actor2: Option<usize>,
+    inter2: Option<usize>,
+    assoc2: Option<usize>,
+    fatalities: Option<usize>,
+    iso3: Option<usize>,
+    iso: Option<usize>,
+    country: Option<usize>,
+    admin1: Option<usize>,
+    admin2: Option<usize>,
+    location: Option<usize>,
+}
+
+pub(crate) fn read_acled_from<R: Read>(
+    reader: R,
+    source: &str,
+    options: ReadOptions,
+) -> Result<Loaded> {
+    let mut csv = csv_reader(reader);
+    let mut record = ByteRecord::new();
+    if !next_record(&mut csv, &mut record, source)? {
+        return Err(Error::format(format!("{source} is empty: no header line")));
+    }
+    let columns = Columns::new(&record);
+    let c = AcledColumns {
+        id: columns.require(
+            &["event_id_cnty", "data_id", "event_id_no_cnty"],
+            "event id",
+        )?,
+        date: columns.require(&["event_date"], "event date")?,
+        lat: columns.require(&["latitude"], "latitude")?,
+        lon: columns.require(&["longitude"], "longitude")?,
+        time_precision: columns.find(&["time_precision"]),
+        geo_precision: columns.find(&["geo_precision"]),
+        event_type: columns.find(&["event_type"]),
+        sub_event_type: columns.find(&["sub_event_type"]),
+        actor1: columns.find(&["actor1"]),
+        inter1: columns.find(&["inter1"]),
+        assoc1: columns.find(&["assoc_actor_1"]),
+        actor2: columns.find(&["actor2"]),
+        inter2: columns.find(&["inter2"]),
+        assoc2: columns.find(&["assoc_actor_2"]),
+        fatalities: columns.find(&["fatalities"]),
+        iso3: columns.find(&["iso3"]),
+        iso: columns.find(&["iso"]),
+        country: columns.find(&["country"]),
+        admin1: columns.find(&["admin1"]),
+        admin2: columns.find(&["admin2"]),
+        location: columns.find(&["location"]),
+    };
+    let layout = if columns.contains("event_id_no_cnty") || columns.contains("data_id") {
+        "ACLED, older layout (event_id_no_cnty / data_id)"
+    } else {
+        "ACLED export"
+    };
+    let report = LoadReport::new(
+        source,
+        Format::AcledCsv,
+        format!("{layout}, {} columns", columns.len()),
+    );
+    let mut sink = Sink::new(report, options);
+    let mut names = Interner::default();
+    let mut countries = Countries::default();
+    while next_record(&mut csv, &mut record, source)? {
+        let line = record.position().map_or(0, csv::Position::line);
+        let mut row = Row::new(&record, &columns);
+        let mut warnings = Vec::new();
+        row.check_length();
+        let id = row.required(c.id).unwrap_or_default();
+        let date = row.date(c.date, SlashDates::Refuse);
+        let lat = row.coordinate(c.lat);
+        let lon = row.coordinate(c.lon);
+        let time_code = row.code(c.time_precision, 1, 3);
+        let geo_code = row.code(c.geo_precision, 1, 3);
+        let fatalities = match (c.fatalities, row.text(c.fatalities)) {
+            (Some(_), None) => {
+                warnings.push(("fatalities", "empty, taken as 0".to_string()));
+                0
+            }
+            (Some(_), Some(_)) => row.count(c.fatalities).unwrap_or(0),
+            (None, _) => 0,
+        };
+        let mut incident = Incident::new(id, lon, lat, DateSpan::day(date.unwrap_or_default()));
+        incident.dataset = Dataset::Acled;
+        incident.geo_precision_code = geo_code;
+        incident.geo_precision = geo_code
+            .and_then(GeoPrecision::from_acled)
+            .unwrap_or_default();
+        incident.time_precision_code = time_code;
+        incident.time_precision = time_code
+            .and_then(TimePrecision::from_acled)
+            .unwrap_or_default();
+        let event_type = row.text(c.event_type);
+        incident.kind = event_type.map_or(EventKind::Other, EventKind::from_acled);
+        incident.event_type = names.opt(event_type);
+        incident.sub_event_type = names.opt(row.text(c.sub_event_type));
+        let actor = |name: Option<&str>, inter: Option<&str>, names: &mut Interner| {
+            name.map(|n| {
+                Actor::new(
+                    names.get(n),
+                    inter.map_or(ActorKind::Other, ActorKind::from_acled_inter),
+                )
+            })
+        };
+        let (a1, i1) = (row.text(c.actor1), row.text(c.inter1));
+        let (a2, i2) = (row.text(c.actor2), row.text(c.inter2));
+        incident.primary_actor = actor(a1, i1, &mut names);
+        incident.secondary_actor = actor(a2, i2, &mut names);
+        for col in [c.assoc1, c.assoc2] {
+            if let Some(list) = row.text(col) {
+                for name in list.split(';').map(str::trim).filter(|n| !n.is_empty()) {
+                    incident
+                        .associated_actors
+                        .push(Actor::new(names.get(name), ActorKind::Other));
+                }
+            }
+        }
+        incident.fatalities = Fatalities::best(fatalities);
+        let country_text = row
+            .text(c.iso3)
+            .or_else(|| row.text(c.iso))
+            .or_else(|| row.text(c.country));
+        if let Some(t) = country_text {
+            incident.country = countries.resolve(t);
+            if incident.country.is_none() {
+                warnings.push((
+                    "country",
+                    format!("{t:?} is not a country this crate knows"),
+                ));
+            }
+        }
+        incident.admin1 = names.opt(row.text(c.admin1));
+        incident.admin2 = names.opt(row.text(c.admin2));
+        incident.location_name = names.opt(row.text(c.location));
+        sink.row(line, incident, row.problems, warnings)?;
+    }
+    Ok(sink.finish())
+}

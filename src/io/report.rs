@@ -1,0 +1,183 @@
+//! The load report: what a reader saw, kept, rejected (with line, field, value and reason),
+//! skipped as metadata, and warned about. Nothing a reader meets goes unreported.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// The formats the readers understand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Format {
+    /// ACLED CSV export.
+    AcledCsv,
+    /// UCDP GED CSV (bulk file, web export or the HDX copy).
+    UcdpCsv,
+    /// GeoJSON FeatureCollection of points (RFC 7946).
+    GeoJson,
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Format::AcledCsv => "ACLED CSV",
+            Format::UcdpCsv => "UCDP GED CSV",
+            Format::GeoJson => "GeoJSON",
+        })
+    }
+}
+
+/// One thing wrong with one field of a row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldProblem {
+    /// The column or property name.
+    pub field: String,
+    /// The value as found, shortened to at most 60 characters.
+    pub value: String,
+    /// Why it cannot be used.
+    pub reason: String,
+}
+
+/// A row the reader could not accept, with every problem found in it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RejectedRow {
+    /// Line in the file where the record starts (1 is the first line); for GeoJSON, the
+    /// feature's position in the collection counted from 1.
+    pub line: u64,
+    /// The row's id, where it could be read.
+    pub source_id: Option<String>,
+    /// Every problem found, in column order.
+    pub problems: Vec<FieldProblem>,
+}
+
+/// A line that is not a data row (the HXL hashtag row under the HDX header).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SkippedLine {
+    /// The line number.
+    pub line: u64,
+    /// What it was.
+    pub reason: String,
+}
+
+/// Something suspicious about an accepted row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RowWarning {
+    /// The line number.
+    pub line: u64,
+    /// The row's id.
+    pub source_id: String,
+    /// The field concerned.
+    pub field: String,
+    /// What is suspicious.
+    pub message: String,
+}
+
+/// What a reader did with its input: `rows_seen == accepted + rejected.len()` always.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LoadReport {
+    /// The file path, or `<reader>` for a stream.
+    pub source: String,
+    /// The format read.
+    pub format: Format,
+    /// The layout recognised, e.g. "UCDP GED web export (best_est/high_est/low_est)".
+    pub layout: String,
+    /// Data rows (or features) seen.
+    pub rows_seen: u64,
+    /// Rows turned into incidents.
+    pub accepted: u64,
+    /// Rows left out, in file order.
+    pub rejected: Vec<RejectedRow>,
+    /// Lines that are not data (metadata rows), in file order.
+    pub skipped: Vec<SkippedLine>,
+    /// Warnings on accepted rows, in file order.
+    pub warnings: Vec<RowWarning>,
+}
+
+impl LoadReport {
+    pub(crate) fn new(source: &str, format: Format, layout: impl Into<String>) -> Self {
+        LoadReport {
+            source: source.to_string(),
+            format,
+            layout: layout.into(),
+            rows_seen: 0,
+            accepted: 0,
+            rejected: Vec::new(),
+            skipped: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// How many entries of each list the plain `Display` shows; `{:#}` shows all.
+const SHOWN: usize = 10;
+
+impl fmt::Display for LoadReport {
+    /// A summary and the first ten rejected rows, skipped lines and warnings; the alternate
+    /// form (`{:#}`) lists every one.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "read {} as {} ({}): {} rows, {} accepted, {} rejected, {} metadata lines skipped, {} warnings",
+            self.source,
+            self.format,
+            self.layout,
+            self.rows_seen,
+            self.accepted,
+            self.rejected.len(),
+            self.skipped.len(),
+            self.warnings.len()
+        )?;
+        let mut by_field: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+        for p in self.rejected.iter().flat_map(|r| &r.problems) {
+            by_field.entry(p.field.as_str()).or_default().0 += 1;
+        }
+        for w in &self.warnings {
+            by_field.entry(w.field.as_str()).or_default().1 += 1;
+        }
+        for (field, (problems, warnings)) in &by_field {
+            writeln!(f, "  {field}: {problems} problems, {warnings} warnings")?;
+        }
+        let limit = if f.alternate() { usize::MAX } else { SHOWN };
+        for s in self.skipped.iter().take(limit) {
+            writeln!(f, "  skipped  line {}: {}", s.line, s.reason)?;
+        }
+        for r in self.rejected.iter().take(limit) {
+            let id = r.source_id.as_deref().unwrap_or("?");
+            for p in &r.problems {
+                writeln!(
+                    f,
+                    "  rejected line {} (id {id}), {} = {:?}: {}",
+                    r.line, p.field, p.value, p.reason
+                )?;
+            }
+        }
+        for w in self.warnings.iter().take(limit) {
+            writeln!(
+                f,
+                "  warning  line {} (id {}), {}: {}",
+                w.line, w.source_id, w.field, w.message
+            )?;
+        }
+        let hidden = [self.skipped.len(), self.rejected.len(), self.warnings.len()]
+            .iter()
+            .map(|n| n.saturating_sub(limit))
+            .sum::<usize>();
+        if hidden > 0 {
+            writeln!(
+                f,
+                "  ... {hidden} more entries (format with {{:#}} to list all)"
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Shorten a value for a report: at most 60 characters, with an ellipsis when cut.
+pub(crate) fn shorten(value: &str) -> String {
+    const MAX: usize = 60;
+    match value.char_indices().nth(MAX) {
+        None => value.to_string(),
+        Some((cut, _)) => format!("{}…", &value[..cut]),
+    }
+}

@@ -1,0 +1,123 @@
+//! The readers on the real files in `../shared/data` (or the folder named by
+//! `CONFLICT_RISK_DATA`). When `CI` is set a missing file fails the test; elsewhere the test
+//! says it skipped.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use conflict_risk::{Format, GeoPrecision, IncidentSet, Loaded, ReadOptions, read_path};
+
+fn data_file(name: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os("CONFLICT_RISK_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
+    let path = dir.join(name);
+    if path.is_file() {
+        Some(path)
+    } else if std::env::var_os("CI").is_some() {
+        panic!(
+            "{} is missing (CI is set, so real-data tests must run)",
+            path.display()
+        );
+    } else {
+        eprintln!(
+            "skipped: {} not found (set CONFLICT_RISK_DATA)",
+            path.display()
+        );
+        None
+    }
+}
+
+fn codes(
+    loaded: &Loaded,
+    f: impl Fn(&conflict_risk::Incident) -> Option<u8>,
+) -> BTreeMap<u8, usize> {
+    let mut m = BTreeMap::new();
+    for i in &loaded.incidents {
+        if let Some(c) = f(i) {
+            *m.entry(c).or_default() += 1;
+        }
+    }
+    m
+}
+
+#[test]
+fn burkina_web_export() {
+    let Some(path) = data_file("ucdp_ged_bfa_gedevents-2025-01-17.csv") else {
+        return;
+    };
+    let loaded = read_path(&path, ReadOptions::new().strict(true)).expect("reads strictly");
+    let r = &loaded.report;
+    println!("{r}");
+    assert_eq!(r.format, Format::UcdpCsv);
+    assert!(r.layout.contains("web export"), "{}", r.layout);
+    assert_eq!((r.rows_seen, r.accepted, r.rejected.len()), (1504, 1504, 0));
+    assert!(r.skipped.is_empty());
+    assert_eq!(
+        codes(&loaded, |i| i.geo_precision_code),
+        BTreeMap::from([(1, 712), (2, 485), (3, 111), (4, 8), (5, 185), (6, 3)])
+    );
+    assert_eq!(
+        codes(&loaded, |i| i.time_precision_code),
+        BTreeMap::from([(1, 1178), (2, 256), (3, 14), (4, 52), (5, 4)])
+    );
+    // Coarse rows (where_prec 4-6) are kept with a warning each: 8 + 185 + 3.
+    let coarse = loaded
+        .incidents
+        .iter()
+        .filter(|i| i.geo_precision.is_coarse())
+        .count();
+    assert_eq!(coarse, 196);
+    assert!(
+        r.warnings
+            .iter()
+            .filter(|w| w.field == "geo precision")
+            .count()
+            == 196
+    );
+    // The first row, by hand from the file: id 497710, Nouna, 2023-10-06, best 0, high 12.
+    let first = &loaded.incidents[0];
+    assert_eq!(first.source_id.as_str(), "497710");
+    assert_eq!((first.lon, first.lat), (-3.86305, 12.72939));
+    assert_eq!(first.date.start.to_string(), "2023-10-06");
+    assert_eq!(
+        (first.fatalities.best, first.fatalities.high),
+        (0, Some(12))
+    );
+    assert_eq!(
+        first.ucdp.as_ref().and_then(|u| u.priogrid_gid),
+        Some(147_953)
+    );
+    assert_eq!(first.geo_precision, GeoPrecision::Exact);
+    let (set, report) = IncidentSet::validate(loaded.incidents);
+    assert_eq!((set.len(), report.rejected.len()), (1504, 0));
+}
+
+#[test]
+fn nigeria_hdx_copy() {
+    let Some(path) = data_file("ucdp_ged_nga_hdx_conflict_data_nga.csv") else {
+        return;
+    };
+    let loaded = read_path(&path, ReadOptions::new()).expect("reads");
+    let r = &loaded.report;
+    println!("{r}");
+    assert_eq!(r.format, Format::UcdpCsv);
+    assert!(r.layout.contains("HDX"), "{}", r.layout);
+    assert_eq!((r.rows_seen, r.accepted, r.rejected.len()), (4603, 4603, 0));
+    assert_eq!(r.skipped.len(), 1);
+    assert_eq!(r.skipped[0].line, 2);
+    assert!(r.skipped[0].reason.contains("HXL"));
+    assert_eq!(
+        codes(&loaded, |i| i.geo_precision_code),
+        BTreeMap::from([(1, 2628), (2, 640), (3, 945), (4, 175), (5, 209), (6, 6)])
+    );
+    // Integers written as floats come back as integers: the first row is id 15960.0.
+    assert_eq!(loaded.incidents[0].source_id.as_str(), "15960");
+    assert_eq!(loaded.lines[0], 3);
+    assert!(
+        loaded
+            .incidents
+            .iter()
+            .all(|i| i.country.map(|c| c.to_string()).as_deref() == Some("NGA"))
+    );
+}
