@@ -102,7 +102,7 @@ fn main() {
     let index = IncidentIndex::new(&set);
     let mut rng = Pcg64Mcg::seed_from_u64(7);
     let centres: Vec<Point> = (0..args.queries)
-        .map(|_| set.incidents()[rng.random_range(0..n)].point())
+        .map(|_| set.incidents()[rng.random_range(0..set.len())].point())
         .collect();
     let mut hits = 0usize;
     let radius: Vec<f64> = (0..args.repeat)
@@ -121,7 +121,7 @@ fn main() {
     println!(
         "{}",
         json!({"what": "radius_query", "n": n, "radius_km": args.radius_km,
-               "queries": args.queries, "seconds_per_query": per_query,
+               "queries": args.queries, "seconds": median(&radius), "seconds_per_query": per_query,
                "mean_hits": hits as f64 / args.queries as f64})
     );
 
@@ -137,7 +137,7 @@ fn main() {
         .collect();
     println!(
         "{}",
-        json!({"what": "nearest_10", "n": n, "queries": args.queries,
+        json!({"what": "nearest_10", "n": n, "queries": args.queries, "seconds": median(&knn),
                "seconds_per_query": median(&knn) / args.queries as f64})
     );
     println!(

@@ -10,10 +10,10 @@
 use std::cmp::Ordering;
 use std::ops::{ControlFlow, Range};
 
-use geo::{BoundingRect, Coord, Intersects, Point, Rect};
+use geo::{BoundingRect, Coord, CoordsIter, Intersects, Point, Rect};
 use jiff::civil::Date;
 use rstar::primitives::GeomWithData;
-use rstar::{AABB, RStarInsertionStrategy, RTree, RTreeParams};
+use rstar::{AABB, Envelope, RStarInsertionStrategy, RTree, RTreeParams};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -60,9 +60,24 @@ pub struct Neighbor {
 /// [`DateSpan`](crate::DateSpan) shares at least one day with it, so an incident known only to
 /// the month counts in every window that touches that month.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "RawWindow")]
 pub struct DateWindow {
     from: Date,
     to: Date,
+}
+
+/// The serialised form of a [`DateWindow`], checked on the way in.
+#[derive(Deserialize)]
+struct RawWindow {
+    from: Date,
+    to: Date,
+}
+
+impl TryFrom<RawWindow> for DateWindow {
+    type Error = Error;
+    fn try_from(w: RawWindow) -> Result<Self> {
+        DateWindow::new(w.from, w.to)
+    }
 }
 
 impl DateWindow {
@@ -90,7 +105,8 @@ impl DateWindow {
     /// ```
     /// use conflict_risk::{DateWindow, jiff::civil::date};
     /// let w = DateWindow::last_days(date(2024, 7, 20), 30)?;
-    /// assert_eq!(w.from(), date(2024, 6, 21));
+    /// assert_eq!(w.first_day(), date(2024, 6, 21));
+    /// assert!(DateWindow::last_days(date(2024, 7, 20), u32::MAX).is_err());
     /// # Ok::<(), conflict_risk::Error>(())
     /// ```
     pub fn last_days(as_of: Date, days: u32) -> Result<Self> {
@@ -101,21 +117,22 @@ impl DateWindow {
                 "a window has at least one day",
             ));
         }
-        let from = as_of
-            .checked_sub(jiff::Span::new().days(i64::from(days) - 1))
+        let from = jiff::Span::new()
+            .try_days(i64::from(days) - 1)
+            .and_then(|span| as_of.checked_sub(span))
             .map_err(|e| Error::invalid("days", days, e.to_string()))?;
         DateWindow::new(from, as_of)
     }
 
     /// First day.
     #[must_use]
-    pub fn from(&self) -> Date {
+    pub fn first_day(&self) -> Date {
         self.from
     }
 
     /// Last day (inclusive).
     #[must_use]
-    pub fn to(&self) -> Date {
+    pub fn last_day(&self) -> Date {
         self.to
     }
 
@@ -146,11 +163,28 @@ impl DayRange {
 /// A point is inside when `south <= lat <= north` and its longitude is between west and east,
 /// edges included.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawBox")]
 pub struct BoundingBox {
     west: f64,
     south: f64,
     east: f64,
     north: f64,
+}
+
+/// The serialised form of a [`BoundingBox`], checked on the way in.
+#[derive(Deserialize)]
+struct RawBox {
+    west: f64,
+    south: f64,
+    east: f64,
+    north: f64,
+}
+
+impl TryFrom<RawBox> for BoundingBox {
+    type Error = Error;
+    fn try_from(b: RawBox) -> Result<Self> {
+        BoundingBox::new(b.west, b.south, b.east, b.north)
+    }
 }
 
 impl BoundingBox {
@@ -222,15 +256,19 @@ impl BoundingBox {
         self.west > self.east
     }
 
-    /// Whether the point (lon, lat in degrees) is inside, edges included.
+    /// Whether the point (lon, lat in degrees) is inside, edges included. Longitudes −180 and
+    /// 180 are the same meridian: a point on it is inside a box that reaches either.
     #[must_use]
     pub fn contains(&self, lon: f64, lat: f64) -> bool {
-        let lon_in = if self.crosses_antimeridian() {
-            lon >= self.west || lon <= self.east
-        } else {
-            lon >= self.west && lon <= self.east
+        let lon_in = |lon: f64| {
+            if self.crosses_antimeridian() {
+                lon >= self.west || lon <= self.east
+            } else {
+                lon >= self.west && lon <= self.east
+            }
         };
-        lon_in && lat >= self.south && lat <= self.north
+        let on_antimeridian = lon.abs() == 180.0;
+        (lon_in(lon) || (on_antimeridian && lon_in(-lon))) && lat >= self.south && lat <= self.north
     }
 
     /// One or two 3-D envelopes that hold the unit vector of every point inside the box.
@@ -314,7 +352,8 @@ fn radius_chord2(radius_km: f64) -> Result<f64> {
     Ok(km_to_chord2(radius_km))
 }
 
-/// Order neighbours by distance, then id: the crate's deterministic result order.
+/// Order (distance in km, id) pairs by distance, then id: the crate's deterministic result
+/// order.
 fn by_distance_then_id(a: &(f64, u32), b: &(f64, u32)) -> Ordering {
     a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
 }
@@ -323,8 +362,28 @@ fn by_distance_then_id(a: &(f64, u32), b: &(f64, u32)) -> Ordering {
 enum Plan {
     /// Ask the tree, then drop what is outside the window (if any).
     Tree(Option<DayRange>),
-    /// Scan the date-sorted ids in this range, which hold every incident of the window.
+    /// Scan the date-sorted ids in this range plus the long-span ids: together they hold every
+    /// incident of the window.
     Scan(Range<usize>, DayRange),
+}
+
+/// Incidents whose date span is longer than this many days (UCDP `date_prec` 5, a year) are
+/// kept apart from the date-sorted array, so one of them cannot widen every window's scan.
+const LONG_SPAN_DAYS: i32 = 62;
+
+/// A lon/lat area a query can select by: [`geo::Polygon`], [`geo::MultiPolygon`] and the other
+/// geo types with a bounding rectangle, a point-in-area test and coordinates. Implemented for
+/// every type that has these.
+pub trait QueryArea:
+    BoundingRect<f64, Output = Option<Rect<f64>>> + Intersects<Coord<f64>> + CoordsIter<Scalar = f64>
+{
+}
+
+impl<G> QueryArea for G where
+    G: BoundingRect<f64, Output = Option<Rect<f64>>>
+        + Intersects<Coord<f64>>
+        + CoordsIter<Scalar = f64>
+{
 }
 
 /// A spatial and temporal index over an [`IncidentSet`]: exact great-circle radius and
@@ -341,70 +400,105 @@ enum Plan {
 /// let index = IncidentIndex::new(&set);
 /// let dapaong = Point::new(0.207, 10.862);
 /// let near = index.within_radius(dapaong, 50.0)?;
-/// assert!(near.iter().all(|n| n.distance_km <= 50.0));
+/// assert!(!near.is_empty() && near.iter().all(|n| n.distance_km <= 50.0));
 /// let five = index.nearest(dapaong, 5)?;
 /// assert_eq!(five.len(), 5);
+/// assert!(five[4].distance_km >= five[0].distance_km);
 /// # Ok::<(), conflict_risk::Error>(())
 /// ```
 #[derive(Debug)]
 pub struct IncidentIndex<'a> {
     set: &'a IncidentSet,
     tree: RTree<Entry, Params>,
+    /// Unit vector per id, for scans that bypass the tree.
+    xyz: Vec<[f64; 3]>,
     /// `[start, end]` day numbers per id: the window test without touching the incidents.
     spans: Vec<[i32; 2]>,
-    /// Ids sorted by (start day, id).
+    /// Ids with spans of at most `LONG_SPAN_DAYS`, sorted by (start day, id).
     by_start: Vec<u32>,
     /// Start day of each entry of `by_start`, for binary search.
     start_days: Vec<i32>,
-    /// Longest date span in the set, in days (1 for a single day).
+    /// Ids with longer spans, in id order.
+    long_spans: Vec<u32>,
+    /// Longest span among `by_start`, in days (1 for a single day).
     max_span_days: i32,
+    /// Windows with at most this many candidates are scanned instead of queried in the tree.
+    scan_limit: usize,
 }
 
 impl<'a> IncidentIndex<'a> {
     /// Bulk-load the index over a validated set. With the `parallel` feature the unit vectors
     /// are computed and the date order sorted on all cores.
+    ///
+    /// ```
+    /// use conflict_risk::{IncidentIndex, IncidentSet, brief_incidents};
+    /// let (set, _) = IncidentSet::validate(brief_incidents());
+    /// let index = IncidentIndex::new(&set);
+    /// assert_eq!(index.len(), 3);
+    /// ```
     #[must_use]
     pub fn new(set: &'a IncidentSet) -> Self {
         let incidents = set.incidents();
-        let entry = |(i, inc): (usize, &Incident)| {
-            // A set holds at most u32::MAX incidents, so the id always fits.
-            GeomWithData::new(unit_vector(inc.point()), i as u32)
-        };
+        let vector = |inc: &Incident| unit_vector(inc.point());
         let span = |inc: &Incident| [day_number(inc.date.start), day_number(inc.date.end)];
         #[cfg(feature = "parallel")]
-        let (entries, spans) = {
+        let (xyz, spans): (Vec<[f64; 3]>, Vec<[i32; 2]>) = {
             use rayon::prelude::*;
             rayon::join(
-                || incidents.par_iter().enumerate().map(entry).collect(),
-                || incidents.par_iter().map(span).collect::<Vec<_>>(),
+                || incidents.par_iter().map(vector).collect(),
+                || incidents.par_iter().map(span).collect(),
             )
         };
         #[cfg(not(feature = "parallel"))]
-        let (entries, spans): (Vec<Entry>, Vec<[i32; 2]>) = (
-            incidents.iter().enumerate().map(entry).collect(),
+        let (xyz, spans): (Vec<[f64; 3]>, Vec<[i32; 2]>) = (
+            incidents.iter().map(vector).collect(),
             incidents.iter().map(span).collect(),
         );
+        // A set holds at most u32::MAX incidents, so every id fits a u32.
+        let entries: Vec<Entry> = xyz
+            .iter()
+            .enumerate()
+            .map(|(i, v)| GeomWithData::new(*v, i as u32))
+            .collect();
+        let days_of = |s: &[i32; 2]| s[1] - s[0] + 1;
         let sort_dates = || {
-            let mut by_start: Vec<u32> = (0..spans.len() as u32).collect();
+            let (mut by_start, long_spans): (Vec<u32>, Vec<u32>) = (0..spans.len() as u32)
+                .partition(|&i| days_of(&spans[i as usize]) <= LONG_SPAN_DAYS);
             by_start.sort_unstable_by_key(|&i| (spans[i as usize][0], i));
             let start_days: Vec<i32> = by_start.iter().map(|&i| spans[i as usize][0]).collect();
-            let max_span_days = spans.iter().map(|s| s[1] - s[0] + 1).max().unwrap_or(1);
-            (by_start, start_days, max_span_days)
+            let max_span_days = by_start
+                .iter()
+                .map(|&i| days_of(&spans[i as usize]))
+                .max()
+                .unwrap_or(1);
+            (by_start, start_days, long_spans, max_span_days)
         };
         #[cfg(feature = "parallel")]
-        let (tree, (by_start, start_days, max_span_days)) =
+        let (tree, (by_start, start_days, long_spans, max_span_days)) =
             rayon::join(|| RTree::bulk_load_with_params(entries), sort_dates);
         #[cfg(not(feature = "parallel"))]
-        let (tree, (by_start, start_days, max_span_days)) =
+        let (tree, (by_start, start_days, long_spans, max_span_days)) =
             (RTree::bulk_load_with_params(entries), sort_dates());
         IncidentIndex {
             set,
             tree,
+            xyz,
             spans,
             by_start,
             start_days,
+            long_spans,
             max_span_days,
+            scan_limit: SCAN_LIMIT,
         }
+    }
+
+    /// Set how many candidate incidents a date window may hold for a query to scan them
+    /// rather than ask the tree (default 4096). Results are identical either way: this only
+    /// moves the point where one strategy is faster than the other.
+    #[must_use]
+    pub fn with_scan_limit(mut self, limit: usize) -> Self {
+        self.scan_limit = limit;
+        self
     }
 
     /// The set this index was built over.
@@ -434,9 +528,10 @@ impl<'a> IncidentIndex<'a> {
     /// let index = IncidentIndex::new(&set);
     /// let last_90 = DateWindow::last_days(date(2024, 12, 31), 90)?;
     /// let recent = index.during(last_90).within_radius(Point::new(0.207, 10.862), 100.0)?;
+    /// assert!(!recent.is_empty());
     /// for n in &recent {
     ///     let i = &set.incidents()[n.id.index()];
-    ///     assert!(i.date.end >= last_90.from() && i.date.start <= last_90.to());
+    ///     assert!(i.date.end >= last_90.first_day() && i.date.start <= last_90.last_day());
     /// }
     /// # Ok::<(), conflict_risk::Error>(())
     /// ```
@@ -461,10 +556,13 @@ impl<'a> IncidentIndex<'a> {
     /// use conflict_risk::{CorridorScenario, IncidentIndex, IncidentSet, geo::Point};
     /// let (set, _) = IncidentSet::validate(CorridorScenario::new(2_000).generate());
     /// let index = IncidentIndex::new(&set);
-    /// let mut fatalities = 0;
-    /// index.for_each_within_radius(Point::new(-0.028, 14.034), 25.0, |n| {
+    /// let dori = Point::new(-0.028, 14.034);
+    /// let (mut count, mut fatalities) = (0, 0);
+    /// index.for_each_within_radius(dori, 25.0, |n| {
+    ///     count += 1;
     ///     fatalities += set.incidents()[n.id.index()].fatalities.best;
     /// })?;
+    /// assert_eq!(count, index.within_radius(dori, 25.0)?.len());
     /// # Ok::<(), conflict_risk::Error>(())
     /// ```
     pub fn for_each_within_radius(
@@ -477,7 +575,19 @@ impl<'a> IncidentIndex<'a> {
     }
 
     /// The `k` incidents nearest to `center`, nearest first; among incidents at the same
-    /// distance the lower id comes first. Fewer than `k` if the index holds fewer.
+    /// distance the lower id comes first. Fewer than `k` if the index holds fewer; `Err` for
+    /// `k = 0`.
+    ///
+    /// ```
+    /// use conflict_risk::{IncidentIndex, IncidentSet, brief_incidents, geo::Point};
+    /// let (set, _) = IncidentSet::validate(brief_incidents());
+    /// let index = IncidentIndex::new(&set);
+    /// // All three sit on the same point: the tie is broken by id.
+    /// let two = index.nearest(Point::new(0.2, 10.9), 2)?;
+    /// assert_eq!(two.iter().map(|n| n.id.get()).collect::<Vec<_>>(), [0, 1]);
+    /// assert!(index.nearest(Point::new(0.2, 10.9), 0).is_err());
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
     pub fn nearest(&self, center: Point<f64>, k: usize) -> Result<Vec<Neighbor>> {
         self.nearest_impl(None, center, k, |_| true)
     }
@@ -487,12 +597,12 @@ impl<'a> IncidentIndex<'a> {
     /// that keeps almost nothing visits almost everything.
     ///
     /// ```
-    /// use conflict_risk::{CorridorScenario, GeoPrecision, IncidentIndex, IncidentSet, geo::Point};
+    /// use conflict_risk::{CorridorScenario, IncidentIndex, IncidentSet, geo::Point};
     /// let (set, _) = IncidentSet::validate(CorridorScenario::new(5_000).generate());
     /// let index = IncidentIndex::new(&set);
     /// // The nearest incident located to the place, not to a whole region.
     /// let precise = index.nearest_where(Point::new(0.207, 10.862), 1, |i| !i.geo_precision.is_coarse())?;
-    /// assert_eq!(precise.len(), 1);
+    /// assert!(!set.incidents()[precise[0].id.index()].geo_precision.is_coarse());
     /// # Ok::<(), conflict_risk::Error>(())
     /// ```
     pub fn nearest_where(
@@ -505,15 +615,32 @@ impl<'a> IncidentIndex<'a> {
     }
 
     /// Every incident inside the lon/lat box, in id order.
+    ///
+    /// ```
+    /// use conflict_risk::{BoundingBox, CorridorScenario, IncidentIndex, IncidentSet};
+    /// let (set, _) = IncidentSet::validate(CorridorScenario::new(5_000).generate());
+    /// let index = IncidentIndex::new(&set);
+    /// let northern_benin = BoundingBox::new(0.8, 10.0, 3.9, 12.4)?;
+    /// let ids = index.within_bbox(&northern_benin);
+    /// assert!(!ids.is_empty());
+    /// assert!(ids.iter().all(|id| northern_benin.contains(set.incidents()[id.index()].lon, set.incidents()[id.index()].lat)));
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
     #[must_use]
     pub fn within_bbox(&self, bbox: &BoundingBox) -> Vec<IncidentId> {
-        self.bbox_impl(None, bbox)
+        sorted_ids(|f| self.bbox_visit(None, bbox, f))
+    }
+
+    /// Call `f` for every incident inside the lon/lat box, in no particular order (but the
+    /// same every time), allocating nothing per call.
+    pub fn for_each_within_bbox(&self, bbox: &BoundingBox, f: impl FnMut(IncidentId)) {
+        self.bbox_visit(None, bbox, f);
     }
 
     /// Every incident inside a lon/lat polygon or multipolygon, boundary included, in id order.
     ///
     /// As in GIS tools, the polygon's edges are straight lines in lon/lat degrees (planar
-    /// point-in-polygon), not great circles.
+    /// point-in-polygon), not great circles. `Err` if a coordinate is NaN or infinite.
     ///
     /// ```
     /// use conflict_risk::{CorridorScenario, IncidentIndex, IncidentSet, geo::polygon};
@@ -521,32 +648,50 @@ impl<'a> IncidentIndex<'a> {
     /// let index = IncidentIndex::new(&set);
     /// let northern_togo = polygon![(x: -0.2, y: 10.0), (x: 1.5, y: 10.0), (x: 0.9, y: 11.2), (x: -0.2, y: 11.2)];
     /// let inside = index.within_polygon(&northern_togo)?;
-    /// assert!(inside.windows(2).all(|w| w[0] < w[1]));
+    /// assert!(!inside.is_empty() && inside.windows(2).all(|w| w[0] < w[1]));
     /// # Ok::<(), conflict_risk::Error>(())
     /// ```
-    pub fn within_polygon<G>(&self, polygon: &G) -> Result<Vec<IncidentId>>
-    where
-        G: BoundingRect<f64, Output = Option<Rect<f64>>> + Intersects<Coord<f64>>,
-    {
-        self.polygon_impl(None, polygon)
+    pub fn within_polygon<G: QueryArea>(&self, polygon: &G) -> Result<Vec<IncidentId>> {
+        let mut out = Ok(());
+        let ids = sorted_ids(|f| out = self.polygon_visit(None, polygon, f));
+        out.map(|()| ids)
+    }
+
+    /// Call `f` for every incident inside a lon/lat polygon, in no particular order (but the
+    /// same every time), allocating nothing per call.
+    pub fn for_each_within_polygon<G: QueryArea>(
+        &self,
+        polygon: &G,
+        f: impl FnMut(IncidentId),
+    ) -> Result<()> {
+        self.polygon_visit(None, polygon, f)
     }
 
     /// Every incident whose date span overlaps `window`, in id order.
+    ///
+    /// ```
+    /// use conflict_risk::{DateWindow, IncidentIndex, IncidentSet, brief_incidents, jiff::civil::date};
+    /// let (set, _) = IncidentSet::validate(brief_incidents());
+    /// let index = IncidentIndex::new(&set);
+    /// let feb_2023 = DateWindow::new(date(2023, 2, 14), date(2023, 2, 14))?;
+    /// assert_eq!(index.in_window(feb_2023).len(), 1); // the month-precision February attack
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
     #[must_use]
     pub fn in_window(&self, window: DateWindow) -> Vec<IncidentId> {
         let days = window.days();
-        let mut ids: Vec<IncidentId> = self.by_start[self.window_range(days)]
-            .iter()
-            .filter(|&&i| days.overlaps(self.spans[i as usize]))
-            .map(|&i| IncidentId::new(i))
-            .collect();
-        ids.sort_unstable();
-        ids
+        sorted_ids(|f| {
+            for i in self.scan_ids(self.window_range(days)) {
+                if days.overlaps(self.spans[i as usize]) {
+                    f(IncidentId::new(i));
+                }
+            }
+        })
     }
 
     // ---- the one implementation behind both the plain and the windowed queries ----
 
-    /// The range of `by_start` that holds every incident overlapping `days`.
+    /// The range of `by_start` that holds every short-span incident overlapping `days`.
     fn window_range(&self, days: DayRange) -> Range<usize> {
         let earliest_start = days.from.saturating_sub(self.max_span_days - 1);
         let lo = self.start_days.partition_point(|&d| d < earliest_start);
@@ -554,11 +699,16 @@ impl<'a> IncidentIndex<'a> {
         lo..hi.max(lo)
     }
 
+    /// The candidates of a window scan: the date range, then every long-span incident.
+    fn scan_ids(&self, range: Range<usize>) -> impl Iterator<Item = u32> + '_ {
+        self.by_start[range].iter().chain(&self.long_spans).copied()
+    }
+
     fn plan(&self, window: Option<DayRange>, scan_limit: usize) -> Plan {
         match window {
             Some(days) => {
                 let range = self.window_range(days);
-                if range.len() <= scan_limit {
+                if range.len() + self.long_spans.len() <= scan_limit {
                     Plan::Scan(range, days)
                 } else {
                     Plan::Tree(Some(days))
@@ -568,36 +718,31 @@ impl<'a> IncidentIndex<'a> {
         }
     }
 
-    /// The unit vector of incident `i`, computed exactly as at build time.
-    fn vector(&self, i: u32) -> [f64; 3] {
-        unit_vector(self.set.incidents()[i as usize].point())
-    }
-
     fn in_days(&self, window: Option<DayRange>, i: u32) -> bool {
         window.is_none_or(|d| d.overlaps(self.spans[i as usize]))
     }
 
-    /// Visit (squared chord, id) of every incident within the threshold.
-    fn radius_visit_chord2(
+    /// Visit (squared chord, id) of every incident within the squared-chord threshold.
+    fn radius_visit_chord_2(
         &self,
         window: Option<DayRange>,
         q: [f64; 3],
-        max_chord2: f64,
+        max_chord_2: f64,
         mut f: impl FnMut(f64, u32),
     ) {
-        match self.plan(window, SCAN_LIMIT) {
+        match self.plan(window, self.scan_limit) {
             Plan::Scan(range, days) => {
-                for &i in &self.by_start[range] {
+                for i in self.scan_ids(range) {
                     if days.overlaps(self.spans[i as usize]) {
-                        let d2 = dist2(&q, &self.vector(i));
-                        if d2 <= max_chord2 {
-                            f(d2, i);
+                        let chord_2 = dist2(&q, &self.xyz[i as usize]);
+                        if chord_2 <= max_chord_2 {
+                            f(chord_2, i);
                         }
                     }
                 }
             }
             Plan::Tree(days) => {
-                for e in self.tree.locate_within_distance(q, max_chord2) {
+                for e in self.tree.locate_within_distance(q, max_chord_2) {
                     if self.in_days(days, e.data) {
                         f(dist2(&q, e.geom()), e.data);
                     }
@@ -614,11 +759,11 @@ impl<'a> IncidentIndex<'a> {
         mut f: impl FnMut(Neighbor),
     ) -> Result<()> {
         let q = query_vector(center)?;
-        let c2 = radius_chord2(radius_km)?;
-        self.radius_visit_chord2(window, q, c2, |d2, i| {
+        let max_chord_2 = radius_chord2(radius_km)?;
+        self.radius_visit_chord_2(window, q, max_chord_2, |chord_2, i| {
             f(Neighbor {
                 id: IncidentId::new(i),
-                distance_km: chord2_to_km(d2),
+                distance_km: chord2_to_km(chord_2),
             });
         });
         Ok(())
@@ -631,9 +776,11 @@ impl<'a> IncidentIndex<'a> {
         radius_km: f64,
     ) -> Result<Vec<Neighbor>> {
         let q = query_vector(center)?;
-        let c2 = radius_chord2(radius_km)?;
+        let max_chord_2 = radius_chord2(radius_km)?;
         let mut found = Vec::new();
-        self.radius_visit_chord2(window, q, c2, |d2, i| found.push((d2, i)));
+        self.radius_visit_chord_2(window, q, max_chord_2, |chord_2, i| {
+            found.push((chord_2, i));
+        });
         Ok(finish_neighbors(found))
     }
 
@@ -645,18 +792,18 @@ impl<'a> IncidentIndex<'a> {
         mut keep: impl FnMut(&Incident) -> bool,
     ) -> Result<Vec<Neighbor>> {
         let q = query_vector(center)?;
-        let incidents = self.set.incidents();
         if k == 0 {
-            return Ok(Vec::new());
+            return Err(Error::invalid("k", k, "ask for at least one neighbour"));
         }
+        let incidents = self.set.incidents();
         // Walking the tree for a sparse window would visit most of it: scan small windows.
-        let scan_limit = SCAN_LIMIT.max(self.len() / 32);
+        let scan_limit = self.scan_limit.max(self.len() / 32);
         let mut found: Vec<(f64, u32)> = Vec::with_capacity(k.min(self.len()) + 1);
         match self.plan(window, scan_limit) {
             Plan::Scan(range, days) => {
-                for &i in &self.by_start[range] {
+                for i in self.scan_ids(range) {
                     if days.overlaps(self.spans[i as usize]) && keep(&incidents[i as usize]) {
-                        found.push((dist2(&q, &self.vector(i)), i));
+                        found.push((chord2_to_km(dist2(&q, &self.xyz[i as usize])), i));
                     }
                 }
                 if found.len() > k {
@@ -667,45 +814,56 @@ impl<'a> IncidentIndex<'a> {
             Plan::Tree(days) => {
                 // Take k, then every further one at the same distance as the k-th, so that the
                 // tie-break by id below sees all the tied candidates.
-                for (e, d2) in self.tree.nearest_neighbor_iter_with_distance_2(&q) {
+                // Distances are compared in km, the unit results are ordered by, so that two
+                // chords rounding to one distance count as a tie.
+                for (e, chord_2) in self.tree.nearest_neighbor_iter_with_distance_2(&q) {
                     if !self.in_days(days, e.data) || !keep(&incidents[e.data as usize]) {
                         continue;
                     }
-                    if found.len() >= k && found.last().is_some_and(|&(last, _)| d2 > last) {
+                    let km = chord2_to_km(chord_2);
+                    if found.len() >= k && found.last().is_some_and(|&(last, _)| km > last) {
                         break;
                     }
-                    found.push((d2, e.data));
+                    found.push((km, e.data));
                 }
             }
         }
-        let mut out = finish_neighbors(found);
-        out.truncate(k);
-        Ok(out)
+        found.sort_unstable_by(by_distance_then_id);
+        found.truncate(k);
+        Ok(found.into_iter().map(neighbor).collect())
     }
 
-    fn bbox_impl(&self, window: Option<DayRange>, bbox: &BoundingBox) -> Vec<IncidentId> {
-        self.collect_ids(window, bbox.envelopes(), |inc| {
-            bbox.contains(inc.lon, inc.lat)
-        })
+    fn bbox_visit(&self, window: Option<DayRange>, bbox: &BoundingBox, f: impl FnMut(IncidentId)) {
+        self.area_visit(
+            window,
+            bbox.envelopes(),
+            |inc| bbox.contains(inc.lon, inc.lat),
+            f,
+        );
     }
 
-    fn polygon_impl<G>(&self, window: Option<DayRange>, polygon: &G) -> Result<Vec<IncidentId>>
-    where
-        G: BoundingRect<f64, Output = Option<Rect<f64>>> + Intersects<Coord<f64>>,
-    {
-        let Some(rect) = polygon.bounding_rect() else {
-            return Ok(Vec::new());
-        };
-        let (min, max) = (rect.min(), rect.max());
-        if ![min.x, min.y, max.x, max.y].iter().all(|v| v.is_finite()) {
+    fn polygon_visit<G: QueryArea>(
+        &self,
+        window: Option<DayRange>,
+        polygon: &G,
+        f: impl FnMut(IncidentId),
+    ) -> Result<()> {
+        if let Some(c) = polygon
+            .coords_iter()
+            .find(|c| !c.x.is_finite() || !c.y.is_finite())
+        {
             return Err(Error::invalid(
                 "polygon",
-                format!("bounding box {min:?}..{max:?}"),
-                "has a coordinate that is not a finite number",
+                format!("vertex ({}, {})", c.x, c.y),
+                "every coordinate must be a finite number",
             ));
         }
+        let Some(rect) = polygon.bounding_rect() else {
+            return Ok(());
+        };
+        let (min, max) = (rect.min(), rect.max());
         if max.x < -180.0 || min.x > 180.0 || max.y < -90.0 || min.y > 90.0 {
-            return Ok(Vec::new());
+            return Ok(());
         }
         let bbox = BoundingBox::new(
             min.x.max(-180.0),
@@ -713,60 +871,81 @@ impl<'a> IncidentIndex<'a> {
             max.x.min(180.0),
             max.y.min(90.0),
         )?;
-        Ok(self.collect_ids(window, bbox.envelopes(), |inc| {
-            polygon.intersects(&Coord {
-                x: inc.lon,
-                y: inc.lat,
-            })
-        }))
+        self.area_visit(
+            window,
+            bbox.envelopes(),
+            |inc| {
+                polygon.intersects(&Coord {
+                    x: inc.lon,
+                    y: inc.lat,
+                })
+            },
+            f,
+        );
+        Ok(())
     }
 
-    /// Ids of the incidents in the window, inside the envelopes, that pass `keep`, in id order.
-    fn collect_ids(
+    /// Visit the incidents in the window, inside the envelopes, that pass `keep`, each once.
+    fn area_visit(
         &self,
         window: Option<DayRange>,
         envelopes: impl Iterator<Item = AABB<[f64; 3]>>,
         keep: impl Fn(&Incident) -> bool,
-    ) -> Vec<IncidentId> {
+        mut f: impl FnMut(IncidentId),
+    ) {
         let incidents = self.set.incidents();
-        let mut ids = Vec::new();
-        match self.plan(window, SCAN_LIMIT) {
+        match self.plan(window, self.scan_limit) {
             Plan::Scan(range, days) => {
-                for &i in &self.by_start[range] {
+                for i in self.scan_ids(range) {
                     if days.overlaps(self.spans[i as usize]) && keep(&incidents[i as usize]) {
-                        ids.push(i);
+                        f(IncidentId::new(i));
                     }
                 }
             }
             Plan::Tree(days) => {
-                for envelope in envelopes {
-                    let _: ControlFlow<()> = self.tree.locate_in_envelope_int(&envelope, |e| {
-                        if self.in_days(days, e.data) && keep(&incidents[e.data as usize]) {
-                            ids.push(e.data);
+                let envelopes: Vec<AABB<[f64; 3]>> = envelopes.collect();
+                for (k, envelope) in envelopes.iter().enumerate() {
+                    let _: ControlFlow<()> = self.tree.locate_in_envelope_int(envelope, |e| {
+                        // A point on ±180° can lie in both envelopes of an antimeridian box:
+                        // visit it from the first only.
+                        let seen_before = envelopes[..k].iter().any(|p| p.contains_point(e.geom()));
+                        if !seen_before
+                            && self.in_days(days, e.data)
+                            && keep(&incidents[e.data as usize])
+                        {
+                            f(IncidentId::new(e.data));
                         }
                         ControlFlow::Continue(())
                     });
                 }
-                // Two envelopes of an antimeridian box may both hold a point on ±180°.
-                ids.sort_unstable();
-                ids.dedup();
             }
         }
-        ids.sort_unstable();
-        ids.into_iter().map(IncidentId::new).collect()
     }
 }
 
-/// Sort (squared chord, id) pairs by distance then id and convert to neighbours in km.
-fn finish_neighbors(mut found: Vec<(f64, u32)>) -> Vec<Neighbor> {
-    found.sort_unstable_by(by_distance_then_id);
-    found
+/// Collect the ids a visitor yields, sorted.
+fn sorted_ids(visit: impl FnOnce(&mut dyn FnMut(IncidentId))) -> Vec<IncidentId> {
+    let mut ids = Vec::new();
+    visit(&mut |id| ids.push(id));
+    ids.sort_unstable();
+    ids
+}
+
+/// Convert (squared chord, id) pairs to km and sort them by distance, then id.
+fn finish_neighbors(found: Vec<(f64, u32)>) -> Vec<Neighbor> {
+    let mut km: Vec<(f64, u32)> = found
         .into_iter()
-        .map(|(d2, i)| Neighbor {
-            id: IncidentId::new(i),
-            distance_km: chord2_to_km(d2),
-        })
-        .collect()
+        .map(|(chord_2, i)| (chord2_to_km(chord_2), i))
+        .collect();
+    km.sort_unstable_by(by_distance_then_id);
+    km.into_iter().map(neighbor).collect()
+}
+
+fn neighbor((distance_km, i): (f64, u32)) -> Neighbor {
+    Neighbor {
+        id: IncidentId::new(i),
+        distance_km,
+    }
 }
 
 /// The queries of an [`IncidentIndex`] restricted to a [`DateWindow`]: made by
@@ -784,10 +963,13 @@ impl Windowed<'_, '_> {
         self.window
     }
 
+    fn days(&self) -> Option<DayRange> {
+        Some(self.window.days())
+    }
+
     /// See [`IncidentIndex::within_radius`].
     pub fn within_radius(&self, center: Point<f64>, radius_km: f64) -> Result<Vec<Neighbor>> {
-        self.index
-            .radius_sorted(Some(self.window.days()), center, radius_km)
+        self.index.radius_sorted(self.days(), center, radius_km)
     }
 
     /// See [`IncidentIndex::for_each_within_radius`].
@@ -797,14 +979,12 @@ impl Windowed<'_, '_> {
         radius_km: f64,
         f: impl FnMut(Neighbor),
     ) -> Result<()> {
-        self.index
-            .radius_visit(Some(self.window.days()), center, radius_km, f)
+        self.index.radius_visit(self.days(), center, radius_km, f)
     }
 
     /// See [`IncidentIndex::nearest`].
     pub fn nearest(&self, center: Point<f64>, k: usize) -> Result<Vec<Neighbor>> {
-        self.index
-            .nearest_impl(Some(self.window.days()), center, k, |_| true)
+        self.index.nearest_impl(self.days(), center, k, |_| true)
     }
 
     /// See [`IncidentIndex::nearest_where`].
@@ -814,22 +994,34 @@ impl Windowed<'_, '_> {
         k: usize,
         keep: impl FnMut(&Incident) -> bool,
     ) -> Result<Vec<Neighbor>> {
-        self.index
-            .nearest_impl(Some(self.window.days()), center, k, keep)
+        self.index.nearest_impl(self.days(), center, k, keep)
     }
 
     /// See [`IncidentIndex::within_bbox`].
     #[must_use]
     pub fn within_bbox(&self, bbox: &BoundingBox) -> Vec<IncidentId> {
-        self.index.bbox_impl(Some(self.window.days()), bbox)
+        sorted_ids(|f| self.index.bbox_visit(self.days(), bbox, f))
+    }
+
+    /// See [`IncidentIndex::for_each_within_bbox`].
+    pub fn for_each_within_bbox(&self, bbox: &BoundingBox, f: impl FnMut(IncidentId)) {
+        self.index.bbox_visit(self.days(), bbox, f);
     }
 
     /// See [`IncidentIndex::within_polygon`].
-    pub fn within_polygon<G>(&self, polygon: &G) -> Result<Vec<IncidentId>>
-    where
-        G: BoundingRect<f64, Output = Option<Rect<f64>>> + Intersects<Coord<f64>>,
-    {
-        self.index.polygon_impl(Some(self.window.days()), polygon)
+    pub fn within_polygon<G: QueryArea>(&self, polygon: &G) -> Result<Vec<IncidentId>> {
+        let mut out = Ok(());
+        let ids = sorted_ids(|f| out = self.index.polygon_visit(self.days(), polygon, f));
+        out.map(|()| ids)
+    }
+
+    /// See [`IncidentIndex::for_each_within_polygon`].
+    pub fn for_each_within_polygon<G: QueryArea>(
+        &self,
+        polygon: &G,
+        f: impl FnMut(IncidentId),
+    ) -> Result<()> {
+        self.index.polygon_visit(self.days(), polygon, f)
     }
 }
 
@@ -839,7 +1031,6 @@ mod tests {
     use crate::incident::DateSpan;
     use geo::polygon;
     use jiff::civil::date;
-    use rstar::Envelope;
 
     fn set_of(points: &[(f64, f64, Date, Date)]) -> IncidentSet {
         let incidents = points
@@ -870,7 +1061,7 @@ mod tests {
         assert!(index.within_radius(q, -1.0).is_err());
         assert!(index.within_radius(q, f64::NAN).is_err());
         assert!(index.within_radius(Point::new(0.0, 91.0), 1.0).is_err());
-        assert!(index.nearest(q, 0).expect("k=0").is_empty());
+        assert!(index.nearest(q, 0).is_err());
     }
 
     #[test]
@@ -886,6 +1077,60 @@ mod tests {
         let index = IncidentIndex::new(&set);
         let nn = index.nearest(Point::new(0.0, 0.0), 2).expect("knn");
         assert_eq!(nn.iter().map(|n| n.id.get()).collect::<Vec<_>>(), [0, 1]);
+    }
+
+    #[test]
+    fn ties_break_by_id_when_scanning_a_window() {
+        let d = date(2024, 1, 1);
+        let set = set_of(&[
+            (0.0, 1.0, d, d),
+            (1.0, 0.0, d, d),
+            (0.0, -1.0, d, d),
+            (-1.0, 0.0, d, d),
+            (0.0, 0.5, date(2020, 1, 1), date(2020, 1, 1)),
+        ]);
+        let index = IncidentIndex::new(&set).with_scan_limit(usize::MAX);
+        let w = DateWindow::new(d, d).expect("window");
+        let nn = index
+            .during(w)
+            .nearest(Point::new(0.0, 0.0), 3)
+            .expect("knn");
+        assert_eq!(nn.iter().map(|n| n.id.get()).collect::<Vec<_>>(), [0, 1, 2]);
+    }
+
+    #[test]
+    fn a_long_span_does_not_widen_every_window() {
+        let p = (1.0, 11.0);
+        let mut points = vec![(p.0, p.1, date(2010, 1, 1), date(2023, 12, 31))];
+        for day in 1..=28 {
+            points.push((p.0, p.1, date(2023, 2, day), date(2023, 2, day)));
+        }
+        let set = set_of(&points);
+        let index = IncidentIndex::new(&set);
+        let w = DateWindow::new(date(2023, 2, 10), date(2023, 2, 11)).expect("window");
+        // The 14-year span is kept apart: the scan range holds just the two short ones.
+        assert_eq!(index.window_range(w.days()).len(), 2);
+        let ids: Vec<u32> = index.in_window(w).iter().map(|i| i.get()).collect();
+        assert_eq!(ids, [0, 10, 11]);
+    }
+
+    #[test]
+    fn windows_and_boxes_deserialise_through_their_checks() {
+        let ok: DateWindow =
+            serde_json::from_str(r#"{"from":"2024-01-01","to":"2024-01-31"}"#).expect("valid");
+        assert_eq!(ok.last_day(), date(2024, 1, 31));
+        assert!(
+            serde_json::from_str::<DateWindow>(r#"{"from":"2024-02-01","to":"2024-01-31"}"#)
+                .is_err()
+        );
+        assert!(
+            serde_json::from_str::<BoundingBox>(r#"{"west":0,"south":-100,"east":1,"north":1}"#)
+                .is_err()
+        );
+        assert!(DateWindow::last_days(date(2024, 1, 1), u32::MAX).is_err());
+        // -180 and 180 are one meridian.
+        let b = BoundingBox::new(170.0, -10.0, 180.0, 10.0).expect("box");
+        assert!(b.contains(-180.0, 0.0));
     }
 
     #[test]
@@ -941,6 +1186,9 @@ mod tests {
         assert_eq!(ids, [0, 1]);
         let nan = polygon![(x: f64::NAN, y: 0.5), (x: 2.0, y: 0.5), (x: 2.0, y: 1.5)];
         assert!(index.within_polygon(&nan).is_err());
+        // NaN in a later vertex, which the bounding rectangle does not see.
+        let late_nan = polygon![(x: 0.5, y: 0.5), (x: 2.0, y: f64::NAN), (x: 2.0, y: 1.5)];
+        assert!(index.within_polygon(&late_nan).is_err());
     }
 
     #[test]

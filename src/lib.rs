@@ -41,7 +41,7 @@ pub use incident::{
     Actor, ActorKind, CountryCode, Dataset, DateSpan, EventKind, Fatalities, GeoPrecision,
     Incident, IncidentId, SourceId, TimePrecision, UcdpDetails,
 };
-pub use index::{BoundingBox, DateWindow, IncidentIndex, Neighbor, Windowed};
+pub use index::{BoundingBox, DateWindow, IncidentIndex, Neighbor, QueryArea, Windowed};
 pub use io::{
     ExtraColumns, FieldProblem, Format, LoadReport, Loaded, PropertyMap, ReadOptions, RejectedRow,
     RowWarning, SkippedLine, read_acled, read_any, read_geojson, read_path, read_ucdp,

@@ -347,7 +347,9 @@ impl IncidentSet {
         (IncidentSet { incidents }, report)
     }
 
-    /// Validate `incidents` and fail on the first problem, naming the incident and field.
+    /// Validate `incidents` and fail on the earliest bad incident, naming it and the field of
+    /// its first problem. Every incident is checked before the error is returned (the error
+    /// carries one problem; [`validate`](Self::validate) reports them all).
     ///
     /// ```
     /// use conflict_risk::{DateSpan, Error, Incident, IncidentSet, jiff::civil::date};
@@ -453,15 +455,16 @@ pub(crate) fn check(i: &Incident, out: &mut Vec<Problem>) {
         });
     }
     let f = &i.fatalities;
-    let split = i.ucdp.as_deref().cloned().unwrap_or_default();
+    let split = i.ucdp.as_deref();
+    let death = |pick: fn(&crate::incident::UcdpDetails) -> Option<i32>| split.and_then(pick);
     for (field, value) in [
         ("best", Some(f.best)),
         ("low", f.low),
         ("high", f.high),
-        ("deaths_a", split.deaths_a),
-        ("deaths_b", split.deaths_b),
-        ("deaths_civilians", split.deaths_civilians),
-        ("deaths_unknown", split.deaths_unknown),
+        ("deaths_a", death(|u| u.deaths_a)),
+        ("deaths_b", death(|u| u.deaths_b)),
+        ("deaths_civilians", death(|u| u.deaths_civilians)),
+        ("deaths_unknown", death(|u| u.deaths_unknown)),
     ] {
         if let Some(value) = value.filter(|v| *v < 0) {
             out.push(Problem::NegativeFatalities { field, value });

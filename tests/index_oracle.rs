@@ -7,7 +7,7 @@ use conflict_risk::geo::{LineString, Point, Polygon};
 use conflict_risk::jiff::{Span, civil::Date, civil::date};
 use conflict_risk::{
     BoundingBox, CorridorScenario, DateSpan, DateWindow, Incident, IncidentId, IncidentIndex,
-    IncidentSet, Neighbor, destination, haversine_km,
+    IncidentSet, Neighbor, chord2_to_km, destination, haversine_km, unit_vector,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
@@ -43,7 +43,7 @@ fn build(points: &[(f64, f64, i64, i64)]) -> IncidentSet {
 }
 
 fn in_window(i: &Incident, w: Option<DateWindow>) -> bool {
-    w.is_none_or(|w| i.date.start <= w.to() && i.date.end >= w.from())
+    w.is_none_or(|w| i.date.start <= w.last_day() && i.date.end >= w.first_day())
 }
 
 /// Radius query result against the brute force, allowing only boundary cases within TOL_KM.
@@ -79,7 +79,15 @@ fn check_radius(set: &IncidentSet, got: &[Neighbor], center: Point, r: f64, w: O
     }
 }
 
-/// kNN result against the brute force: the right count, sorted, and the k smallest distances.
+/// Squared chord between two positions, from the public unit vectors: in km, the order the
+/// index must reproduce exactly, ties by id included.
+fn chord_2(a: Point, b: Point) -> f64 {
+    let (u, v) = (unit_vector(a), unit_vector(b));
+    (u[0] - v[0]).powi(2) + (u[1] - v[1]).powi(2) + (u[2] - v[2]).powi(2)
+}
+
+/// kNN result against the brute force: the same ids in the same order (by distance, ties by
+/// id), and distances that agree with haversine.
 fn check_knn(
     set: &IncidentSet,
     got: &[Neighbor],
@@ -88,24 +96,23 @@ fn check_knn(
     w: Option<DateWindow>,
     keep: impl Fn(&Incident) -> bool,
 ) {
-    let inc = set.incidents();
-    let mut all: Vec<f64> = inc
+    let mut all: Vec<(f64, u32)> = set
         .iter()
-        .filter(|i| in_window(i, w) && keep(i))
-        .map(|i| haversine_km(center, i.point()))
+        .filter(|(_, i)| in_window(i, w) && keep(i))
+        .map(|(id, i)| (chord2_to_km(chord_2(center, i.point())), id.get()))
         .collect();
-    all.sort_by(f64::total_cmp);
-    assert_eq!(got.len(), k.min(all.len()));
-    for (n, want) in got.iter().zip(&all) {
-        let d = haversine_km(center, inc[n.id.index()].point());
+    all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    all.truncate(k);
+    let want: Vec<u32> = all.iter().map(|&(_, id)| id).collect();
+    let got_ids: Vec<u32> = got.iter().map(|n| n.id.get()).collect();
+    assert_eq!(got_ids, want, "kNN ids differ from the brute force");
+    for n in got {
+        let d = haversine_km(center, set.incidents()[n.id.index()].point());
         assert!(
-            (d - want).abs() <= TOL_KM,
-            "kNN distance {d} where brute force has {want}"
+            (n.distance_km - d).abs() <= TOL_KM,
+            "distance {} vs haversine {d}",
+            n.distance_km
         );
-        assert!(in_window(&inc[n.id.index()], w) && keep(&inc[n.id.index()]));
-    }
-    for pair in got.windows(2) {
-        assert!((pair[0].distance_km, pair[0].id) <= (pair[1].distance_km, pair[1].id));
     }
 }
 
@@ -123,12 +130,15 @@ fn brute_ids(
 
 fn bbox_brute(b: &BoundingBox, i: &Incident) -> bool {
     let lat_ok = b.south() <= i.lat && i.lat <= b.north();
-    let lon_ok = if b.west() <= b.east() {
-        b.west() <= i.lon && i.lon <= b.east()
-    } else {
-        i.lon >= b.west() || i.lon <= b.east()
+    // -180 and 180 are one meridian: a point on it is in a box that reaches either.
+    let lon_ok = |lon: f64| {
+        if b.west() <= b.east() {
+            b.west() <= lon && lon <= b.east()
+        } else {
+            lon >= b.west() || lon <= b.east()
+        }
     };
-    lat_ok && lon_ok
+    lat_ok && (lon_ok(i.lon) || (i.lon.abs() == 180.0 && lon_ok(-i.lon)))
 }
 
 /// A position: uniform on the sphere, near a pole, near the antimeridian, or on the edge.
@@ -149,7 +159,7 @@ fn point_set() -> impl Strategy<Value = Vec<(f64, f64, i64, i64)>> {
         (
             position(),
             0..1500i64,
-            prop_oneof![3 => Just(0i64), 1 => 0..40i64],
+            prop_oneof![6 => Just(0i64), 2 => 0..40i64, 1 => 60..400i64],
         ),
         0..300,
     )
@@ -179,6 +189,15 @@ fn window() -> impl Strategy<Value = Option<DateWindow>> {
     ]
 }
 
+/// The index twice: always asking the tree, and always scanning date windows. Every query
+/// must give the same answer through both.
+fn both_plans(set: &IncidentSet) -> [IncidentIndex<'_>; 2] {
+    [
+        IncidentIndex::new(set).with_scan_limit(0),
+        IncidentIndex::new(set).with_scan_limit(usize::MAX),
+    ]
+}
+
 fn config() -> Config {
     Config {
         cases: 96,
@@ -193,7 +212,7 @@ proptest! {
     #[test]
     fn radius_matches_brute_force(mut pts in point_set(), (lon, lat) in position(),
                                   r in prop_oneof![0.0..50.0f64, 0.0..3000.0f64, Just(0.0)], w in window(),
-                                  ring in prop::collection::vec((0.0..360.0f64, -1e-3..1e-3f64, 0..1500i64), 0..40)) {
+                                  ring in prop::collection::vec((0.0..360.0f64, prop_oneof![-1e-3..1e-3f64, -1e-6..1e-6f64], 0..1500i64), 0..40)) {
         let c = Point::new(lon, lat);
         // Points just inside and just outside the radius: where an inexact threshold fails.
         for (bearing, rel, start) in ring {
@@ -201,7 +220,7 @@ proptest! {
             pts.push((p.x(), p.y(), start, 0));
         }
         let set = build(&pts);
-        let index = IncidentIndex::new(&set);
+        for index in both_plans(&set) {
         let got = match w {
             Some(w) => index.during(w).within_radius(c, r).expect("query"),
             None => index.within_radius(c, r).expect("query"),
@@ -217,13 +236,18 @@ proptest! {
         let mut ids: Vec<IncidentId> = got.iter().map(|n| n.id).collect();
         ids.sort_unstable();
         prop_assert_eq!(visited, ids);
+        }
     }
 
     #[test]
     fn knn_matches_brute_force(pts in point_set(), (lon, lat) in position(), k in 0..25usize, w in window()) {
         let set = build(&pts);
-        let index = IncidentIndex::new(&set);
         let c = Point::new(lon, lat);
+        for index in both_plans(&set) {
+        if k == 0 {
+            prop_assert!(index.nearest(c, 0).is_err());
+            continue;
+        }
         let got = match w {
             Some(w) => index.during(w).nearest(c, k).expect("query"),
             None => index.nearest(c, k).expect("query"),
@@ -236,31 +260,34 @@ proptest! {
             None => index.nearest_where(c, k, keep).expect("query"),
         };
         check_knn(&set, &got, c, k, w, keep);
+        }
     }
 
     #[test]
     fn bbox_matches_brute_force(pts in point_set(), (w_lon, s) in (-180.0..=180.0f64, -90.0..=90.0f64),
                                 (e_lon, n) in (-180.0..=180.0f64, -90.0..=90.0f64), win in window()) {
         let set = build(&pts);
-        let index = IncidentIndex::new(&set);
         let b = BoundingBox::new(w_lon, s.min(n), e_lon, s.max(n)).expect("valid box");
-        let got = match win {
-            Some(w) => index.during(w).within_bbox(&b),
-            None => index.within_bbox(&b),
-        };
-        prop_assert_eq!(got, brute_ids(&set, win, |i| bbox_brute(&b, i)));
+        for index in both_plans(&set) {
+            let got = match win {
+                Some(w) => index.during(w).within_bbox(&b),
+                None => index.within_bbox(&b),
+            };
+            prop_assert_eq!(got, brute_ids(&set, win, |i| bbox_brute(&b, i)));
+        }
     }
 
     #[test]
     fn polygon_matches_brute_force(pts in point_set(), ring in prop::collection::vec(position(), 3..9), win in window()) {
         let set = build(&pts);
-        let index = IncidentIndex::new(&set);
         let poly = Polygon::new(LineString::from(ring), vec![]);
-        let got = match win {
-            Some(w) => index.during(w).within_polygon(&poly).expect("query"),
-            None => index.within_polygon(&poly).expect("query"),
-        };
-        prop_assert_eq!(got, brute_ids(&set, win, |i| poly.intersects(&i.point())));
+        for index in both_plans(&set) {
+            let got = match win {
+                Some(w) => index.during(w).within_polygon(&poly).expect("query"),
+                None => index.within_polygon(&poly).expect("query"),
+            };
+            prop_assert_eq!(got, brute_ids(&set, win, |i| poly.intersects(&i.point())));
+        }
     }
 }
 
@@ -294,9 +321,26 @@ fn corridor_queries_match_brute_force() {
         .expect("query");
         check_knn(&set, &nn, c, k, w, |_| true);
         let b = BoundingBox::new(c.x() - 0.5, c.y() - 0.4, c.x() + 0.7, c.y() + 0.3).expect("box");
+        let poly = Polygon::new(
+            LineString::from(vec![
+                (c.x() - 0.6, c.y() - 0.2),
+                (c.x() + 0.4, c.y() - 0.5),
+                (c.x() + 0.8, c.y() + 0.6),
+                (c.x() - 0.1, c.y() + 0.3),
+            ]),
+            vec![],
+        );
+        let (got_b, got_p) = match w {
+            Some(w) => (
+                index.during(w).within_bbox(&b),
+                index.during(w).within_polygon(&poly),
+            ),
+            None => (index.within_bbox(&b), index.within_polygon(&poly)),
+        };
+        assert_eq!(got_b, brute_ids(&set, w, |i| bbox_brute(&b, i)));
         assert_eq!(
-            index.within_bbox(&b),
-            brute_ids(&set, None, |i| bbox_brute(&b, i))
+            got_p.expect("query"),
+            brute_ids(&set, w, |i| poly.intersects(&i.point()))
         );
     }
 }
