@@ -6,8 +6,8 @@ use std::io::Read;
 use csv::ByteRecord;
 
 use super::fields::{
-    Columns, Countries, Interner, Loaded, ReadOptions, Row, Sink, SlashDates, csv_reader,
-    next_record,
+    Columns, Countries, Interner, LineCounting, Loaded, ReadOptions, Row, Sink, SlashDates,
+    csv_reader, next_record,
 };
 use super::report::{Format, LoadReport};
 use crate::error::{Error, Result};
@@ -67,6 +67,7 @@ pub(crate) fn read_acled_from<R: Read>(
     source: &str,
     options: ReadOptions,
 ) -> Result<Loaded> {
+    let (reader, lines) = LineCounting::new(reader);
     let mut csv = csv_reader(reader);
     let mut record = ByteRecord::new();
     if !next_record(&mut csv, &mut record, source)? {
@@ -109,11 +110,13 @@ pub(crate) fn read_acled_from<R: Read>(
         Format::AcledCsv,
         format!("{layout}, {} columns", columns.len()),
     );
-    let mut sink = Sink::new(report, options);
+    let mut sink = Sink::new(report, options, columns.name(c.id));
     let mut names = Interner::default();
     let mut countries = Countries::default();
     while next_record(&mut csv, &mut record, source)? {
-        let line = record.position().map_or(0, csv::Position::line);
+        let line = lines
+            .borrow_mut()
+            .line_at(record.position().map_or(0, csv::Position::byte));
         let mut row = Row::new(&record, &columns);
         let mut warnings = Vec::new();
         row.check_length();

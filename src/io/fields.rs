@@ -2,8 +2,10 @@
 //! every problem, date and number parsing as the real files write them, country resolution,
 //! string interning, and the sink that files each row as accepted or rejected.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
 use std::io::Read;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use csv::ByteRecord;
@@ -456,11 +458,14 @@ pub(crate) struct Sink {
     first_line_of_id: HashMap<SourceId, u64>,
     strict: bool,
     problems: Vec<Problem>,
+    id_field: String,
 }
 
 impl Sink {
-    pub(crate) fn new(report: LoadReport, options: ReadOptions) -> Sink {
+    /// A sink for a reader whose ids come from the field `id_field`.
+    pub(crate) fn new(report: LoadReport, options: ReadOptions, id_field: &str) -> Sink {
         Sink {
+            id_field: id_field.to_string(),
             report,
             incidents: Vec::new(),
             lines: Vec::new(),
@@ -495,16 +500,20 @@ impl Sink {
         row_warnings: Vec<(&'static str, String)>,
     ) -> Result<()> {
         self.report.rows_seen += 1;
-        // Validation's checks, for fields that parsed (a parse problem is reported once).
+        // Validation's checks. A field that failed to parse was reported already, and left as
+        // NaN (coordinates) or as the row's id: its echo from the checks is dropped.
         check(&incident, &mut self.problems);
         for p in self.problems.drain(..) {
-            let field = p.field();
-            let parsed_badly = row_problems
-                .iter()
-                .any(|rp| field.contains(rp.field.as_str()) || rp.field.contains(field));
-            if !parsed_badly || matches!(p, Problem::NullIsland) {
+            let echo = match &p {
+                Problem::EmptyId => true,
+                Problem::NonFiniteCoordinate { field, .. } => row_problems
+                    .iter()
+                    .any(|rp| rp.field == *field || rp.field == "geometry"),
+                _ => false,
+            };
+            if !echo {
                 row_problems.push(FieldProblem {
-                    field: field.to_string(),
+                    field: p.field().to_string(),
                     value: problem_value(&p, &incident),
                     reason: p.to_string(),
                 });
@@ -516,7 +525,7 @@ impl Sink {
             .filter(|_| row_problems.is_empty())
         {
             row_problems.push(FieldProblem {
-                field: "id".into(),
+                field: self.id_field.clone(),
                 value: shorten(incident.source_id.as_str()),
                 reason: format!("duplicate id: line {first} has it too, and is kept"),
             });
@@ -590,6 +599,59 @@ fn problem_value(p: &Problem, i: &Incident) -> String {
         Problem::EndBeforeStart { start, end } => format!("{start} .. {end}"),
         Problem::NegativeFatalities { value, .. } => value.to_string(),
         _ => shorten(i.source_id.as_str()),
+    }
+}
+
+/// A reader that notes where its newlines are, so that a record's line can be found from its
+/// byte offset. The csv crate's own line numbers are wrong after CRLF line ends (it counts a
+/// record as starting on the `\n` of the previous `\r\n`), so the readers count for themselves.
+pub(crate) struct LineCounting<R> {
+    inner: R,
+    state: Rc<RefCell<Lines>>,
+}
+
+/// Newline offsets read but not yet passed, and the line reached.
+#[derive(Default)]
+pub(crate) struct Lines {
+    read: u64,
+    pending: VecDeque<u64>,
+    line: u64,
+}
+
+impl Lines {
+    /// The line of a record starting at `byte` (1-based). Records must be asked in order.
+    pub(crate) fn line_at(&mut self, byte: u64) -> u64 {
+        while self.pending.front().is_some_and(|&nl| nl <= byte) {
+            self.pending.pop_front();
+            self.line += 1;
+        }
+        self.line + 1
+    }
+}
+
+impl<R: Read> LineCounting<R> {
+    pub(crate) fn new(inner: R) -> (Self, Rc<RefCell<Lines>>) {
+        let state = Rc::new(RefCell::new(Lines::default()));
+        (
+            LineCounting {
+                inner,
+                state: state.clone(),
+            },
+            state,
+        )
+    }
+}
+
+impl<R: Read> Read for LineCounting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut state = self.state.borrow_mut();
+        let start = state.read;
+        for (k, _) in buf[..n].iter().enumerate().filter(|(_, b)| **b == b'\n') {
+            state.pending.push_back(start + k as u64);
+        }
+        state.read += n as u64;
+        Ok(n)
     }
 }
 

@@ -354,6 +354,7 @@ pub(crate) fn read_geojson_from<R: Read>(
     let mut sink = Sink::new(
         LoadReport::new(source, Format::GeoJson, "FeatureCollection of points"),
         options,
+        &map.id,
     );
     let mut names = Interner::default();
     let mut countries = Countries::default();

@@ -8,8 +8,8 @@ use std::io::Read;
 use csv::ByteRecord;
 
 use super::fields::{
-    Columns, Countries, Interner, Loaded, ReadOptions, Row, Sink, SlashDates, csv_reader,
-    next_record,
+    Columns, Countries, Interner, LineCounting, Loaded, ReadOptions, Row, Sink, SlashDates,
+    csv_reader, next_record,
 };
 use super::report::{Format, LoadReport};
 use crate::error::{Error, Result};
@@ -68,6 +68,7 @@ pub(crate) fn read_ucdp_from<R: Read>(
     source: &str,
     options: ReadOptions,
 ) -> Result<Loaded> {
+    let (reader, lines) = LineCounting::new(reader);
     let mut csv = csv_reader(reader);
     let mut record = ByteRecord::new();
     if !next_record(&mut csv, &mut record, source)? {
@@ -114,12 +115,14 @@ pub(crate) fn read_ucdp_from<R: Read>(
         Format::UcdpCsv,
         format!("{layout}, {} columns", columns.len()),
     );
-    let mut sink = Sink::new(report, options);
+    let mut sink = Sink::new(report, options, "id");
     let mut names = Interner::default();
     let mut countries = Countries::default();
     let mut first = true;
     while next_record(&mut csv, &mut record, source)? {
-        let line = record.position().map_or(0, csv::Position::line);
+        let line = lines
+            .borrow_mut()
+            .line_at(record.position().map_or(0, csv::Position::byte));
         if std::mem::take(&mut first) && is_hxl_row(&record) {
             sink.skip(
                 line,
