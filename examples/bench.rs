@@ -8,19 +8,25 @@
 
 mod support;
 
-use conflict_risk::{CorridorScenario, IncidentIndex, IncidentSet, geo::Point};
+use conflict_risk::{
+    CorridorScenario, IncidentIndex, IncidentSet, ReadOptions, geo::Point, read_path,
+    write_acled_csv,
+};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use serde_json::json;
-use support::{median, peak_rss_mb, timed, usage_error};
+use support::{median, peak_rss_mb, reset_peak_rss, timed, usage_error};
 
 const USAGE: &str = "\
-usage: bench [--what index] [--n N] [--repeat R] [--queries Q] [--radius-km KM]
+usage: bench [--what index|read_acled] [--n N] [--repeat R] [--queries Q] [--radius-km KM]
 
 Measures on the seeded synthetic corridor (synthetic data, not real events) and prints one
 JSON object per measurement on stdout. Times are wall-clock seconds; medians over R runs.
 
-  --what WHAT      what to measure: index (bulk load, radius and nearest queries) [index]
+  --what WHAT      what to measure [index]:
+                     index       bulk load, radius and nearest queries
+                     read_acled  write N synthetic incidents as an ACLED CSV file, then read it
+                                 back (rows/s, and peak memory of the reading alone)
   --n N            number of incidents [1000000]
   --repeat R       runs per measurement, the median is reported [5]
   --queries Q      queries per run, centred on seeded random incidents [2000]
@@ -28,7 +34,14 @@ JSON object per measurement on stdout. Times are wall-clock seconds; medians ove
   --seed S         seed of the synthetic corridor [the scenario's default]
   -h, --help       this text";
 
+#[derive(Clone, Copy, PartialEq)]
+enum What {
+    Index,
+    ReadAcled,
+}
+
 struct Args {
+    what: What,
     n: usize,
     repeat: usize,
     queries: usize,
@@ -39,6 +52,7 @@ struct Args {
 fn parse() -> Result<Args, lexopt::Error> {
     use lexopt::prelude::*;
     let mut a = Args {
+        what: What::Index,
         n: 1_000_000,
         repeat: 5,
         queries: 2_000,
@@ -50,11 +64,13 @@ fn parse() -> Result<Args, lexopt::Error> {
         match arg {
             Long("what") => {
                 let what: String = p.value()?.parse()?;
-                if what != "index" {
-                    return Err(
-                        format!("--what {what:?}: only \"index\" is measured so far").into(),
-                    );
-                }
+                a.what = match what.as_str() {
+                    "index" => What::Index,
+                    "read_acled" => What::ReadAcled,
+                    _ => {
+                        return Err(format!("--what {what:?}: expected index or read_acled").into());
+                    }
+                };
             }
             Long("n") => a.n = p.value()?.parse()?,
             Long("repeat") => a.repeat = p.value()?.parse()?,
@@ -79,6 +95,58 @@ fn parse() -> Result<Args, lexopt::Error> {
 
 fn main() {
     let args = parse().unwrap_or_else(|e| usage_error(e, USAGE));
+    match args.what {
+        What::Index => bench_index(&args),
+        What::ReadAcled => {
+            if let Err(e) = bench_read_acled(&args) {
+                eprintln!("error: {e}");
+                std::process::exit(1);
+            }
+        }
+    }
+}
+
+/// Write the synthetic corridor as an ACLED CSV, then time reading it back.
+fn bench_read_acled(args: &Args) -> conflict_risk::Result<()> {
+    let n = args.n;
+    let path = std::env::temp_dir().join(format!("conflict-risk-bench-acled-{n}.csv"));
+    let io = |e| conflict_risk::Error::Io {
+        path: path.display().to_string(),
+        source: e,
+    };
+    {
+        let incidents = CorridorScenario::new(n).seed(args.seed).generate();
+        let file = std::fs::File::create(&path).map_err(io)?;
+        let (written, write_s) = timed(|| write_acled_csv(file, &incidents));
+        written?;
+        let bytes = std::fs::metadata(&path).map_err(io)?.len();
+        println!(
+            "{}",
+            json!({"what": "write_acled_csv", "n": n, "seconds": write_s, "bytes": bytes})
+        );
+    }
+    // Forget the generator's peak, so that the figure below is the reading's own.
+    reset_peak_rss();
+    let mut runs = Vec::new();
+    let mut accepted = 0;
+    for _ in 0..args.repeat {
+        let (loaded, s) = timed(|| read_path(&path, ReadOptions::new()));
+        let loaded = loaded?;
+        accepted = loaded.report.accepted;
+        runs.push(s);
+    }
+    let seconds = median(&runs);
+    println!(
+        "{}",
+        json!({"what": "read_acled", "n": n, "accepted": accepted, "seconds": seconds,
+               "rows_per_second": n as f64 / seconds, "runs": runs,
+               "peak_rss_mb_while_reading": peak_rss_mb()})
+    );
+    let _ = std::fs::remove_file(&path);
+    Ok(())
+}
+
+fn bench_index(args: &Args) {
     let n = args.n;
     let (incidents, gen_s) = timed(|| CorridorScenario::new(n).seed(args.seed).generate());
     println!(

@@ -1,7 +1,9 @@
 //! Validation: the only way to build an [`IncidentSet`]. Every incident is checked against
 //! every rule, every problem is reported, and none is skipped silently.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 
 use jiff::civil::Date;
@@ -298,7 +300,8 @@ impl IncidentSet {
             seen: incidents.len(),
             ..ValidationReport::default()
         };
-        let mut first_seen: HashMap<SourceId, usize> = HashMap::with_capacity(incidents.len());
+        let mut first_seen: HashMap<SourceId, usize> =
+            HashMap::with_capacity_and_hasher(incidents.len(), Default::default());
         let mut problems = Vec::new();
         // Kept incidents are compacted to the front of the input's own buffer, so validating
         // a million incidents does not hold two copies of them.

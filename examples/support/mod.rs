@@ -30,6 +30,12 @@ pub fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// Reset the peak-memory mark (Linux: `5` into /proc/self/clear_refs), so that a later
+/// [`peak_rss_mb`] measures from here.
+pub fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
 /// Print `message` and the usage to stderr and exit with status 2.
 pub fn usage_error(message: impl std::fmt::Display, usage: &str) -> ! {
     eprintln!("error: {message}\n\n{usage}");

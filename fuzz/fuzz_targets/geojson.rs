@@ -12,7 +12,8 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(r.rows_seen, r.accepted + r.rejected.len() as u64);
         let mut out = Vec::new();
         write_geojson(&mut out, &loaded.incidents, &ExtraColumns::new()).expect("write to memory");
-        let again = read_geojson(out.as_slice(), &map, ReadOptions::new()).expect("own output reads");
+        let again =
+            read_geojson(out.as_slice(), &map, ReadOptions::new()).expect("own output reads");
         assert_eq!(again.report.rows_seen, loaded.incidents.len() as u64);
     }
 });

@@ -3,13 +3,14 @@
 //! string interning, and the sink that files each row as accepted or rejected.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::io::Read;
 use std::rc::Rc;
 use std::sync::Arc;
 
 use csv::ByteRecord;
 use jiff::civil::Date;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::report::{FieldProblem, LoadReport, RejectedRow, RowWarning, SkippedLine, shorten};
 use crate::error::{Error, Result};
@@ -77,7 +78,7 @@ impl Columns {
                 text.trim().to_ascii_lowercase()
             })
             .collect();
-        let mut by_name = HashMap::new();
+        let mut by_name = HashMap::default();
         for (i, n) in names.iter().enumerate() {
             by_name.entry(n.clone()).or_insert(i);
         }
@@ -311,11 +312,9 @@ pub(crate) fn parse_date(text: &str, slash: SlashDates) -> Option<Date> {
         Some(i) if t[i + 1..].contains(':') => &t[..i],
         _ => t,
     };
-    let parts: Vec<&str> = date_part
-        .split(['-', '/', ' '])
-        .filter(|p| !p.is_empty())
-        .collect();
-    if parts.len() != 3 {
+    let mut split = date_part.split(['-', '/', ' ']).filter(|p| !p.is_empty());
+    let parts = [split.next()?, split.next()?, split.next()?];
+    if split.next().is_some() {
         return None;
     }
     let num = |s: &str| -> Option<i32> {
@@ -469,7 +468,7 @@ impl Sink {
             report,
             incidents: Vec::new(),
             lines: Vec::new(),
-            first_line_of_id: HashMap::new(),
+            first_line_of_id: HashMap::default(),
             strict: options.strict,
             problems: Vec::new(),
         }
@@ -647,7 +646,7 @@ impl<R: Read> Read for LineCounting<R> {
         let n = self.inner.read(buf)?;
         let mut state = self.state.borrow_mut();
         let start = state.read;
-        for (k, _) in buf[..n].iter().enumerate().filter(|(_, b)| **b == b'\n') {
+        for k in memchr::memchr_iter(b'\n', &buf[..n]) {
             state.pending.push_back(start + k as u64);
         }
         state.read += n as u64;
