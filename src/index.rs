@@ -652,9 +652,7 @@ impl<'a> IncidentIndex<'a> {
     /// # Ok::<(), conflict_risk::Error>(())
     /// ```
     pub fn within_polygon<G: QueryArea>(&self, polygon: &G) -> Result<Vec<IncidentId>> {
-        let mut out = Ok(());
-        let ids = sorted_ids(|f| out = self.polygon_visit(None, polygon, f));
-        out.map(|()| ids)
+        self.polygon_ids(None, polygon)
     }
 
     /// Call `f` for every incident inside a lon/lat polygon, in no particular order (but the
@@ -842,6 +840,16 @@ impl<'a> IncidentIndex<'a> {
         );
     }
 
+    fn polygon_ids<G: QueryArea>(
+        &self,
+        window: Option<DayRange>,
+        polygon: &G,
+    ) -> Result<Vec<IncidentId>> {
+        let mut out = Ok(());
+        let ids = sorted_ids(|f| out = self.polygon_visit(window, polygon, f));
+        out.map(|()| ids)
+    }
+
     fn polygon_visit<G: QueryArea>(
         &self,
         window: Option<DayRange>,
@@ -1010,9 +1018,7 @@ impl Windowed<'_, '_> {
 
     /// See [`IncidentIndex::within_polygon`].
     pub fn within_polygon<G: QueryArea>(&self, polygon: &G) -> Result<Vec<IncidentId>> {
-        let mut out = Ok(());
-        let ids = sorted_ids(|f| out = self.index.polygon_visit(self.days(), polygon, f));
-        out.map(|()| ids)
+        self.index.polygon_ids(self.days(), polygon)
     }
 
     /// See [`IncidentIndex::for_each_within_polygon`].

@@ -2,10 +2,11 @@
 //!
 //! # The crate at a glance
 //!
-//! Data flows one way: incidents (from a reader, or [`demo_incidents`] /
-//! [`CorridorScenario`]) → [`IncidentSet::validate`] (every rejected incident reported in a
-//! [`ValidationReport`]) → [`IncidentIndex`] (an R-tree of unit-sphere points with a
-//! date-sorted side array) → queries and analyses.
+//! Data flows one way: incidents (from [`read_path`] and the other readers, each with a
+//! [`LoadReport`] of every rejected row; or [`demo_incidents`] / [`CorridorScenario`]) →
+//! [`IncidentSet::validate`] (every rejected incident reported in a [`ValidationReport`]) →
+//! [`IncidentIndex`] (an R-tree of unit-sphere points with a date-sorted side array) →
+//! queries and analyses → [`write_geojson`] / [`write_csv`].
 //!
 //! # Units and coordinates
 //!

@@ -151,8 +151,19 @@ fn acled_malformed_rows_each_reported() {
         assert_eq!((gl, gf.as_str()), (wl, *wf), "{gr}");
         assert!(gr.contains(wr), "line {gl}: {gr:?} should contain {wr:?}");
     }
-    // Values are kept with the reason.
+    // Values are kept with the reason, and the report serialises.
     assert_eq!(l.report.rejected[0].problems[0].value, "abc");
+    let json = serde_json::to_value(&l.report).expect("serialises");
+    assert_eq!(json["rejected"][0]["line"], 3);
+    assert_eq!(json["format"], "acled_csv");
+    assert_eq!(json["rows_seen"], 14);
+    // And prints readably: a summary line, counts per field, the first rows.
+    let text = l.report.to_string();
+    assert!(text.contains("14 rows, 2 accepted, 12 rejected"), "{text}");
+    assert!(
+        text.contains("rejected line 3 (id BADLAT), latitude = \"abc\": not a number"),
+        "{text}"
+    );
     // The swapped row is kept, with a warning that says so.
     let swapped: Vec<_> = l
         .report

@@ -3,14 +3,9 @@
 
 use std::io::Read;
 
-use csv::ByteRecord;
-
-use super::fields::{
-    Columns, Countries, Interner, LineCounting, Loaded, ReadOptions, Row, Sink, SlashDates,
-    csv_reader, next_record,
-};
+use super::fields::{Countries, CsvInput, Interner, Loaded, ReadOptions, Row, Sink, SlashDates};
 use super::report::{Format, LoadReport};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::incident::{
     Actor, ActorKind, Dataset, DateSpan, EventKind, Fatalities, GeoPrecision, Incident,
     TimePrecision,
@@ -67,13 +62,8 @@ pub(crate) fn read_acled_from<R: Read>(
     source: &str,
     options: ReadOptions,
 ) -> Result<Loaded> {
-    let (reader, lines) = LineCounting::new(reader);
-    let mut csv = csv_reader(reader);
-    let mut record = ByteRecord::new();
-    if !next_record(&mut csv, &mut record, source)? {
-        return Err(Error::format(format!("{source} is empty: no header line")));
-    }
-    let columns = Columns::new(&record);
+    let mut input = CsvInput::open(reader, source)?;
+    let columns = &input.columns;
     let c = AcledColumns {
         id: columns.require(
             &["event_id_cnty", "data_id", "event_id_no_cnty"],
@@ -113,11 +103,8 @@ pub(crate) fn read_acled_from<R: Read>(
     let mut sink = Sink::new(report, options, columns.name(c.id));
     let mut names = Interner::default();
     let mut countries = Countries::default();
-    while next_record(&mut csv, &mut record, source)? {
-        let line = lines
-            .borrow_mut()
-            .line_at(record.position().map_or(0, csv::Position::byte));
-        let mut row = Row::new(&record, &columns);
+    while let Some(line) = input.next_line()? {
+        let mut row = Row::new(&input.record, &input.columns);
         let mut warnings = Vec::new();
         row.check_length();
         let id = row.required(c.id).unwrap_or_default();

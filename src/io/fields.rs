@@ -604,14 +604,14 @@ fn problem_value(p: &Problem, i: &Incident) -> String {
 /// A reader that notes where its newlines are, so that a record's line can be found from its
 /// byte offset. The csv crate's own line numbers are wrong after CRLF line ends (it counts a
 /// record as starting on the `\n` of the previous `\r\n`), so the readers count for themselves.
-pub(crate) struct LineCounting<R> {
+struct LineCounting<R> {
     inner: R,
     state: Rc<RefCell<Lines>>,
 }
 
 /// Newline offsets read but not yet passed, and the line reached.
 #[derive(Default)]
-pub(crate) struct Lines {
+struct Lines {
     read: u64,
     pending: VecDeque<u64>,
     line: u64,
@@ -619,7 +619,7 @@ pub(crate) struct Lines {
 
 impl Lines {
     /// The line of a record starting at `byte` (1-based). Records must be asked in order.
-    pub(crate) fn line_at(&mut self, byte: u64) -> u64 {
+    fn line_at(&mut self, byte: u64) -> u64 {
         while self.pending.front().is_some_and(|&nl| nl <= byte) {
             self.pending.pop_front();
             self.line += 1;
@@ -629,7 +629,7 @@ impl Lines {
 }
 
 impl<R: Read> LineCounting<R> {
-    pub(crate) fn new(inner: R) -> (Self, Rc<RefCell<Lines>>) {
+    fn new(inner: R) -> (Self, Rc<RefCell<Lines>>) {
         let state = Rc::new(RefCell::new(Lines::default()));
         (
             LineCounting {
@@ -654,9 +654,50 @@ impl<R: Read> Read for LineCounting<R> {
     }
 }
 
+/// A CSV file being read: its header's columns, the current record, and the line each record
+/// starts on.
+pub(crate) struct CsvInput<R: Read> {
+    csv: csv::Reader<LineCounting<R>>,
+    lines: Rc<RefCell<Lines>>,
+    source: String,
+    /// The record last read by [`next_line`](Self::next_line).
+    pub(crate) record: ByteRecord,
+    /// The header's columns.
+    pub(crate) columns: Columns,
+}
+
+impl<R: Read> CsvInput<R> {
+    /// Start reading: the first record is the header; `Err` if there is none.
+    pub(crate) fn open(reader: R, source: &str) -> Result<Self> {
+        let (reader, lines) = LineCounting::new(reader);
+        let mut csv = csv_reader(reader);
+        let mut record = ByteRecord::new();
+        if !next_record(&mut csv, &mut record, source)? {
+            return Err(Error::format(format!("{source} is empty: no header line")));
+        }
+        let columns = Columns::new(&record);
+        Ok(CsvInput {
+            csv,
+            lines,
+            source: source.to_string(),
+            record,
+            columns,
+        })
+    }
+
+    /// Read the next record into `record` and return the line it starts on; `None` at the end.
+    pub(crate) fn next_line(&mut self) -> Result<Option<u64>> {
+        if !next_record(&mut self.csv, &mut self.record, &self.source)? {
+            return Ok(None);
+        }
+        let byte = self.record.position().map_or(0, csv::Position::byte);
+        Ok(Some(self.lines.borrow_mut().line_at(byte)))
+    }
+}
+
 /// Read CSV records with the crate's settings: no header handling by csv (the readers map
 /// it), rows of any length, quotes and embedded newlines as RFC 4180.
-pub(crate) fn csv_reader<R: Read>(reader: R) -> csv::Reader<R> {
+fn csv_reader<R: Read>(reader: R) -> csv::Reader<R> {
     csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -664,7 +705,7 @@ pub(crate) fn csv_reader<R: Read>(reader: R) -> csv::Reader<R> {
 }
 
 /// Read the next record into `record`; `Ok(false)` at the end.
-pub(crate) fn next_record<R: Read>(
+fn next_record<R: Read>(
     reader: &mut csv::Reader<R>,
     record: &mut ByteRecord,
     source: &str,

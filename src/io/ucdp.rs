@@ -7,12 +7,9 @@ use std::io::Read;
 
 use csv::ByteRecord;
 
-use super::fields::{
-    Columns, Countries, Interner, LineCounting, Loaded, ReadOptions, Row, Sink, SlashDates,
-    csv_reader, next_record,
-};
+use super::fields::{Countries, CsvInput, Interner, Loaded, ReadOptions, Row, Sink, SlashDates};
 use super::report::{Format, LoadReport};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::incident::{
     Actor, ActorKind, Dataset, DateSpan, EventKind, Fatalities, GeoPrecision, Incident,
     TimePrecision, UcdpDetails,
@@ -68,13 +65,8 @@ pub(crate) fn read_ucdp_from<R: Read>(
     source: &str,
     options: ReadOptions,
 ) -> Result<Loaded> {
-    let (reader, lines) = LineCounting::new(reader);
-    let mut csv = csv_reader(reader);
-    let mut record = ByteRecord::new();
-    if !next_record(&mut csv, &mut record, source)? {
-        return Err(Error::format(format!("{source} is empty: no header line")));
-    }
-    let columns = Columns::new(&record);
+    let mut input = CsvInput::open(reader, source)?;
+    let columns = &input.columns;
     let c = UcdpColumns {
         id: columns.require(&["id"], "event id")?,
         start: columns.require(&["date_start"], "start date")?,
@@ -119,18 +111,15 @@ pub(crate) fn read_ucdp_from<R: Read>(
     let mut names = Interner::default();
     let mut countries = Countries::default();
     let mut first = true;
-    while next_record(&mut csv, &mut record, source)? {
-        let line = lines
-            .borrow_mut()
-            .line_at(record.position().map_or(0, csv::Position::byte));
-        if std::mem::take(&mut first) && is_hxl_row(&record) {
+    while let Some(line) = input.next_line()? {
+        if std::mem::take(&mut first) && is_hxl_row(&input.record) {
             sink.skip(
                 line,
                 "HXL hashtag row (#date+year, #geo+lat, ...): metadata, not an event",
             );
             continue;
         }
-        let mut row = Row::new(&record, &columns);
+        let mut row = Row::new(&input.record, &input.columns);
         let mut warnings = Vec::new();
         row.check_length();
         // Ids are integers, written as floats in the HDX copy: keep them as integers.
