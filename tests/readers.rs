@@ -201,6 +201,21 @@ fn bom_crlf_header_only_empty_and_missing_columns() {
     accounted(&l);
     assert_eq!((l.report.rows_seen, l.incidents.len()), (0, 0));
 
+    // An unknown country keeps the row, without a code, and says so.
+    let csv = "event_id_cnty,event_date,latitude,longitude,country,fatalities\nX1,2024-01-02,10.0,1.0,Atlantis,0\n";
+    let l = read_acled(csv.as_bytes(), ReadOptions::new()).expect("reads");
+    assert_eq!((l.incidents.len(), l.incidents[0].country), (1, None));
+    let w: Vec<(&str, &str)> = l
+        .report
+        .warnings
+        .iter()
+        .map(|w| (w.field.as_str(), w.message.as_str()))
+        .collect();
+    assert_eq!(
+        w,
+        [("country", "\"Atlantis\" is not a country this crate knows")]
+    );
+
     let err = read_path(fixture("empty.csv"), ReadOptions::new()).expect_err("empty");
     assert!(err.to_string().contains("is empty"), "{err}");
 

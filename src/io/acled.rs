@@ -161,15 +161,7 @@ pub(crate) fn read_acled_from<R: Read>(
             .text(c.iso3)
             .or_else(|| row.text(c.iso))
             .or_else(|| row.text(c.country));
-        if let Some(t) = country_text {
-            incident.country = countries.resolve(t);
-            if incident.country.is_none() {
-                warnings.push((
-                    "country",
-                    format!("{t:?} is not a country this crate knows"),
-                ));
-            }
-        }
+        incident.country = countries.resolve_or_warn(country_text, &mut warnings);
         incident.admin1 = names.opt(row.text(c.admin1));
         incident.admin2 = names.opt(row.text(c.admin2));
         incident.location_name = names.opt(row.text(c.location));

@@ -382,6 +382,23 @@ pub(crate) struct Countries {
 }
 
 impl Countries {
+    /// Resolve a row's country text, if any; a warning when the text names no known country.
+    pub(crate) fn resolve_or_warn(
+        &mut self,
+        text: Option<&str>,
+        warnings: &mut Vec<(&'static str, String)>,
+    ) -> Option<CountryCode> {
+        let t = text?;
+        let code = self.resolve(t);
+        if code.is_none() {
+            warnings.push((
+                "country",
+                format!("{t:?} is not a country this crate knows"),
+            ));
+        }
+        code
+    }
+
     /// An alpha-3 code, a numeric code (`854`) or a name (`Burkina Faso`, `Ivory Coast`).
     pub(crate) fn resolve(&mut self, text: &str) -> Option<CountryCode> {
         if let Some(c) = self.cache.get(text) {

@@ -426,15 +426,8 @@ pub(crate) fn read_geojson_from<R: Read>(
             low: p.count("fatalities_low"),
             high: p.count("fatalities_high"),
         };
-        if let Some(t) = p.text(&map.country) {
-            i.country = countries.resolve(&t);
-            if i.country.is_none() {
-                warnings.push((
-                    "country",
-                    format!("{t:?} is not a country this crate knows"),
-                ));
-            }
-        }
+        let country = p.text(&map.country);
+        i.country = countries.resolve_or_warn(country.as_deref(), &mut warnings);
         i.admin1 = names.opt(p.text("admin1").as_deref());
         i.admin2 = names.opt(p.text("admin2").as_deref());
         i.location_name = names.opt(p.text(&map.location).as_deref());
