@@ -9,7 +9,7 @@
 mod support;
 
 use conflict_risk::{
-    CorridorScenario, IncidentIndex, IncidentSet, ReadOptions, geo::Point, read_path,
+    CorridorScenario, Dbscan, IncidentIndex, IncidentSet, ReadOptions, geo::Point, read_path,
     write_acled_csv,
 };
 use rand::{RngExt, SeedableRng};
@@ -18,7 +18,8 @@ use serde_json::json;
 use support::{median, peak_rss_mb, reset_peak_rss, timed, usage_error};
 
 const USAGE: &str = "\
-usage: bench [--what index|read_acled] [--n N] [--repeat R] [--queries Q] [--radius-km KM]
+usage: bench [--what index|read_acled|dbscan] [--n N] [--repeat R] [--queries Q] [--radius-km KM]
+             [--eps-km KM] [--min-points M]
 
 Measures on the seeded synthetic corridor (synthetic data, not real events) and prints one
 JSON object per measurement on stdout. Times are wall-clock seconds; medians over R runs.
@@ -27,17 +28,21 @@ JSON object per measurement on stdout. Times are wall-clock seconds; medians ove
                      index       bulk load, radius and nearest queries
                      read_acled  write N synthetic incidents as an ACLED CSV file, then read it
                                  back (rows/s, and peak memory of the reading alone)
+                     dbscan      DBSCAN over the index (--eps-km, --min-points)
   --n N            number of incidents [1000000]
   --repeat R       runs per measurement, the median is reported [5]
   --queries Q      queries per run, centred on seeded random incidents [2000]
   --radius-km KM   radius of the radius queries, great-circle km [25]
   --seed S         seed of the synthetic corridor [the scenario's default]
+  --eps-km KM      DBSCAN radius, great-circle km [25]
+  --min-points M   DBSCAN minimum neighbourhood size, the point included [5]
   -h, --help       this text";
 
 #[derive(Clone, Copy, PartialEq)]
 enum What {
     Index,
     ReadAcled,
+    Dbscan,
 }
 
 struct Args {
@@ -47,6 +52,8 @@ struct Args {
     queries: usize,
     radius_km: f64,
     seed: u64,
+    eps_km: f64,
+    min_points: usize,
 }
 
 fn parse() -> Result<Args, lexopt::Error> {
@@ -58,6 +65,8 @@ fn parse() -> Result<Args, lexopt::Error> {
         queries: 2_000,
         radius_km: 25.0,
         seed: CorridorScenario::DEFAULT_SEED,
+        eps_km: 25.0,
+        min_points: 5,
     };
     let mut p = lexopt::Parser::from_env();
     while let Some(arg) = p.next()? {
@@ -67,8 +76,12 @@ fn parse() -> Result<Args, lexopt::Error> {
                 a.what = match what.as_str() {
                     "index" => What::Index,
                     "read_acled" => What::ReadAcled,
+                    "dbscan" => What::Dbscan,
                     _ => {
-                        return Err(format!("--what {what:?}: expected index or read_acled").into());
+                        return Err(format!(
+                            "--what {what:?}: expected index, read_acled or dbscan"
+                        )
+                        .into());
                     }
                 };
             }
@@ -77,6 +90,8 @@ fn parse() -> Result<Args, lexopt::Error> {
             Long("queries") => a.queries = p.value()?.parse()?,
             Long("radius-km") => a.radius_km = p.value()?.parse()?,
             Long("seed") => a.seed = p.value()?.parse()?,
+            Long("eps-km") => a.eps_km = p.value()?.parse()?,
+            Long("min-points") => a.min_points = p.value()?.parse()?,
             Short('h') | Long("help") => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -97,6 +112,12 @@ fn main() {
     let args = parse().unwrap_or_else(|e| usage_error(e, USAGE));
     match args.what {
         What::Index => bench_index(&args),
+        What::Dbscan => {
+            if let Err(e) = bench_dbscan(&args) {
+                eprintln!("error: {e}");
+                std::process::exit(1);
+            }
+        }
         What::ReadAcled => {
             if let Err(e) = bench_read_acled(&args) {
                 eprintln!("error: {e}");
@@ -104,6 +125,30 @@ fn main() {
             }
         }
     }
+}
+
+/// DBSCAN over the synthetic corridor's index.
+fn bench_dbscan(args: &Args) -> conflict_risk::Result<()> {
+    let n = args.n;
+    let (set, _) = IncidentSet::validate(CorridorScenario::new(n).seed(args.seed).generate());
+    let index = IncidentIndex::new(&set);
+    let dbscan = Dbscan::new(args.eps_km, args.min_points)?;
+    let mut runs = Vec::new();
+    let mut clusters = 0;
+    let mut noise = 0;
+    for _ in 0..args.repeat {
+        let (c, s) = timed(|| dbscan.run(&index));
+        clusters = c.cluster_count();
+        noise = c.noise_count();
+        runs.push(s);
+    }
+    println!(
+        "{}",
+        json!({"what": "dbscan", "n": n, "eps_km": args.eps_km, "min_points": args.min_points,
+               "seconds": median(&runs), "runs": runs, "clusters": clusters, "noise": noise,
+               "peak_rss_mb": peak_rss_mb()})
+    );
+    Ok(())
 }
 
 /// Write the synthetic corridor as an ACLED CSV, then time reading it back.

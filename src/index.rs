@@ -687,6 +687,28 @@ impl<'a> IncidentIndex<'a> {
         })
     }
 
+    // ---- for the analyses of this crate ----
+
+    /// Unit vector of every incident, by id.
+    pub(crate) fn vectors(&self) -> &[[f64; 3]] {
+        &self.xyz
+    }
+
+    /// Visit (squared chord, id) of the incidents within `max_chord_2` of `q`, stopping when
+    /// `f` breaks: the early-exit form the clustering's core test uses.
+    pub(crate) fn visit_within_chord_2(
+        &self,
+        q: [f64; 3],
+        max_chord_2: f64,
+        mut f: impl FnMut(f64, u32) -> ControlFlow<()>,
+    ) {
+        for e in self.tree.locate_within_distance(q, max_chord_2) {
+            if f(dist2(&q, e.geom()), e.data).is_break() {
+                return;
+            }
+        }
+    }
+
     // ---- the one implementation behind both the plain and the windowed queries ----
 
     /// The range of `by_start` that holds every short-span incident overlapping `days`.

@@ -24,6 +24,7 @@
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used)]
 
+mod cluster;
 mod error;
 mod geodesy;
 mod incident;
@@ -33,6 +34,7 @@ mod sample;
 mod synthetic;
 mod validate;
 
+pub use cluster::{ClusterId, Clustering, Dbscan, PrecisionPolicy};
 pub use error::{Error, Result};
 pub use geodesy::{
     EARTH_RADIUS_KM, KM_PER_DEGREE, MAX_DISTANCE_KM, chord2_to_km, destination, haversine_km,

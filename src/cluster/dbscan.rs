@@ -1,0 +1,432 @@
+//! DBSCAN (Ester, Kriegel, Sander & Xu 1996, "A density-based algorithm for discovering
+//! clusters in large spatial databases with noise", KDD-96) with exact great-circle
+//! neighbourhoods, on the index's unit vectors.
+//!
+//! Neighbourhoods are never materialised:
+//! 1. Points fall in 3-D grid cells of side `eps_chord / √3`, so any two points of a cell are
+//!    within `eps` of each other. A cell holding `min_points` (or the minimum weight) makes all
+//!    its points core at once.
+//! 2. Every other point counts its neighbours in the R-tree and stops at `min_points`.
+//! 3. Core points of one cell are joined outright; two cells' core points are joined (union-find)
+//!    as soon as one cross pair is within `eps`, checked only for cells not joined already.
+//! 4. A non-core point within `eps` of a core point joins the cluster of its nearest core point
+//!    (ties by id); the rest is noise.
+
+use std::ops::ControlFlow;
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use super::union_find::UnionFind;
+use crate::error::{Error, Result};
+use crate::geodesy::{dist2, km_to_chord2};
+use crate::incident::IncidentId;
+use crate::index::IncidentIndex;
+
+/// A cluster's number: 0, 1, 2, ... in order of first appearance in the set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ClusterId(u32);
+
+impl ClusterId {
+    /// The number.
+    #[must_use]
+    pub const fn get(self) -> u32 {
+        self.0
+    }
+}
+
+/// What clustering does with incidents located only to a region or a country
+/// ([`GeoPrecision::is_coarse`](crate::GeoPrecision::is_coarse)), whose point stands for an area.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PrecisionPolicy {
+    /// Treat them like any other incident.
+    #[default]
+    Keep,
+    /// Leave them out: they count for no one's neighbourhood and are labelled noise.
+    Drop,
+    /// Let them count in neighbourhoods and join clusters as border points, but never be core:
+    /// a pile of region-coded incidents on a provincial capital cannot make a cluster alone.
+    NeverCore,
+}
+
+/// DBSCAN parameters: `eps_km` (great-circle, inclusive) and `min_points` (the point counts
+/// itself, as in scikit-learn).
+///
+/// ```
+/// use conflict_risk::{CorridorScenario, Dbscan, IncidentIndex, IncidentSet};
+/// let (set, _) = IncidentSet::validate(CorridorScenario::new(5_000).generate());
+/// let index = IncidentIndex::new(&set);
+/// let clustering = Dbscan::new(25.0, 5)?.run(&index);
+/// assert_eq!(clustering.labels().len(), set.len());
+/// assert!(clustering.cluster_count() > 0);
+/// # Ok::<(), conflict_risk::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Dbscan {
+    eps_km: f64,
+    min_points: usize,
+    precision: PrecisionPolicy,
+}
+
+impl Dbscan {
+    /// Parameters; `Err` unless `eps_km` is finite and positive and `min_points >= 1`.
+    pub fn new(eps_km: f64, min_points: usize) -> Result<Self> {
+        if !(eps_km.is_finite() && eps_km > 0.0) {
+            return Err(Error::invalid(
+                "eps_km",
+                eps_km,
+                "must be a finite distance above 0 km",
+            ));
+        }
+        if min_points == 0 {
+            return Err(Error::invalid(
+                "min_points",
+                min_points,
+                "must be at least 1 (the point counts itself)",
+            ));
+        }
+        Ok(Dbscan {
+            eps_km,
+            min_points,
+            precision: PrecisionPolicy::Keep,
+        })
+    }
+
+    /// What to do with coarse incidents.
+    #[must_use]
+    pub fn precision(self, precision: PrecisionPolicy) -> Self {
+        Dbscan { precision, ..self }
+    }
+
+    /// Cluster every incident of the index.
+    #[must_use]
+    pub fn run(&self, index: &IncidentIndex<'_>) -> Clustering {
+        self.cluster(index, None, self.min_points as f64)
+    }
+
+    /// Cluster with a weight per incident (in id order): a point is core when the weights of
+    /// its neighbours, its own included, add up to `min_weight`, like scikit-learn's
+    /// `sample_weight`. `Err` if the weights are not one finite, non-negative number per
+    /// incident or `min_weight` is not finite and positive.
+    pub fn run_weighted(
+        &self,
+        index: &IncidentIndex<'_>,
+        weights: &[f64],
+        min_weight: f64,
+    ) -> Result<Clustering> {
+        if weights.len() != index.len() {
+            return Err(Error::invalid(
+                "weights",
+                weights.len(),
+                format!("need one weight per incident ({})", index.len()),
+            ));
+        }
+        if let Some((i, w)) = weights
+            .iter()
+            .enumerate()
+            .find(|(_, w)| !(w.is_finite() && **w >= 0.0))
+        {
+            return Err(Error::invalid(
+                "weights",
+                format!("#{i} = {w}"),
+                "weights must be finite and non-negative",
+            ));
+        }
+        if !(min_weight.is_finite() && min_weight > 0.0) {
+            return Err(Error::invalid(
+                "min_weight",
+                min_weight,
+                "must be finite and above 0",
+            ));
+        }
+        Ok(self.cluster(index, Some(weights), min_weight))
+    }
+
+    fn cluster(
+        &self,
+        index: &IncidentIndex<'_>,
+        weights: Option<&[f64]>,
+        threshold: f64,
+    ) -> Clustering {
+        let n = index.len();
+        let xyz = index.vectors();
+        let incidents = index.set().incidents();
+        let coarse = |i: usize| incidents[i].geo_precision.is_coarse();
+        // Who takes part at all, and who may be core.
+        let member: Vec<bool> = (0..n)
+            .map(|i| !(self.precision == PrecisionPolicy::Drop && coarse(i)))
+            .collect();
+        let may_be_core: Vec<bool> = (0..n)
+            .map(|i| member[i] && !(self.precision == PrecisionPolicy::NeverCore && coarse(i)))
+            .collect();
+        let weight = |i: usize| weights.map_or(1.0, |w| w[i]);
+        let max_chord_2 = km_to_chord2(self.eps_km);
+
+        // 1. Cells in which every pair is within eps.
+        let side = cell_side(max_chord_2);
+        let key = |v: &[f64; 3]| cell_key(v, side);
+        let mut order: Vec<u32> = (0..n as u32).filter(|&i| member[i as usize]).collect();
+        order.sort_unstable_by_key(|&i| (key(&xyz[i as usize]), i));
+        let mut cells: Vec<(usize, usize)> = Vec::new(); // ranges of `order`
+        let mut cell_of_key: FxHashMap<[i64; 3], usize> = FxHashMap::default();
+        let mut start = 0;
+        while start < order.len() {
+            let k = key(&xyz[order[start] as usize]);
+            let mut end = start + 1;
+            while end < order.len() && key(&xyz[order[end] as usize]) == k {
+                end += 1;
+            }
+            cell_of_key.insert(k, cells.len());
+            cells.push((start, end));
+            start = end;
+        }
+
+        // 2. Core points: whole dense cells at once, the rest by counting up to the threshold.
+        let mut core = vec![false; n];
+        let mut to_count: Vec<u32> = Vec::new();
+        for &(s, e) in &cells {
+            let cell_weight: f64 = order[s..e].iter().map(|&i| weight(i as usize)).sum();
+            for &i in &order[s..e] {
+                if !may_be_core[i as usize] {
+                    continue;
+                }
+                if cell_weight >= threshold {
+                    core[i as usize] = true;
+                } else {
+                    to_count.push(i);
+                }
+            }
+        }
+        let is_core = |i: u32| {
+            let mut total = 0.0;
+            let mut reached = false;
+            index.visit_within_chord_2(xyz[i as usize], max_chord_2, |_, j| {
+                if member[j as usize] {
+                    total += weight(j as usize);
+                    if total >= threshold {
+                        reached = true;
+                        return ControlFlow::Break(());
+                    }
+                }
+                ControlFlow::Continue(())
+            });
+            reached
+        };
+        #[cfg(feature = "parallel")]
+        let counted: Vec<bool> = {
+            use rayon::prelude::*;
+            to_count.par_iter().map(|&i| is_core(i)).collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let counted: Vec<bool> = to_count.iter().map(|&i| is_core(i)).collect();
+        for (&i, c) in to_count.iter().zip(counted) {
+            core[i as usize] = c;
+        }
+
+        // 3. Join core points: within a cell outright, across cells by one close pair.
+        let mut sets = UnionFind::new(n);
+        let cores_of = |&(s, e): &(usize, usize)| -> Vec<u32> {
+            order[s..e]
+                .iter()
+                .copied()
+                .filter(|&i| core[i as usize])
+                .collect()
+        };
+        let cell_cores: Vec<Vec<u32>> = cells.iter().map(cores_of).collect();
+        for c in &cell_cores {
+            for w in c.windows(2) {
+                sets.union(w[0], w[1]);
+            }
+        }
+        let reach = 2; // eps spans √3 < 2 cell sides
+        for (a, cores_a) in cell_cores.iter().enumerate() {
+            let Some(&first_a) = cores_a.first() else {
+                continue;
+            };
+            let ka = key(&xyz[first_a as usize]);
+            for dx in -reach..=reach {
+                for dy in -reach..=reach {
+                    for dz in -reach..=reach {
+                        let kb = [ka[0] + dx, ka[1] + dy, ka[2] + dz];
+                        let Some(&b) = cell_of_key.get(&kb) else {
+                            continue;
+                        };
+                        let cores_b = &cell_cores[b];
+                        if b <= a || cores_b.is_empty() {
+                            continue;
+                        }
+                        if sets.find(first_a) == sets.find(cores_b[0]) {
+                            continue;
+                        }
+                        let close = cores_a.iter().any(|&p| {
+                            cores_b
+                                .iter()
+                                .any(|&q| dist2(&xyz[p as usize], &xyz[q as usize]) <= max_chord_2)
+                        });
+                        if close {
+                            sets.union(first_a, cores_b[0]);
+                        }
+                    }
+                }
+            }
+        }
+
+        // 4. Border points join the cluster of their nearest core point (ties by id).
+        let border: Vec<u32> = (0..n as u32)
+            .filter(|&i| member[i as usize] && !core[i as usize])
+            .collect();
+        let nearest_core = |i: u32| {
+            let mut best: Option<(f64, u32)> = None;
+            index.visit_within_chord_2(xyz[i as usize], max_chord_2, |d2, j| {
+                if core[j as usize] && best.is_none_or(|b| (d2, j) < b) {
+                    best = Some((d2, j));
+                }
+                ControlFlow::Continue(())
+            });
+            best.map(|(_, j)| j)
+        };
+        #[cfg(feature = "parallel")]
+        let anchors: Vec<Option<u32>> = {
+            use rayon::prelude::*;
+            border.par_iter().map(|&i| nearest_core(i)).collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let anchors: Vec<Option<u32>> = border.iter().map(|&i| nearest_core(i)).collect();
+        let mut anchor: Vec<Option<u32>> = (0..n as u32)
+            .map(|i| core[i as usize].then_some(i))
+            .collect();
+        for (&i, a) in border.iter().zip(anchors) {
+            anchor[i as usize] = a;
+        }
+
+        // 5. Number the clusters by first appearance.
+        let mut number: FxHashMap<u32, ClusterId> = FxHashMap::default();
+        let labels: Vec<Option<ClusterId>> = anchor
+            .iter()
+            .map(|a| {
+                a.map(|a| {
+                    let root = sets.find(a);
+                    let next = ClusterId(number.len() as u32);
+                    *number.entry(root).or_insert(next)
+                })
+            })
+            .collect();
+        Clustering {
+            clusters: number.len(),
+            labels,
+            core,
+            dropped: member.iter().filter(|m| !**m).count(),
+        }
+    }
+}
+
+/// Side of the grid cells for a squared-chord eps: the cube's diagonal (side·√3) stays just
+/// under eps, so every pair of points in a cell is within eps.
+fn cell_side(max_chord_2: f64) -> f64 {
+    max_chord_2.sqrt() / 3f64.sqrt() * (1.0 - 1e-9)
+}
+
+/// The grid cell of a unit vector.
+fn cell_key(v: &[f64; 3], side: f64) -> [i64; 3] {
+    [
+        (v[0] / side).floor() as i64,
+        (v[1] / side).floor() as i64,
+        (v[2] / side).floor() as i64,
+    ]
+}
+
+/// The result of a clustering, in the set's order.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Clustering {
+    labels: Vec<Option<ClusterId>>,
+    core: Vec<bool>,
+    clusters: usize,
+    dropped: usize,
+}
+
+impl Clustering {
+    /// The cluster of each incident, `None` for noise, by id.
+    #[must_use]
+    pub fn labels(&self) -> &[Option<ClusterId>] {
+        &self.labels
+    }
+
+    /// The cluster of one incident.
+    #[must_use]
+    pub fn label(&self, id: IncidentId) -> Option<ClusterId> {
+        self.labels.get(id.index()).copied().flatten()
+    }
+
+    /// Whether each incident is a core point, by id.
+    #[must_use]
+    pub fn core(&self) -> &[bool] {
+        &self.core
+    }
+
+    /// Number of clusters.
+    #[must_use]
+    pub fn cluster_count(&self) -> usize {
+        self.clusters
+    }
+
+    /// Number of incidents in no cluster.
+    #[must_use]
+    pub fn noise_count(&self) -> usize {
+        self.labels.iter().filter(|l| l.is_none()).count()
+    }
+
+    /// Number of incidents the precision policy left out (labelled noise).
+    #[must_use]
+    pub fn dropped_count(&self) -> usize {
+        self.dropped
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geodesy::{destination, unit_vector};
+    use geo::Point;
+    use rand::{RngExt, SeedableRng};
+
+    /// The shortcut the whole algorithm leans on: any two points of one cell are within eps.
+    #[test]
+    fn every_pair_in_a_cell_is_within_eps() {
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(3);
+        for eps_km in [0.5, 5.0, 25.0, 300.0] {
+            let max_chord_2 = km_to_chord2(eps_km);
+            let side = cell_side(max_chord_2);
+            let centre = Point::new(
+                rng.random_range(-180.0..180.0),
+                rng.random_range(-85.0..85.0),
+            );
+            let mut cells: FxHashMap<[i64; 3], Vec<[f64; 3]>> = FxHashMap::default();
+            for _ in 0..40_000 {
+                let r = 3.0 * eps_km * rng.random::<f64>().sqrt();
+                let v = unit_vector(destination(centre, rng.random_range(0.0..360.0), r));
+                cells.entry(cell_key(&v, side)).or_default().push(v);
+            }
+            let mut widest: f64 = 0.0;
+            for points in cells.values() {
+                for a in points {
+                    for b in points {
+                        widest = widest.max(dist2(a, b));
+                    }
+                }
+            }
+            assert!(
+                widest <= max_chord_2,
+                "{eps_km} km: a cell spans {widest} > {max_chord_2}"
+            );
+            // And the cells are not needlessly small. (A sphere cuts a cube in a slice, so the
+            // widest pair seen stays under the cube's diagonal.)
+            assert!(
+                widest > 0.5 * max_chord_2,
+                "{eps_km} km: {widest} vs {max_chord_2}"
+            );
+        }
+    }
+}

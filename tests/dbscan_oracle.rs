@@ -1,0 +1,289 @@
+//! DBSCAN against a brute-force haversine DBSCAN on seeded random data worldwide: the same core
+//! points, the same partition of the core points, border points in a cluster with a core point
+//! within eps (the nearest one's), the same noise; weights and precision policies included.
+
+use conflict_risk::jiff::civil::date;
+use conflict_risk::{
+    Clustering, CorridorScenario, DateSpan, Dbscan, GeoPrecision, Incident, IncidentIndex,
+    IncidentSet, PrecisionPolicy, destination, geo::Point, haversine_km,
+};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngSeed};
+
+/// Pairs closer to eps than this (km) make a case ambiguous between haversine and the chord.
+const TOL_KM: f64 = 1e-7;
+
+fn build(points: &[(f64, f64, bool)]) -> IncidentSet {
+    let day = DateSpan::day(date(2024, 1, 1));
+    let incidents = points
+        .iter()
+        .enumerate()
+        .map(|(i, &(lon, lat, coarse))| {
+            let mut inc = Incident::new(format!("p{i}"), lon, lat, day);
+            if coarse {
+                inc.geo_precision = GeoPrecision::Region;
+            }
+            inc
+        })
+        .collect();
+    let (set, report) = IncidentSet::validate(incidents);
+    assert!(report.rejected.is_empty(), "{report}");
+    set
+}
+
+/// Brute-force DBSCAN facts: who takes part, who is core, the core components, and for each
+/// point the core points within eps (nearest first, ties by id).
+struct Oracle {
+    member: Vec<bool>,
+    core: Vec<bool>,
+    component: Vec<usize>,
+    cores_near: Vec<Vec<usize>>,
+    ambiguous: bool,
+}
+
+fn oracle(
+    set: &IncidentSet,
+    eps: f64,
+    weights: &[f64],
+    threshold: f64,
+    policy: PrecisionPolicy,
+) -> Oracle {
+    let inc = set.incidents();
+    let n = inc.len();
+    let coarse = |i: usize| inc[i].geo_precision.is_coarse();
+    let member: Vec<bool> = (0..n)
+        .map(|i| !(policy == PrecisionPolicy::Drop && coarse(i)))
+        .collect();
+    let d = |i: usize, j: usize| haversine_km(inc[i].point(), inc[j].point());
+    let mut ambiguous = false;
+    let mut near = vec![Vec::new(); n];
+    for i in 0..n {
+        for j in 0..n {
+            let dij = d(i, j);
+            if (dij - eps).abs() < TOL_KM {
+                ambiguous = true;
+            }
+            if member[i] && member[j] && dij <= eps {
+                near[i].push(j);
+            }
+        }
+    }
+    let core: Vec<bool> = (0..n)
+        .map(|i| {
+            member[i]
+                && !(policy == PrecisionPolicy::NeverCore && coarse(i))
+                && near[i].iter().map(|&j| weights[j]).sum::<f64>() >= threshold
+        })
+        .collect();
+    // Components of the core graph by depth-first search.
+    let mut component = vec![usize::MAX; n];
+    let mut next = 0;
+    for s in 0..n {
+        if !core[s] || component[s] != usize::MAX {
+            continue;
+        }
+        let mut stack = vec![s];
+        component[s] = next;
+        while let Some(i) = stack.pop() {
+            for &j in &near[i] {
+                if core[j] && component[j] == usize::MAX {
+                    component[j] = next;
+                    stack.push(j);
+                }
+            }
+        }
+        next += 1;
+    }
+    let cores_near = (0..n)
+        .map(|i| {
+            let mut c: Vec<usize> = near[i].iter().copied().filter(|&j| core[j]).collect();
+            c.sort_by(|&a, &b| d(i, a).total_cmp(&d(i, b)).then(a.cmp(&b)));
+            c
+        })
+        .collect();
+    Oracle {
+        member,
+        core,
+        component,
+        cores_near,
+        ambiguous,
+    }
+}
+
+fn check(c: &Clustering, o: &Oracle) {
+    let n = o.core.len();
+    assert_eq!(c.labels().len(), n);
+    assert_eq!(c.core(), &o.core[..], "core points differ");
+    let label = |i: usize| c.labels()[i].map(|l| l.get());
+    for i in 0..n {
+        if o.core[i] {
+            for j in 0..n {
+                if o.core[j] {
+                    assert_eq!(
+                        label(i) == label(j),
+                        o.component[i] == o.component[j],
+                        "core points {i} and {j}: partition differs"
+                    );
+                }
+            }
+            assert!(label(i).is_some());
+        } else if !o.member[i] || o.cores_near[i].is_empty() {
+            assert_eq!(label(i), None, "{i} should be noise");
+        } else {
+            // A border point: in the cluster of its nearest core point.
+            assert_eq!(label(i), label(o.cores_near[i][0]), "border point {i}");
+        }
+    }
+    // Numbered by first appearance.
+    let mut seen = 0;
+    for l in c.labels().iter().flatten() {
+        assert!(l.get() <= seen, "cluster {} before {seen}", l.get());
+        if l.get() == seen {
+            seen += 1;
+        }
+    }
+    assert_eq!(seen as usize, c.cluster_count());
+}
+
+/// Points in a few Gaussian blobs (widths in km) around random centres, poles and the
+/// antimeridian included, plus scattered ones; some exact duplicates; some coarse.
+fn points() -> impl Strategy<Value = Vec<(f64, f64, bool)>> {
+    let centre = prop_oneof![
+        3 => (-180.0..=180.0f64, -1.0..=1.0f64).prop_map(|(lon, z)| (lon, z.asin().to_degrees())),
+        1 => (-180.0..=180.0f64, 87.0..=90.0f64),
+        1 => (prop::bool::ANY, 179.0..=180.0f64, -30.0..30.0f64).prop_map(|(e, a, lat)| (if e { a } else { -a }, lat)),
+    ];
+    (
+        prop::collection::vec((centre, 2.0..80.0f64), 1..5),
+        0..250usize,
+        any::<u64>(),
+    )
+        .prop_map(|(centres, n, seed)| {
+            use rand::{RngExt, SeedableRng};
+            let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(seed);
+            let mut pts: Vec<(f64, f64, bool)> = Vec::with_capacity(n);
+            for k in 0..n {
+                let coarse = rng.random::<f64>() < 0.15;
+                if k > 0 && rng.random::<f64>() < 0.05 {
+                    let (lon, lat, _) = pts[rng.random_range(0..pts.len())];
+                    pts.push((lon, lat, coarse));
+                    continue;
+                }
+                let ((lon, lat), width) = centres[rng.random_range(0..centres.len())];
+                let r = width * (-2.0 * (1.0 - rng.random::<f64>()).ln()).sqrt();
+                let p = destination(Point::new(lon, lat), rng.random_range(0.0..360.0), r);
+                pts.push((p.x(), p.y(), coarse));
+            }
+            pts
+        })
+}
+
+fn policy() -> impl Strategy<Value = PrecisionPolicy> {
+    prop_oneof![
+        Just(PrecisionPolicy::Keep),
+        Just(PrecisionPolicy::Drop),
+        Just(PrecisionPolicy::NeverCore)
+    ]
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 96, rng_seed: RngSeed::Fixed(0x0DB5_CA11), ..Config::default() })]
+
+    #[test]
+    fn dbscan_matches_brute_force(pts in points(), eps in 1.0..150.0f64, min_points in 1..9usize, policy in policy()) {
+        let set = build(&pts);
+        let index = IncidentIndex::new(&set);
+        let ones = vec![1.0; set.len()];
+        let o = oracle(&set, eps, &ones, min_points as f64, policy);
+        prop_assume!(!o.ambiguous);
+        let c = Dbscan::new(eps, min_points).expect("params").precision(policy).run(&index);
+        check(&c, &o);
+    }
+
+    /// Crowds about as wide as eps with min_points near their size: where the dense-cell
+    /// shortcut (every pair in a cell within eps) must hold exactly.
+    #[test]
+    fn crowds_the_size_of_eps(centre in (-180.0..=180.0f64, -80.0..=80.0f64), eps in 1.0..60.0f64,
+                              spread in 0.3..1.5f64, n in 5..120usize, frac in 0.2..0.9f64, seed in any::<u64>()) {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(seed);
+        let c = Point::new(centre.0, centre.1);
+        let pts: Vec<(f64, f64, bool)> = (0..n)
+            .map(|_| {
+                let r = eps * spread * rng.random::<f64>().sqrt();
+                let p = destination(c, rng.random_range(0.0..360.0), r);
+                (p.x(), p.y(), false)
+            })
+            .collect();
+        let set = build(&pts);
+        let index = IncidentIndex::new(&set);
+        let min_points = ((n as f64 * frac) as usize).max(1);
+        let o = oracle(&set, eps, &vec![1.0; n], min_points as f64, PrecisionPolicy::Keep);
+        prop_assume!(!o.ambiguous);
+        check(&Dbscan::new(eps, min_points).expect("params").run(&index), &o);
+    }
+
+    #[test]
+    fn weighted_dbscan_matches_brute_force(pts in points(), eps in 1.0..150.0f64, min_weight in 0.5..12.0f64,
+                                           seed in any::<u64>()) {
+        use rand::{RngExt, SeedableRng};
+        let set = build(&pts);
+        let index = IncidentIndex::new(&set);
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(seed);
+        let weights: Vec<f64> = (0..set.len()).map(|_| rng.random_range(0.0..3.0)).collect();
+        let o = oracle(&set, eps, &weights, min_weight, PrecisionPolicy::Keep);
+        prop_assume!(!o.ambiguous);
+        let c = Dbscan::new(eps, 1).expect("params").run_weighted(&index, &weights, min_weight).expect("weights");
+        check(&c, &o);
+    }
+}
+
+#[test]
+fn corridor_matches_brute_force_at_two_settings() {
+    let (set, _) = IncidentSet::validate(CorridorScenario::new(2_500).seed(11).generate());
+    let index = IncidentIndex::new(&set);
+    let ones = vec![1.0; set.len()];
+    for (eps, min_points) in [(25.0, 5), (5.0, 10)] {
+        let o = oracle(&set, eps, &ones, min_points as f64, PrecisionPolicy::Keep);
+        assert!(!o.ambiguous);
+        let c = Dbscan::new(eps, min_points).expect("params").run(&index);
+        check(&c, &o);
+        assert!(
+            c.cluster_count() > 3,
+            "{eps} km / {min_points}: {} clusters",
+            c.cluster_count()
+        );
+    }
+}
+
+#[cfg(feature = "parallel")]
+#[test]
+fn same_result_with_one_and_two_threads() {
+    let (set, _) = IncidentSet::validate(CorridorScenario::new(20_000).generate());
+    let index = IncidentIndex::new(&set);
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool")
+            .install(|| Dbscan::new(25.0, 5).expect("params").run(&index))
+    };
+    assert_eq!(run(1), run(2));
+}
+
+#[test]
+fn bad_parameters_are_errors() {
+    assert!(Dbscan::new(0.0, 5).is_err());
+    assert!(Dbscan::new(f64::NAN, 5).is_err());
+    assert!(Dbscan::new(10.0, 0).is_err());
+    let (set, _) = IncidentSet::validate(CorridorScenario::new(10).generate());
+    let index = IncidentIndex::new(&set);
+    let d = Dbscan::new(10.0, 2).expect("params");
+    assert!(d.run_weighted(&index, &[1.0; 3], 1.0).is_err());
+    assert!(d.run_weighted(&index, &[-1.0; 10], 1.0).is_err());
+    assert!(d.run_weighted(&index, &[1.0; 10], 0.0).is_err());
+    // Empty input, empty result.
+    let (empty, _) = IncidentSet::validate(Vec::new());
+    let c = d.run(&IncidentIndex::new(&empty));
+    assert_eq!((c.labels().len(), c.cluster_count()), (0, 0));
+}
