@@ -694,6 +694,11 @@ impl<'a> IncidentIndex<'a> {
         &self.xyz
     }
 
+    /// `[start, end]` day numbers of every incident, by id.
+    pub(crate) fn day_spans(&self) -> &[[i32; 2]] {
+        &self.spans
+    }
+
     /// Visit (squared chord, id) of the incidents within `max_chord_2` of `q`, stopping when
     /// `f` breaks: the early-exit form the clustering's core test uses.
     pub(crate) fn visit_within_chord_2(

@@ -14,12 +14,28 @@ use proptest::test_runner::{Config, RngSeed};
 const TOL_KM: f64 = 1e-7;
 
 fn build(points: &[(f64, f64, bool)]) -> IncidentSet {
-    let day = DateSpan::day(date(2024, 1, 1));
+    let day = (0, 0);
+    build_dated(
+        &points
+            .iter()
+            .map(|&(lon, lat, c)| (lon, lat, c, day))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// Points with dates: (lon, lat, coarse, (start day, length in days - 1)) from 2024-01-01.
+fn build_dated(points: &[(f64, f64, bool, (i64, i64))]) -> IncidentSet {
+    let day = |k: i64| {
+        date(2024, 1, 1)
+            .checked_add(conflict_risk::jiff::Span::new().days(k))
+            .expect("in range")
+    };
     let incidents = points
         .iter()
         .enumerate()
-        .map(|(i, &(lon, lat, coarse))| {
-            let mut inc = Incident::new(format!("p{i}"), lon, lat, day);
+        .map(|(i, &(lon, lat, coarse, (start, len)))| {
+            let span = DateSpan::new(day(start), day(start + len));
+            let mut inc = Incident::new(format!("p{i}"), lon, lat, span);
             if coarse {
                 inc.geo_precision = GeoPrecision::Region;
             }
@@ -48,6 +64,34 @@ fn oracle(
     threshold: f64,
     policy: PrecisionPolicy,
 ) -> Oracle {
+    oracle_st(set, eps, None, weights, threshold, policy)
+}
+
+/// Days between two date spans, by their nearest days (0 if they overlap).
+fn gap_days(a: &Incident, b: &Incident) -> i64 {
+    let after = b
+        .date
+        .start
+        .since(a.date.end)
+        .map(|s| i64::from(s.get_days()))
+        .unwrap_or(0);
+    let before = a
+        .date
+        .start
+        .since(b.date.end)
+        .map(|s| i64::from(s.get_days()))
+        .unwrap_or(0);
+    after.max(before).max(0)
+}
+
+fn oracle_st(
+    set: &IncidentSet,
+    eps: f64,
+    eps_days: Option<i64>,
+    weights: &[f64],
+    threshold: f64,
+    policy: PrecisionPolicy,
+) -> Oracle {
     let inc = set.incidents();
     let n = inc.len();
     let coarse = |i: usize| inc[i].geo_precision.is_coarse();
@@ -63,7 +107,8 @@ fn oracle(
             if (dij - eps).abs() < TOL_KM {
                 ambiguous = true;
             }
-            if member[i] && member[j] && dij <= eps {
+            let in_time = eps_days.is_none_or(|e| gap_days(&inc[i], &inc[j]) <= e);
+            if member[i] && member[j] && dij <= eps && in_time {
                 near[i].push(j);
             }
         }
@@ -221,6 +266,30 @@ proptest! {
         let o = oracle(&set, eps, &vec![1.0; n], min_points as f64, PrecisionPolicy::Keep);
         prop_assume!(!o.ambiguous);
         check(&Dbscan::new(eps, min_points).expect("params").run(&index), &o);
+    }
+
+    #[test]
+    fn st_dbscan_matches_brute_force(pts in points(), eps in 1.0..150.0f64, eps_days in 0..60u32,
+                                     min_points in 1..7usize, seed in any::<u64>()) {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(seed);
+        let dated: Vec<(f64, f64, bool, (i64, i64))> = pts
+            .iter()
+            .map(|&(lon, lat, coarse)| {
+                let len = match rng.random_range(0..10) {
+                    0 => rng.random_range(30..400),
+                    1..=2 => rng.random_range(1..10),
+                    _ => 0,
+                };
+                (lon, lat, coarse, (rng.random_range(0..240), len))
+            })
+            .collect();
+        let set = build_dated(&dated);
+        let index = IncidentIndex::new(&set);
+        let o = oracle_st(&set, eps, Some(i64::from(eps_days)), &vec![1.0; set.len()], min_points as f64, PrecisionPolicy::Keep);
+        prop_assume!(!o.ambiguous);
+        let c = Dbscan::new(eps, min_points).expect("params").time_window_days(eps_days).run(&index);
+        check(&c, &o);
     }
 
     #[test]

@@ -69,6 +69,7 @@ pub struct Dbscan {
     eps_km: f64,
     min_points: usize,
     precision: PrecisionPolicy,
+    eps_days: Option<u32>,
 }
 
 impl Dbscan {
@@ -92,7 +93,32 @@ impl Dbscan {
             eps_km,
             min_points,
             precision: PrecisionPolicy::Keep,
+            eps_days: None,
         })
+    }
+
+    /// Make it ST-DBSCAN (Birant & Kut 2007, "ST-DBSCAN: an algorithm for clustering
+    /// spatial-temporal data", *Data & Knowledge Engineering* 60(1)): neighbours must also be
+    /// at most `eps_days` apart in time, date spans compared by their nearest days (two spans
+    /// that overlap are 0 days apart).
+    ///
+    /// ```
+    /// use conflict_risk::{CorridorScenario, Dbscan, IncidentIndex, IncidentSet};
+    /// let (set, _) = IncidentSet::validate(CorridorScenario::new(5_000).generate());
+    /// let index = IncidentIndex::new(&set);
+    /// let spatial = Dbscan::new(10.0, 5)?.run(&index);
+    /// let weekly = Dbscan::new(10.0, 5)?.time_window_days(7).run(&index);
+    /// // A time limit can only take neighbours away.
+    /// let cores = |c: &conflict_risk::Clustering| c.core().iter().filter(|c| **c).count();
+    /// assert!(cores(&weekly) <= cores(&spatial));
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    #[must_use]
+    pub fn time_window_days(self, eps_days: u32) -> Self {
+        Dbscan {
+            eps_days: Some(eps_days),
+            ..self
+        }
     }
 
     /// What to do with coarse incidents.
@@ -164,19 +190,40 @@ impl Dbscan {
             .collect();
         let weight = |i: usize| weights.map_or(1.0, |w| w[i]);
         let max_chord_2 = km_to_chord2(self.eps_km);
+        let spans = index.day_spans();
+        // Time: the gap between two spans, and whether it is within eps_days.
+        let eps_days = self.eps_days.map(i64::from);
+        let in_time = |i: usize, j: usize| {
+            eps_days.is_none_or(|eps| {
+                let ([s1, e1], [s2, e2]) = (spans[i], spans[j]);
+                let gap = (i64::from(s2) - i64::from(e1))
+                    .max(i64::from(s1) - i64::from(e2))
+                    .max(0);
+                gap <= eps
+            })
+        };
+        // With a time limit, cells are also split by start day, in buckets of eps_days + 1 days:
+        // two starts in one bucket are at most eps_days apart, and a span's gap to another is
+        // never more than the distance between their starts.
+        let bucket_days = eps_days.map_or(i64::MAX, |d| d + 1);
+        let bucket =
+            |i: usize| eps_days.map_or(0, |_| i64::from(spans[i][0]).div_euclid(bucket_days));
 
         // 1. Cells in which every pair is within eps.
         let side = cell_side(max_chord_2);
-        let key = |v: &[f64; 3]| cell_key(v, side);
+        let key = |i: u32| {
+            let [x, y, z] = cell_key(&xyz[i as usize], side);
+            [x, y, z, bucket(i as usize)]
+        };
         let mut order: Vec<u32> = (0..n as u32).filter(|&i| member[i as usize]).collect();
-        order.sort_unstable_by_key(|&i| (key(&xyz[i as usize]), i));
+        order.sort_unstable_by_key(|&i| (key(i), i));
         let mut cells: Vec<(usize, usize)> = Vec::new(); // ranges of `order`
-        let mut cell_of_key: FxHashMap<[i64; 3], usize> = FxHashMap::default();
+        let mut cell_of_key: FxHashMap<[i64; 4], usize> = FxHashMap::default();
         let mut start = 0;
         while start < order.len() {
-            let k = key(&xyz[order[start] as usize]);
+            let k = key(order[start]);
             let mut end = start + 1;
-            while end < order.len() && key(&xyz[order[end] as usize]) == k {
+            while end < order.len() && key(order[end]) == k {
                 end += 1;
             }
             cell_of_key.insert(k, cells.len());
@@ -204,7 +251,7 @@ impl Dbscan {
             let mut total = 0.0;
             let mut reached = false;
             index.visit_within_chord_2(xyz[i as usize], max_chord_2, |_, j| {
-                if member[j as usize] {
+                if member[j as usize] && in_time(i as usize, j as usize) {
                     total += weight(j as usize);
                     if total >= threshold {
                         reached = true;
@@ -242,34 +289,46 @@ impl Dbscan {
             }
         }
         let reach = 2; // eps spans √3 < 2 cell sides
+        // Time buckets a neighbour can be in: starts differ by at most eps_days plus the
+        // longest span among the members, less one.
+        let longest = order
+            .iter()
+            .map(|&i| i64::from(spans[i as usize][1] - spans[i as usize][0]))
+            .max()
+            .unwrap_or(0);
+        let time_reach = eps_days.map_or(0, |d| (d + longest) / bucket_days + 1);
+        let offsets: Vec<[i64; 4]> = (-reach..=reach)
+            .flat_map(|dx| (-reach..=reach).map(move |dy| (dx, dy)))
+            .flat_map(|(dx, dy)| (-reach..=reach).map(move |dz| (dx, dy, dz)))
+            .flat_map(|(dx, dy, dz)| (-time_reach..=time_reach).map(move |dt| [dx, dy, dz, dt]))
+            .collect();
         for (a, cores_a) in cell_cores.iter().enumerate() {
             let Some(&first_a) = cores_a.first() else {
                 continue;
             };
-            let ka = key(&xyz[first_a as usize]);
-            for dx in -reach..=reach {
-                for dy in -reach..=reach {
-                    for dz in -reach..=reach {
-                        let kb = [ka[0] + dx, ka[1] + dy, ka[2] + dz];
-                        let Some(&b) = cell_of_key.get(&kb) else {
-                            continue;
-                        };
-                        let cores_b = &cell_cores[b];
-                        if b <= a || cores_b.is_empty() {
-                            continue;
-                        }
-                        if sets.find(first_a) == sets.find(cores_b[0]) {
-                            continue;
-                        }
-                        let close = cores_a.iter().any(|&p| {
-                            cores_b
-                                .iter()
-                                .any(|&q| dist2(&xyz[p as usize], &xyz[q as usize]) <= max_chord_2)
-                        });
-                        if close {
-                            sets.union(first_a, cores_b[0]);
-                        }
-                    }
+            let ka = key(first_a);
+            for off in &offsets {
+                let kb = [
+                    ka[0] + off[0],
+                    ka[1] + off[1],
+                    ka[2] + off[2],
+                    ka[3] + off[3],
+                ];
+                let Some(&b) = cell_of_key.get(&kb) else {
+                    continue;
+                };
+                let cores_b = &cell_cores[b];
+                if b <= a || cores_b.is_empty() || sets.find(first_a) == sets.find(cores_b[0]) {
+                    continue;
+                }
+                let close = cores_a.iter().any(|&p| {
+                    cores_b.iter().any(|&q| {
+                        dist2(&xyz[p as usize], &xyz[q as usize]) <= max_chord_2
+                            && in_time(p as usize, q as usize)
+                    })
+                });
+                if close {
+                    sets.union(first_a, cores_b[0]);
                 }
             }
         }
@@ -281,7 +340,10 @@ impl Dbscan {
         let nearest_core = |i: u32| {
             let mut best: Option<(f64, u32)> = None;
             index.visit_within_chord_2(xyz[i as usize], max_chord_2, |d2, j| {
-                if core[j as usize] && best.is_none_or(|b| (d2, j) < b) {
+                if core[j as usize]
+                    && in_time(i as usize, j as usize)
+                    && best.is_none_or(|b| (d2, j) < b)
+                {
                     best = Some((d2, j));
                 }
                 ControlFlow::Continue(())
