@@ -34,7 +34,10 @@ mod sample;
 mod synthetic;
 mod validate;
 
-pub use cluster::{ClusterId, Clustering, Dbscan, PrecisionPolicy};
+pub use cluster::{
+    ClusterId, ClusterSummary, Clustering, Dbscan, DeathTotals, HullShape, PrecisionPolicy,
+    summarize,
+};
 pub use error::{Error, Result};
 pub use geodesy::{
     EARTH_RADIUS_KM, KM_PER_DEGREE, MAX_DISTANCE_KM, chord2_to_km, destination, haversine_km,
@@ -48,7 +51,7 @@ pub use index::{BoundingBox, DateWindow, IncidentIndex, Neighbor, QueryArea, Win
 pub use io::{
     ExtraColumns, FieldProblem, Format, LoadReport, Loaded, PropertyMap, ReadOptions, RejectedRow,
     RowWarning, SkippedLine, read_acled, read_any, read_geojson, read_path, read_ucdp,
-    write_acled_csv, write_csv, write_geojson,
+    write_acled_csv, write_clusters_geojson, write_csv, write_geojson,
 };
 pub use sample::{
     DEMO_SYNTHETIC_SIZE, KPENDJAL_REFERENCE, brief_incidents, brief_sites, demo_as_of,

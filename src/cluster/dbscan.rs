@@ -29,6 +29,10 @@ use crate::index::IncidentIndex;
 pub struct ClusterId(u32);
 
 impl ClusterId {
+    pub(crate) const fn new(n: u32) -> Self {
+        ClusterId(n)
+    }
+
     /// The number.
     #[must_use]
     pub const fn get(self) -> u32 {
@@ -400,7 +404,19 @@ fn cell_key(v: &[f64; 3], side: f64) -> [i64; 3] {
     ]
 }
 
-/// The result of a clustering, in the set's order.
+/// The result of a clustering, in the set's order. To export the incidents with their
+/// cluster, attach `labels()` and `core()` as columns:
+///
+/// ```
+/// use conflict_risk::{Dbscan, ExtraColumns, IncidentIndex, IncidentSet, brief_incidents, write_geojson};
+/// let (set, _) = IncidentSet::validate(brief_incidents());
+/// let c = Dbscan::new(5.0, 2)?.run(&IncidentIndex::new(&set));
+/// let columns = ExtraColumns::new().with("cluster", c.labels())?.with("core", c.core())?;
+/// let mut out = Vec::new();
+/// write_geojson(&mut out, set.incidents(), &columns)?;
+/// assert!(String::from_utf8_lossy(&out).contains("\"cluster\":0"));
+/// # Ok::<(), conflict_risk::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Clustering {
     labels: Vec<Option<ClusterId>>,

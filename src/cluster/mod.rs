@@ -1,6 +1,9 @@
-//! Proximity clusters: exact great-circle DBSCAN over the index.
+//! Proximity clusters: exact great-circle DBSCAN and ST-DBSCAN over the index, and what each
+//! cluster holds.
 
 mod dbscan;
+mod summary;
 mod union_find;
 
 pub use dbscan::{ClusterId, Clustering, Dbscan, PrecisionPolicy};
+pub use summary::{ClusterSummary, DeathTotals, HullShape, summarize};

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 
 use super::fields::{Countries, Interner, Loaded, ReadOptions, Sink, SlashDates, parse_date};
 use super::report::{FieldProblem, Format, LoadReport, shorten};
+use crate::cluster::ClusterSummary;
 use crate::error::{Error, Result};
 use crate::incident::{Actor, ActorKind, DateSpan, Fatalities, Incident, UcdpDetails};
 
@@ -536,4 +537,64 @@ impl Props<'_> {
         }
         d
     }
+}
+
+/// Write cluster outlines as an RFC 7946 FeatureCollection of polygons (exteriors counter-
+/// clockwise, 6 decimals), each carrying its summary: `cluster`, `count`, `core_count`,
+/// `fatalities` (and `fatalities_low`/`_high`), `first_day`, `last_day`, `centroid_lon`,
+/// `centroid_lat`, `radius_km`, `cross_border`, `countries`, `top_actors`, `kinds`.
+///
+/// ```
+/// use conflict_risk::{CorridorScenario, Dbscan, HullShape, IncidentIndex, IncidentSet};
+/// use conflict_risk::{summarize, write_clusters_geojson};
+/// let (set, _) = IncidentSet::validate(CorridorScenario::new(3_000).generate());
+/// let clusters = summarize(&set, &Dbscan::new(15.0, 8)?.run(&IncidentIndex::new(&set)), HullShape::Convex)?;
+/// let mut out = Vec::new();
+/// write_clusters_geojson(&mut out, &clusters)?;
+/// assert!(String::from_utf8_lossy(&out).contains("\"cross_border\""));
+/// # Ok::<(), conflict_risk::Error>(())
+/// ```
+pub fn write_clusters_geojson<W: Write>(writer: W, clusters: &[ClusterSummary]) -> Result<()> {
+    use geo::orient::{Direction, Orient};
+    let round = |v: f64| (v * 1e6).round() / 1e6;
+    let features: Vec<serde_json::Value> = clusters
+        .iter()
+        .map(|c| {
+            let ring: Vec<[f64; 2]> = c
+                .hull
+                .orient(Direction::Default)
+                .exterior()
+                .coords()
+                .map(|p| [round(p.x), round(p.y)])
+                .collect();
+            let text = |items: Vec<String>| items.join("; ");
+            serde_json::json!({
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+                "properties": {
+                    "cluster": c.id.get(),
+                    "count": c.count,
+                    "core_count": c.core_count,
+                    "fatalities": c.fatalities.best,
+                    "fatalities_low": c.fatalities.low,
+                    "fatalities_high": c.fatalities.high,
+                    "first_day": c.first_day.to_string(),
+                    "last_day": c.last_day.to_string(),
+                    "centroid_lon": round(c.centroid.x()),
+                    "centroid_lat": round(c.centroid.y()),
+                    "radius_km": (c.radius_km * 1000.0).round() / 1000.0,
+                    "cross_border": c.cross_border,
+                    "countries": text(c.countries.iter().map(|(k, n)| format!("{} {n}", k.map_or("unknown".to_string(), |k| k.to_string()))).collect()),
+                    "top_actors": text(c.actors.iter().take(5).map(|(a, n)| format!("{a} {n}")).collect()),
+                    "kinds": text(c.kinds.iter().map(|(k, n)| format!("{} {n}", k.label())).collect()),
+                },
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({"type": "FeatureCollection", "features": features});
+    let mut w = std::io::BufWriter::new(writer);
+    serde_json::to_writer(&mut w, &doc)
+        .map_err(|e| Error::io("<writer>", std::io::Error::other(e)))?;
+    w.write_all(b"\n").map_err(|e| Error::io("<writer>", e))?;
+    w.flush().map_err(|e| Error::io("<writer>", e))
 }

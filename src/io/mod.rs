@@ -15,7 +15,7 @@ use std::path::Path;
 pub use acled::read_acled;
 pub use csv_out::{write_acled_csv, write_csv};
 pub use fields::{Loaded, ReadOptions};
-pub use geojson::{ExtraColumns, PropertyMap, read_geojson, write_geojson};
+pub use geojson::{ExtraColumns, PropertyMap, read_geojson, write_clusters_geojson, write_geojson};
 pub use report::{FieldProblem, Format, LoadReport, RejectedRow, RowWarning, SkippedLine};
 pub use ucdp::read_ucdp;
 
