@@ -18,7 +18,7 @@ use serde_json::json;
 use support::{median, peak_rss_mb, reset_peak_rss, timed, usage_error};
 
 const USAGE: &str = "\
-usage: bench [--what index|read_acled|dbscan] [--n N] [--repeat R] [--queries Q] [--radius-km KM]
+usage: bench [--what index|read_acled|dbscan|dbscan_naive] [--n N] [--repeat R] [--queries Q] [--radius-km KM]
              [--eps-km KM] [--min-points M]
 
 Measures on the seeded synthetic corridor (synthetic data, not real events) and prints one
@@ -29,6 +29,8 @@ JSON object per measurement on stdout. Times are wall-clock seconds; medians ove
                      read_acled  write N synthetic incidents as an ACLED CSV file, then read it
                                  back (rows/s, and peak memory of the reading alone)
                      dbscan      DBSCAN over the index (--eps-km, --min-points)
+                     dbscan_naive  textbook DBSCAN for comparison: every point's whole
+                                 neighbourhood listed by an R-tree radius query, then expanded
   --n N            number of incidents [1000000]
   --repeat R       runs per measurement, the median is reported [5]
   --queries Q      queries per run, centred on seeded random incidents [2000]
@@ -43,6 +45,7 @@ enum What {
     Index,
     ReadAcled,
     Dbscan,
+    DbscanNaive,
 }
 
 struct Args {
@@ -77,6 +80,7 @@ fn parse() -> Result<Args, lexopt::Error> {
                     "index" => What::Index,
                     "read_acled" => What::ReadAcled,
                     "dbscan" => What::Dbscan,
+                    "dbscan_naive" => What::DbscanNaive,
                     _ => {
                         return Err(format!(
                             "--what {what:?}: expected index, read_acled or dbscan"
@@ -112,7 +116,7 @@ fn main() {
     let args = parse().unwrap_or_else(|e| usage_error(e, USAGE));
     match args.what {
         What::Index => bench_index(&args),
-        What::Dbscan => {
+        What::Dbscan | What::DbscanNaive => {
             if let Err(e) = bench_dbscan(&args) {
                 eprintln!("error: {e}");
                 std::process::exit(1);
@@ -133,22 +137,82 @@ fn bench_dbscan(args: &Args) -> conflict_risk::Result<()> {
     let (set, _) = IncidentSet::validate(CorridorScenario::new(n).seed(args.seed).generate());
     let index = IncidentIndex::new(&set);
     let dbscan = Dbscan::new(args.eps_km, args.min_points)?;
+    let naive = args.what == What::DbscanNaive;
     let mut runs = Vec::new();
     let mut clusters = 0;
     let mut noise = 0;
     for _ in 0..args.repeat {
-        let (c, s) = timed(|| dbscan.run(&index));
-        clusters = c.cluster_count();
-        noise = c.noise_count();
-        runs.push(s);
+        if naive {
+            let ((c, z), s) = timed(|| naive_dbscan(&index, args.eps_km, args.min_points));
+            (clusters, noise) = (c, z);
+            runs.push(s);
+        } else {
+            let (c, s) = timed(|| dbscan.run(&index));
+            clusters = c.cluster_count();
+            noise = c.noise_count();
+            runs.push(s);
+        }
     }
+    let what = if naive { "dbscan_naive" } else { "dbscan" };
     println!(
         "{}",
-        json!({"what": "dbscan", "n": n, "eps_km": args.eps_km, "min_points": args.min_points,
+        json!({"what": what, "n": n, "eps_km": args.eps_km, "min_points": args.min_points,
                "seconds": median(&runs), "runs": runs, "clusters": clusters, "noise": noise,
                "peak_rss_mb": peak_rss_mb()})
     );
     Ok(())
+}
+
+/// Textbook DBSCAN (Ester et al. 1996) on the same index, for comparison: each visited point's
+/// whole neighbourhood is listed by a radius query, and its unlabelled points pushed on the
+/// expansion queue. Returns
+/// the number of clusters and of noise points.
+fn naive_dbscan(index: &IncidentIndex<'_>, eps_km: f64, min_points: usize) -> (usize, usize) {
+    const UNSEEN: u32 = u32::MAX;
+    const NOISE: u32 = u32::MAX - 1;
+    let n = index.len();
+    let points: Vec<Point> = index.set().incidents().iter().map(|i| i.point()).collect();
+    let mut label = vec![UNSEEN; n];
+    let mut neighbours = Vec::new();
+    let mut queue = Vec::new();
+    let mut clusters = 0u32;
+    let list = |p: usize, out: &mut Vec<usize>| {
+        out.clear();
+        // Positions come from a validated set, so the query cannot fail.
+        let _ = index.for_each_within_radius(points[p], eps_km, |nb| out.push(nb.id.index()));
+    };
+    for p in 0..n {
+        if label[p] != UNSEEN {
+            continue;
+        }
+        list(p, &mut neighbours);
+        if neighbours.len() < min_points {
+            label[p] = NOISE;
+            continue;
+        }
+        let c = clusters;
+        clusters += 1;
+        label[p] = c;
+        queue.clear();
+        queue.extend(neighbours.iter().copied().filter(|&q| label[q] >= NOISE));
+        while let Some(q) = queue.pop() {
+            if label[q] == NOISE {
+                label[q] = c;
+            }
+            if label[q] != UNSEEN {
+                continue;
+            }
+            label[q] = c;
+            list(q, &mut neighbours);
+            if neighbours.len() >= min_points {
+                queue.extend(neighbours.iter().copied().filter(|&r| label[r] >= NOISE));
+            }
+        }
+    }
+    (
+        clusters as usize,
+        label.iter().filter(|&&l| l == NOISE).count(),
+    )
 }
 
 /// Write the synthetic corridor as an ACLED CSV, then time reading it back.
