@@ -30,7 +30,7 @@ JSON object per measurement on stdout. Times are wall-clock seconds; medians ove
                                  back (rows/s, and peak memory of the reading alone)
                      dbscan      DBSCAN over the index (--eps-km, --min-points)
                      dbscan_naive  textbook DBSCAN for comparison: every point's whole
-                                 neighbourhood listed by an R-tree radius query, then expanded
+                                 neighbourhood listed by an R-tree radius query and expanded
   --n N            number of incidents [1000000]
   --repeat R       runs per measurement, the median is reported [5]
   --queries Q      queries per run, centred on seeded random incidents [2000]
@@ -164,9 +164,9 @@ fn bench_dbscan(args: &Args) -> conflict_risk::Result<()> {
 }
 
 /// Textbook DBSCAN (Ester et al. 1996) on the same index, for comparison: each visited point's
-/// whole neighbourhood is listed by a radius query, and its unlabelled points pushed on the
-/// expansion queue. Returns
-/// the number of clusters and of noise points.
+/// whole neighbourhood is listed by a radius query, and its points not yet in a cluster are
+/// labelled and queued for expansion (labelling on queueing keeps the queue within n).
+/// Returns the number of clusters and of noise points.
 fn naive_dbscan(index: &IncidentIndex<'_>, eps_km: f64, min_points: usize) -> (usize, usize) {
     const UNSEEN: u32 = u32::MAX;
     const NOISE: u32 = u32::MAX - 1;
@@ -194,18 +194,28 @@ fn naive_dbscan(index: &IncidentIndex<'_>, eps_km: f64, min_points: usize) -> (u
         clusters += 1;
         label[p] = c;
         queue.clear();
-        queue.extend(neighbours.iter().copied().filter(|&q| label[q] >= NOISE));
-        while let Some(q) = queue.pop() {
-            if label[q] == NOISE {
+        for &q in &neighbours {
+            if label[q] >= NOISE {
+                let was_unseen = label[q] == UNSEEN;
                 label[q] = c;
+                if was_unseen {
+                    queue.push(q);
+                }
             }
-            if label[q] != UNSEEN {
+        }
+        while let Some(q) = queue.pop() {
+            list(q, &mut neighbours);
+            if neighbours.len() < min_points {
                 continue;
             }
-            label[q] = c;
-            list(q, &mut neighbours);
-            if neighbours.len() >= min_points {
-                queue.extend(neighbours.iter().copied().filter(|&r| label[r] >= NOISE));
+            for &r in &neighbours {
+                if label[r] >= NOISE {
+                    let was_unseen = label[r] == UNSEEN;
+                    label[r] = c;
+                    if was_unseen {
+                        queue.push(r);
+                    }
+                }
             }
         }
     }
