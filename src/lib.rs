@@ -60,6 +60,9 @@ pub use sample::{
 pub use synthetic::{CorridorScenario, Place, corridor_places};
 pub use validate::{Flag, IncidentSet, Problem, Rejection, ValidationReport, Warning};
 
+/// The shared, one-pointer string type of the incident's text fields (actor names, event
+/// types, places): it derefs to `&str` and converts from `&str` and `String`.
+pub use arcstr::ArcStr;
 /// The geometry crate whose types ([`geo::Point`], [`geo::Polygon`]) appear in this API.
 pub use geo;
 /// The GeoJSON crate whose `JsonValue` extra columns are made of.

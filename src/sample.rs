@@ -3,7 +3,7 @@
 //! a synthetic corridor). **Demo data, not a dataset to analyse**: the hand-coded incidents are
 //! three facts from public reporting, and everything else is synthetic.
 
-use std::sync::Arc;
+use arcstr::ArcStr;
 
 use jiff::civil::{Date, date};
 
@@ -74,8 +74,8 @@ pub fn brief_incidents() -> Vec<Incident> {
     let togo = CountryCode::new("TGO");
     let army = Actor::new("Military Forces of Togo", ActorKind::State);
     let unidentified = Actor::new("Unidentified Armed Group", ActorKind::Other);
-    let admin1: Arc<str> = Arc::from("Savanes");
-    let admin2: Arc<str> = Arc::from("Kpendjal");
+    let admin1: ArcStr = ArcStr::from("Savanes");
+    let admin2: ArcStr = ArcStr::from("Kpendjal");
     let make = |id: &str, span: DateSpan, time: TimePrecision, kind: EventKind, deaths: i32| {
         let mut i = Incident::new(id, KPENDJAL_REFERENCE.lon, KPENDJAL_REFERENCE.lat, span);
         i.geo_precision = GeoPrecision::Region;
@@ -90,7 +90,7 @@ pub fn brief_incidents() -> Vec<Incident> {
         i.country = togo;
         i.admin1 = Some(admin1.clone());
         i.admin2 = Some(admin2.clone());
-        i.location_name = Some(Arc::from("Kpendjal prefecture"));
+        i.location_name = Some(ArcStr::from("Kpendjal prefecture"));
         i.dataset = Dataset::HandCoded;
         i
     };
@@ -106,7 +106,7 @@ pub fn brief_incidents() -> Vec<Incident> {
         EventKind::Battle,
         17,
     );
-    nov_2022.event_type = Some(Arc::from("Battles"));
+    nov_2022.event_type = Some(ArcStr::from("Battles"));
     nov_2022.primary_actor = Some(unidentified.clone());
     nov_2022.secondary_actor = Some(army.clone());
 
@@ -117,7 +117,7 @@ pub fn brief_incidents() -> Vec<Incident> {
         EventKind::ViolenceAgainstCivilians,
         31,
     );
-    feb_2023.event_type = Some(Arc::from("Violence against civilians"));
+    feb_2023.event_type = Some(ArcStr::from("Violence against civilians"));
     feb_2023.primary_actor = Some(unidentified);
     feb_2023.secondary_actor = Some(Actor::new("Civilians (Togo)", ActorKind::Civilians));
 
@@ -128,8 +128,8 @@ pub fn brief_incidents() -> Vec<Incident> {
         EventKind::Battle,
         6,
     );
-    jul_2024.event_type = Some(Arc::from("Battles"));
-    jul_2024.sub_event_type = Some(Arc::from("Non-state actor overtakes territory"));
+    jul_2024.event_type = Some(ArcStr::from("Battles"));
+    jul_2024.sub_event_type = Some(ArcStr::from("Non-state actor overtakes territory"));
     jul_2024.primary_actor = Some(Actor::new(
         "JNIM: Group for Support of Islam and Muslims",
         ActorKind::Rebel,

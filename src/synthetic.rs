@@ -11,7 +11,7 @@
 //! through eastern Burkina into Togo and Benin, Ansaru and bandit militias in north-west
 //! Nigeria, JAS and ISWAP around Lake Chad, state forces everywhere.
 
-use std::sync::Arc;
+use arcstr::ArcStr;
 
 use compact_str::format_compact;
 use geo::Point;
@@ -252,9 +252,9 @@ struct Names {
     unidentified: Actor,
     /// Per country of [`COUNTRIES`]: state forces, civilians, the country code.
     countries: Vec<(Actor, Actor, CountryCode)>,
-    event_types: [Arc<str>; 5],
-    places: Vec<Arc<str>>,
-    background: Arc<str>,
+    event_types: [ArcStr; 5],
+    places: Vec<ArcStr>,
+    background: ArcStr,
 }
 
 const COUNTRIES: [(&str, &str); 7] = [
@@ -336,17 +336,17 @@ impl Model {
                 })
                 .collect(),
             event_types: [
-                Arc::from("Battles"),
-                Arc::from("Explosions/Remote violence"),
-                Arc::from("Violence against civilians"),
-                Arc::from("Strategic developments"),
-                Arc::from("Protests"),
+                ArcStr::from("Battles"),
+                ArcStr::from("Explosions/Remote violence"),
+                ArcStr::from("Violence against civilians"),
+                ArcStr::from("Strategic developments"),
+                ArcStr::from("Protests"),
             ],
             places: HOTSPOTS
                 .iter()
-                .map(|h| Arc::from(format!("synthetic: near {}", h.place.name)))
+                .map(|h| ArcStr::from(format!("synthetic: near {}", h.place.name)))
                 .collect(),
-            background: Arc::from("synthetic: background"),
+            background: ArcStr::from("synthetic: background"),
         };
         Model {
             hotspot_pick: weighted(weights.into_iter()),

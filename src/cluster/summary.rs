@@ -1,8 +1,8 @@
 //! What each cluster holds: size, deaths, dates, where it is and how big, who and what, which
 //! countries (and whether it crosses a border), month by month.
 
+use arcstr::ArcStr;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use geo::{ConcaveHull, ConvexHull, MultiPoint, Point, Polygon, Rect};
 use jiff::civil::Date;
@@ -66,7 +66,7 @@ pub struct ClusterSummary {
     pub hull: Polygon<f64>,
     /// Actors (primary, secondary, associated) with the number of incidents naming them, most
     /// first, ties by name.
-    pub actors: Vec<(Arc<str>, usize)>,
+    pub actors: Vec<(ArcStr, usize)>,
     /// Event kinds with counts, most first.
     pub kinds: Vec<(EventKind, usize)>,
     /// Countries (ISO alpha-3 as recorded) with counts, most first; `None` for unknown.
@@ -173,14 +173,14 @@ fn summarize_one(
         low: any_low.then(|| total(|i| i.fatalities.low.unwrap_or(i.fatalities.best))),
         high: any_high.then(|| total(|i| i.fatalities.high.unwrap_or(i.fatalities.best))),
     };
-    let mut actors: BTreeMap<Arc<str>, usize> = BTreeMap::new();
+    let mut actors: BTreeMap<ArcStr, usize> = BTreeMap::new();
     let mut kinds: BTreeMap<EventKind, usize> = BTreeMap::new();
     let mut countries: BTreeMap<Option<CountryCode>, usize> = BTreeMap::new();
     let mut monthly: BTreeMap<(i16, i8), usize> = BTreeMap::new();
     for &k in members {
         let i = of(k);
         // An incident naming an actor twice counts once for it.
-        let mut named: Vec<&Arc<str>> = i.actors().map(|a| &a.name).collect();
+        let mut named: Vec<&ArcStr> = i.actors().map(|a| &a.name).collect();
         named.sort();
         named.dedup();
         for name in named {
@@ -305,8 +305,8 @@ mod tests {
             (date(2023, 1, 5), date(2023, 3, 1))
         );
         assert_eq!(s.monthly, [(2023, 1, 2), (2023, 2, 3), (2023, 3, 1)]);
-        assert_eq!(s.actors[0], (Arc::from("JNIM"), 6));
-        assert_eq!(s.actors[1], (Arc::from("Military Forces of Togo"), 4));
+        assert_eq!(s.actors[0], (ArcStr::from("JNIM"), 6));
+        assert_eq!(s.actors[1], (ArcStr::from("Military Forces of Togo"), 4));
         assert_eq!(
             s.kinds,
             [

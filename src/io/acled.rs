@@ -147,15 +147,12 @@ pub(crate) fn read_acled_from<R: Read>(
         let (a2, i2) = (row.text(c.actor2), row.text(c.inter2));
         incident.primary_actor = actor(a1, i1, &mut names);
         incident.secondary_actor = actor(a2, i2, &mut names);
-        for col in [c.assoc1, c.assoc2] {
-            if let Some(list) = row.text(col) {
-                for name in list.split(';').map(str::trim).filter(|n| !n.is_empty()) {
-                    incident
-                        .associated_actors
-                        .push(Actor::new(names.get(name), ActorKind::Other));
-                }
-            }
-        }
+        incident.associated_actors = [c.assoc1, c.assoc2]
+            .into_iter()
+            .filter_map(|col| row.text(col))
+            .flat_map(|list| list.split(';').map(str::trim).filter(|n| !n.is_empty()))
+            .map(|name| Actor::new(names.get(name), ActorKind::Other))
+            .collect();
         incident.fatalities = Fatalities::best(fatalities);
         let country_text = row
             .text(c.iso3)

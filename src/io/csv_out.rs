@@ -1,6 +1,7 @@
 //! Incidents out as a flat CSV with `latitude` and `longitude` columns, which kepler.gl and
 //! QGIS pick up as a point layer.
 
+use arcstr::ArcStr;
 use std::io::Write;
 
 use geojson::JsonValue;
@@ -150,7 +151,7 @@ pub fn write_acled_csv<W: Write>(writer: W, incidents: &[Incident]) -> Result<()
             .map(|a| &*a.name)
             .collect::<Vec<_>>()
             .join("; ");
-        let text = |s: Option<&std::sync::Arc<str>>| s.map_or(String::new(), |s| s.to_string());
+        let text = |s: Option<&ArcStr>| s.map_or(String::new(), |s| s.to_string());
         let code = |c: Option<u8>| c.map_or(String::new(), |c| c.to_string());
         row.extend([
             i.source_id.to_string(),

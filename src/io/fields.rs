@@ -2,11 +2,11 @@
 //! every problem, date and number parsing as the real files write them, country resolution,
 //! string interning, and the sink that files each row as accepted or rejected.
 
+use arcstr::ArcStr;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io::Read;
 use std::rc::Rc;
-use std::sync::Arc;
 
 use csv::ByteRecord;
 use jiff::civil::Date;
@@ -354,23 +354,23 @@ pub(crate) fn parse_date(text: &str, slash: SlashDates) -> Option<Date> {
     .ok()
 }
 
-/// Repeated text shared as one `Arc<str>` per distinct value.
+/// Repeated text shared as one `ArcStr` per distinct value.
 #[derive(Default)]
 pub(crate) struct Interner {
-    map: HashMap<Box<str>, Arc<str>>,
+    map: HashMap<Box<str>, ArcStr>,
 }
 
 impl Interner {
-    pub(crate) fn get(&mut self, s: &str) -> Arc<str> {
+    pub(crate) fn get(&mut self, s: &str) -> ArcStr {
         if let Some(a) = self.map.get(s) {
             return a.clone();
         }
-        let a: Arc<str> = Arc::from(s);
+        let a: ArcStr = ArcStr::from(s);
         self.map.insert(Box::from(s), a.clone());
         a
     }
 
-    pub(crate) fn opt(&mut self, s: Option<&str>) -> Option<Arc<str>> {
+    pub(crate) fn opt(&mut self, s: Option<&str>) -> Option<ArcStr> {
         s.map(|s| self.get(s))
     }
 }
