@@ -162,6 +162,16 @@ pub(crate) fn day_number(d: Date) -> i32 {
         .unwrap_or_default()
 }
 
+/// The date of a day number (the inverse of [`day_number`]), clamped to jiff's range.
+pub(crate) fn date_of_day_number(n: i32) -> Date {
+    let epoch = Date::constant(1970, 1, 1);
+    jiff::Span::new()
+        .try_days(i64::from(n))
+        .ok()
+        .and_then(|span| epoch.checked_add(span).ok())
+        .unwrap_or(if n < 0 { Date::MIN } else { Date::MAX })
+}
+
 /// How precisely the location of an incident is known, normalised across sources. The
 /// source's own code is kept beside it in [`Incident::geo_precision_code`].
 #[derive(

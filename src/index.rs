@@ -389,6 +389,11 @@ fn envelope_3d(w: f64, e: f64, s: f64, n: f64) -> AABB<[f64; 3]> {
 }
 
 /// The unit vector of a query point, after checking it is a valid WGS 84 position.
+/// Check that a query point is a finite lon/lat within range.
+pub(crate) fn check_point(center: Point<f64>) -> Result<()> {
+    query_vector(center).map(|_| ())
+}
+
 fn query_vector(center: Point<f64>) -> Result<[f64; 3]> {
     let (lon, lat) = (center.x(), center.y());
     if !lon.is_finite() || lon.abs() > 180.0 {

@@ -31,6 +31,9 @@ mod incident;
 mod index;
 mod io;
 mod sample;
+mod site;
+mod stats;
+mod surface;
 mod synthetic;
 mod validate;
 
@@ -57,6 +60,18 @@ pub use sample::{
     DEMO_SYNTHETIC_SIZE, KPENDJAL_REFERENCE, brief_incidents, brief_sites, demo_as_of,
     demo_incidents,
 };
+pub use site::{
+    Exposure, NearestIncident, Site, SiteRisk, SiteRiskSpec, SiteTrend, read_sites, read_sites_from,
+};
+pub use stats::{
+    MannKendall, benjamini_hochberg, mann_kendall, normal_two_sided_p, poisson_rate_test,
+};
+pub use surface::{
+    CellId, CellLayer, CellRisk, CellSeries, EmergingCell, EmergingClass, FatalityWeighting,
+    GiCell, GiStar, Grid, Kernel, KernelSurface, Neighbours, PRIO_GRID_DEGREES, PrecisionWeighting,
+    PrioCell, RiskSurface, SliceLength, WeightPolicy, WeightReport, bin_by_cell, classify_emerging,
+    emerging_hot_spots, space_time_gi, uncertainty_km,
+};
 pub use synthetic::{CorridorScenario, Place, corridor_places};
 pub use validate::{Flag, IncidentSet, Problem, Rejection, ValidationReport, Warning};
 
@@ -67,5 +82,7 @@ pub use arcstr::ArcStr;
 pub use geo;
 /// The GeoJSON crate whose `JsonValue` extra columns are made of.
 pub use geojson;
+/// The H3 crate whose cell index ([`h3o::CellIndex`]) appears in [`CellId`].
+pub use h3o;
 /// The date crate whose [`jiff::civil::Date`] appears in this API.
 pub use jiff;

@@ -1,0 +1,388 @@
+//! Kernel density risk surfaces on a grid: Σ weight · K(d / h) over the incidents within the
+//! bandwidth `h` of each cell centre, `d` the great-circle distance.
+
+use geo::Point;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::index::IncidentIndex;
+use crate::surface::grid::CellId;
+use crate::surface::weight::{WeightPolicy, WeightReport, Weighted};
+
+/// The kernel's shape K(u) for u = d / h in [0, 1], each 1 at the centre and 0 beyond the
+/// bandwidth.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Kernel {
+    /// (1 − u²)², the quartic (biweight) kernel of ArcGIS's Kernel Density.
+    #[default]
+    Quartic,
+    /// 1 − u².
+    Epanechnikov,
+    /// 1 − u.
+    Triangular,
+    /// 1.
+    Uniform,
+    /// exp(−u² · 4.5): a Gaussian with σ = h / 3, cut at the bandwidth.
+    TruncatedGaussian,
+}
+
+impl Kernel {
+    /// K(u); 0 for u > 1.
+    ///
+    /// ```
+    /// use conflict_risk::Kernel;
+    /// assert_eq!(Kernel::Quartic.value(0.5), 0.5625);
+    /// assert_eq!(Kernel::Uniform.value(1.01), 0.0);
+    /// ```
+    #[must_use]
+    pub fn value(self, u: f64) -> f64 {
+        if !(0.0..=1.0).contains(&u) {
+            return 0.0;
+        }
+        match self {
+            Kernel::Quartic => {
+                let a = 1.0 - u * u;
+                a * a
+            }
+            Kernel::Epanechnikov => 1.0 - u * u,
+            Kernel::Triangular => 1.0 - u,
+            Kernel::Uniform => 1.0,
+            Kernel::TruncatedGaussian => (-4.5 * u * u).exp(),
+        }
+    }
+}
+
+/// Parameters of a kernel density surface.
+///
+/// ```
+/// use conflict_risk::{BoundingBox, Grid, IncidentIndex, IncidentSet, KernelSurface, WeightPolicy};
+/// use conflict_risk::{demo_as_of, demo_incidents};
+/// let (set, _) = IncidentSet::validate(demo_incidents());
+/// let index = IncidentIndex::new(&set);
+/// let cells = Grid::PrioGrid.cover(&BoundingBox::new(-1.0, 10.0, 2.0, 12.0)?)?;
+/// let surface = KernelSurface::new(50.0, WeightPolicy::new(demo_as_of()))?.compute(&index, &cells);
+/// let top = surface.top(1)[0];
+/// assert_eq!(top.normalised, 1.0);
+/// assert_eq!(surface.policy.as_of(), demo_as_of());
+/// # Ok::<(), conflict_risk::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct KernelSurface {
+    bandwidth_km: f64,
+    kernel: Kernel,
+    policy: WeightPolicy,
+}
+
+/// One cell of a [`RiskSurface`].
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct CellRisk {
+    /// The cell.
+    pub cell: CellId,
+    /// Its centre, where the kernel was evaluated.
+    #[serde(skip)]
+    pub centre: Point<f64>,
+    /// Σ weight · K(d / h).
+    pub raw: f64,
+    /// Incidents with a positive weight within the bandwidth.
+    pub count: u32,
+    /// Their deaths (best estimates).
+    pub fatalities: i64,
+    /// `raw` over the largest `raw` of the surface (0 when the surface is empty).
+    pub normalised: f64,
+    /// Percent of the surface's cells whose `raw` is at most this one's.
+    pub percentile: f64,
+}
+
+/// A kernel density surface over a list of cells, with the parameters that made it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RiskSurface {
+    /// The cells, in the order given.
+    pub cells: Vec<CellRisk>,
+    /// Bandwidth, km.
+    pub bandwidth_km: f64,
+    /// The kernel.
+    pub kernel: Kernel,
+    /// The weight policy, with its as-of date.
+    pub policy: WeightPolicy,
+    /// What the policy did to the incidents.
+    pub weights: WeightReport,
+}
+
+impl KernelSurface {
+    /// A quartic kernel of `bandwidth_km` (finite, above 0) under `policy`.
+    pub fn new(bandwidth_km: f64, policy: WeightPolicy) -> Result<Self> {
+        if !bandwidth_km.is_finite() || bandwidth_km <= 0.0 {
+            return Err(Error::invalid(
+                "bandwidth_km",
+                bandwidth_km,
+                "must be finite and above 0",
+            ));
+        }
+        Ok(KernelSurface {
+            bandwidth_km,
+            kernel: Kernel::Quartic,
+            policy,
+        })
+    }
+
+    /// Use another kernel.
+    #[must_use]
+    pub fn kernel(mut self, kernel: Kernel) -> Self {
+        self.kernel = kernel;
+        self
+    }
+
+    /// The bandwidth, km.
+    #[must_use]
+    pub fn bandwidth_km(&self) -> f64 {
+        self.bandwidth_km
+    }
+
+    /// The weight policy.
+    #[must_use]
+    pub fn policy(&self) -> &WeightPolicy {
+        &self.policy
+    }
+
+    /// Evaluate the surface at every cell centre: one radius query per cell, on all cores with
+    /// the `parallel` feature.
+    #[must_use]
+    pub fn compute(&self, index: &IncidentIndex<'_>, cells: &[CellId]) -> RiskSurface {
+        let incidents = index.set().incidents();
+        let (weights, report) = self.policy.weigh_all(incidents, self.bandwidth_km);
+        let one = |cell: &CellId| {
+            let centre = cell.centre();
+            let (raw, count, fatalities) = self.at_with(index, &weights, centre);
+            CellRisk {
+                cell: *cell,
+                centre,
+                raw,
+                count,
+                fatalities,
+                normalised: 0.0,
+                percentile: 0.0,
+            }
+        };
+        #[cfg(feature = "parallel")]
+        let mut out: Vec<CellRisk> = {
+            use rayon::prelude::*;
+            cells.par_iter().map(one).collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let mut out: Vec<CellRisk> = cells.iter().map(one).collect();
+        rank(&mut out);
+        RiskSurface {
+            cells: out,
+            bandwidth_km: self.bandwidth_km,
+            kernel: self.kernel,
+            policy: self.policy.clone(),
+            weights: report,
+        }
+    }
+
+    /// The raw kernel value at one point (a site), with the count and deaths within the
+    /// bandwidth, under this surface's parameters.
+    pub fn at(&self, index: &IncidentIndex<'_>, point: Point<f64>) -> Result<(f64, u32, i64)> {
+        crate::index::check_point(point)?;
+        let (weights, _) = self
+            .policy
+            .weigh_all(index.set().incidents(), self.bandwidth_km);
+        Ok(self.at_with(index, &weights, point))
+    }
+
+    fn at_with(
+        &self,
+        index: &IncidentIndex<'_>,
+        weights: &[Weighted],
+        at: Point<f64>,
+    ) -> (f64, u32, i64) {
+        let incidents = index.set().incidents();
+        let h = self.bandwidth_km;
+        let reach = if self.policy.widens() {
+            // The widest widened kernel: 100 km of uncertainty.
+            (h * h + 100.0 * 100.0).sqrt()
+        } else {
+            h
+        };
+        let (mut raw, mut count, mut deaths) = (0.0, 0u32, 0i64);
+        // The centre is a valid point (checked above or a cell centre), so the query succeeds.
+        let _ = index.for_each_within_radius(at, reach, |n| {
+            let w = weights[n.id.index()];
+            if w.weight <= 0.0 {
+                return;
+            }
+            let hi = if w.uncertainty_km > 0.0 {
+                (h * h + w.uncertainty_km * w.uncertainty_km).sqrt()
+            } else {
+                h
+            };
+            if n.distance_km <= hi {
+                raw += w.weight * self.kernel.value(n.distance_km / hi);
+            }
+            if n.distance_km <= h {
+                count += 1;
+                deaths += i64::from(incidents[n.id.index()].fatalities.best.max(0));
+            }
+        });
+        (raw, count, deaths)
+    }
+}
+
+/// Fill `normalised` and `percentile`.
+fn rank(cells: &mut [CellRisk]) {
+    let max = cells.iter().map(|c| c.raw).fold(0.0, f64::max);
+    let mut sorted: Vec<f64> = cells.iter().map(|c| c.raw).collect();
+    sorted.sort_unstable_by(f64::total_cmp);
+    let n = cells.len() as f64;
+    for c in cells.iter_mut() {
+        c.normalised = if max > 0.0 { c.raw / max } else { 0.0 };
+        let at_most = sorted.partition_point(|&v| v <= c.raw);
+        c.percentile = 100.0 * at_most as f64 / n;
+    }
+}
+
+impl RiskSurface {
+    /// The `n` cells with the highest `raw`, highest first (ties by cell id).
+    #[must_use]
+    pub fn top(&self, n: usize) -> Vec<&CellRisk> {
+        let mut v: Vec<&CellRisk> = self.cells.iter().collect();
+        v.sort_by(|a, b| b.raw.total_cmp(&a.raw).then(a.cell.cmp(&b.cell)));
+        v.truncate(n);
+        v
+    }
+
+    /// The grid of the cells (`None` for an empty surface).
+    #[must_use]
+    pub fn grid(&self) -> Option<&'static str> {
+        self.cells.first().map(|c| match c.cell {
+            CellId::H3(_) => "h3",
+            CellId::Prio(_) => "prio_grid",
+        })
+    }
+
+    /// Percent of the surface's cells whose `raw` is at most `raw`.
+    #[must_use]
+    pub fn percentile_of(&self, raw: f64) -> f64 {
+        if self.cells.is_empty() {
+            return 0.0;
+        }
+        let at_most = self.cells.iter().filter(|c| c.raw <= raw).count();
+        100.0 * at_most as f64 / self.cells.len() as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::incident::{DateSpan, Fatalities, GeoPrecision, Incident};
+    use crate::surface::grid::Grid;
+    use crate::surface::weight::{FatalityWeighting, PrecisionWeighting};
+    use crate::validate::IncidentSet;
+    use crate::{BoundingBox, haversine_km};
+    use jiff::civil::date;
+    use rand::{RngExt, SeedableRng};
+    use rand_pcg::Pcg64Mcg;
+
+    fn random_set(n: usize, seed: u64) -> IncidentSet {
+        let mut rng = Pcg64Mcg::seed_from_u64(seed);
+        let incidents: Vec<Incident> = (0..n)
+            .map(|k| {
+                let (lon, lat) = (rng.random_range(-1.0..3.0), rng.random_range(9.0..12.0));
+                let day = date(2024, 1, 1)
+                    .checked_add(jiff::Span::new().days(rng.random_range(0..500)))
+                    .expect("valid test input");
+                let mut i = Incident::new(format!("r{k}").as_str(), lon, lat, DateSpan::day(day));
+                i.fatalities = Fatalities::best(rng.random_range(0..20));
+                i.geo_precision = [
+                    GeoPrecision::Exact,
+                    GeoPrecision::Near,
+                    GeoPrecision::Region,
+                ][rng.random_range(0..3)];
+                i
+            })
+            .collect();
+        IncidentSet::validate(incidents).0
+    }
+
+    #[test]
+    fn surface_matches_a_brute_force_sum() {
+        let set = random_set(3000, 11);
+        let index = IncidentIndex::new(&set);
+        let cells = Grid::h3(5)
+            .expect("valid test input")
+            .cover(&BoundingBox::new(0.0, 10.0, 2.0, 11.0).expect("valid test input"))
+            .expect("valid test input");
+        for kernel in [
+            Kernel::Quartic,
+            Kernel::Epanechnikov,
+            Kernel::Triangular,
+            Kernel::Uniform,
+            Kernel::TruncatedGaussian,
+        ] {
+            for precision in [PrecisionWeighting::Keep, PrecisionWeighting::Widen] {
+                let policy = WeightPolicy::new(date(2025, 1, 31))
+                    .fatalities(FatalityWeighting::LogOnePlus)
+                    .half_life_days(90.0)
+                    .expect("valid test input")
+                    .precision(precision.clone())
+                    .expect("valid test input");
+                let spec = KernelSurface::new(40.0, policy.clone())
+                    .expect("valid test input")
+                    .kernel(kernel);
+                let surface = spec.compute(&index, &cells);
+                for c in &surface.cells {
+                    let (mut raw, mut count) = (0.0, 0);
+                    for inc in set.incidents() {
+                        let (w, _) = policy.weigh(inc, 40.0);
+                        if w.weight <= 0.0 {
+                            continue;
+                        }
+                        let d = haversine_km(c.centre, inc.point());
+                        let h = (40.0f64.powi(2) + w.uncertainty_km.powi(2)).sqrt();
+                        if d <= h {
+                            raw += w.weight * kernel.value(d / h);
+                        }
+                        count += u32::from(d <= 40.0);
+                    }
+                    assert!(
+                        (c.raw - raw).abs() <= 1e-9 * raw.abs().max(1e-300),
+                        "{kernel:?} {precision:?} {}: {} vs {raw}",
+                        c.cell,
+                        c.raw
+                    );
+                    assert_eq!(c.count, count);
+                }
+                assert!(surface.cells.iter().any(|c| c.normalised == 1.0));
+            }
+        }
+    }
+
+    #[test]
+    fn percentiles_and_normalisation() {
+        let mk = |raw| CellRisk {
+            cell: Grid::PrioGrid.cell_of(0.0, 0.0).expect("valid test input"),
+            centre: Point::new(0.0, 0.0),
+            raw,
+            count: 0,
+            fatalities: 0,
+            normalised: 0.0,
+            percentile: 0.0,
+        };
+        let mut cells = vec![mk(0.0), mk(2.0), mk(4.0), mk(2.0)];
+        rank(&mut cells);
+        let got: Vec<(f64, f64)> = cells.iter().map(|c| (c.normalised, c.percentile)).collect();
+        assert_eq!(
+            got,
+            vec![(0.0, 25.0), (0.5, 75.0), (1.0, 100.0), (0.5, 75.0)]
+        );
+    }
+
+    #[test]
+    fn bad_bandwidth_is_an_error() {
+        let p = WeightPolicy::new(date(2024, 1, 1));
+        assert!(KernelSurface::new(0.0, p.clone()).is_err());
+        assert!(KernelSurface::new(f64::NAN, p).is_err());
+    }
+}
