@@ -18,7 +18,7 @@ use serde_json::json;
 use support::{median, peak_rss_mb, reset_peak_rss, timed, usage_error};
 
 const USAGE: &str = "\
-usage: bench [--what index|read_acled|dbscan|dbscan_naive] [--n N] [--repeat R] [--queries Q] [--radius-km KM]
+usage: bench [--what index|read_acled|dbscan|dbscan_naive|surface] [--n N] [--repeat R] [--queries Q] [--radius-km KM]
              [--eps-km KM] [--min-points M]
 
 Measures on the seeded synthetic corridor (synthetic data, not real events) and prints one
@@ -31,6 +31,9 @@ JSON object per measurement on stdout. Times are wall-clock seconds; medians ove
                      dbscan      DBSCAN over the index (--eps-km, --min-points)
                      dbscan_naive  textbook DBSCAN for comparison: every point's whole
                                  neighbourhood listed by an R-tree radius query and expanded
+                     surface     quartic kernel surface over the corridor (lon -6..15,
+                                 lat 4..16) at H3 resolution 5 and on PRIO-GRID, covering
+                                 included (--radius-km is the bandwidth; use 50)
   --n N            number of incidents [1000000]
   --repeat R       runs per measurement, the median is reported [5]
   --queries Q      queries per run, centred on seeded random incidents [2000]
@@ -46,6 +49,7 @@ enum What {
     ReadAcled,
     Dbscan,
     DbscanNaive,
+    Surface,
 }
 
 struct Args {
@@ -81,9 +85,10 @@ fn parse() -> Result<Args, lexopt::Error> {
                     "read_acled" => What::ReadAcled,
                     "dbscan" => What::Dbscan,
                     "dbscan_naive" => What::DbscanNaive,
+                    "surface" => What::Surface,
                     _ => {
                         return Err(format!(
-                            "--what {what:?}: expected index, read_acled or dbscan"
+                            "--what {what:?}: expected index, read_acled, dbscan, dbscan_naive or surface"
                         )
                         .into());
                     }
@@ -122,6 +127,12 @@ fn main() {
                 std::process::exit(1);
             }
         }
+        What::Surface => {
+            if let Err(e) = bench_surface(&args) {
+                eprintln!("error: {e}");
+                std::process::exit(1);
+            }
+        }
         What::ReadAcled => {
             if let Err(e) = bench_read_acled(&args) {
                 eprintln!("error: {e}");
@@ -129,6 +140,35 @@ fn main() {
             }
         }
     }
+}
+
+/// A kernel risk surface over the whole corridor, cells covered and evaluated each run.
+fn bench_surface(args: &Args) -> conflict_risk::Result<()> {
+    use conflict_risk::{BoundingBox, Grid, KernelSurface, WeightPolicy, demo_as_of};
+    let n = args.n;
+    let (set, _) = IncidentSet::validate(CorridorScenario::new(n).seed(args.seed).generate());
+    let index = IncidentIndex::new(&set);
+    let corridor = BoundingBox::new(-6.0, 4.0, 15.0, 16.0)?;
+    let spec = KernelSurface::new(args.radius_km, WeightPolicy::new(demo_as_of()))?;
+    for (name, grid) in [("h3_5", Grid::h3(5)?), ("prio_grid", Grid::PrioGrid)] {
+        let mut runs = Vec::new();
+        let mut cells = 0;
+        for _ in 0..args.repeat {
+            let (surface, s) = timed(|| -> conflict_risk::Result<usize> {
+                let covered = grid.cover(&corridor)?;
+                Ok(spec.compute(&index, &covered).cells.len())
+            });
+            cells = surface?;
+            runs.push(s);
+        }
+        println!(
+            "{}",
+            json!({"what": "surface", "grid": name, "n": n, "cells": cells,
+                   "bandwidth_km": args.radius_km, "seconds": median(&runs), "runs": runs,
+                   "peak_rss_mb": peak_rss_mb()})
+        );
+    }
+    Ok(())
 }
 
 /// DBSCAN over the synthetic corridor's index.

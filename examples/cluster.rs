@@ -12,12 +12,9 @@ use std::fs::File;
 use std::io::Write;
 use std::path::PathBuf;
 
-use conflict_risk::{
-    Dbscan, HullShape, IncidentIndex, IncidentSet, ReadOptions, demo_incidents, read_path,
-    summarize, write_clusters_geojson,
-};
+use conflict_risk::{Dbscan, HullShape, IncidentIndex, summarize, write_clusters_geojson};
 use serde_json::json;
-use support::{peak_rss_mb, timed, usage_error};
+use support::{load_input, peak_rss_mb, timed, usage_error};
 
 const USAGE: &str = "\
 usage: cluster [--input FILE] [--eps-km KM] [--min-points N] [--window-days D]
@@ -99,26 +96,7 @@ fn main() {
 }
 
 fn run(args: &Args, dbscan: Dbscan) -> conflict_risk::Result<()> {
-    let (incidents, read_s) = match &args.input {
-        Some(path) => {
-            let (loaded, s) = timed(|| read_path(path, ReadOptions::new()));
-            let loaded = loaded?;
-            print!("{}", loaded.report);
-            (loaded.incidents, s)
-        }
-        None => {
-            println!(
-                "no --input: the embedded demo data (3 hand-coded + 20,000 SYNTHETIC incidents)"
-            );
-            timed(demo_incidents)
-        }
-    };
-    // The readers already ran validation's checks and reported them; what is left here is
-    // what only the whole set can show (none for a single clean file).
-    let (set, report) = IncidentSet::validate(incidents);
-    if !report.rejected.is_empty() {
-        print!("{report}");
-    }
+    let (set, read_s) = load_input(args.input.as_deref())?;
     let (index, index_s) = timed(|| IncidentIndex::new(&set));
     let (clustering, cluster_s) = timed(|| dbscan.run(&index));
     let clusters = summarize(&set, &clustering, HullShape::Convex)?;

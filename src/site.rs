@@ -182,7 +182,7 @@ pub struct SiteRisk {
     pub trend: SiteTrend,
     /// Kernel risk at the site (raw value) under the surface's parameters, if a surface was given.
     pub kernel_risk: Option<f64>,
-    /// Percent of the surface's cells at or below the site's kernel risk.
+    /// Percent of the surface's cells with a lower kernel risk than the site's.
     pub percentile: Option<f64>,
     /// Incidents per actor within the widest ring over the longest period, most first (an
     /// incident counts once for each actor named in it).

@@ -121,3 +121,45 @@ fn nigeria_hdx_copy() {
             .all(|i| i.country.map(|c| c.to_string()).as_deref() == Some("NGA"))
     );
 }
+
+/// PRIO-GRID cells computed from the coordinates agree with UCDP's own `priogrid_gid`.
+#[test]
+fn prio_grid_cells_match_ucdp_gids() {
+    use conflict_risk::{CellId, Grid};
+    for name in [
+        "ucdp_ged_bfa_gedevents-2025-01-17.csv",
+        "ucdp_ged_nga_hdx_conflict_data_nga.csv",
+    ] {
+        let Some(path) = data_file(name) else {
+            return;
+        };
+        let loaded = read_path(&path, ReadOptions::new()).expect("reads");
+        let mut checked = 0;
+        let mut seen_147953 = false;
+        for i in &loaded.incidents {
+            let Some(gid) = i.ucdp.as_ref().and_then(|u| u.priogrid_gid) else {
+                continue;
+            };
+            let cell = Grid::PrioGrid
+                .cell_of(i.lon, i.lat)
+                .expect("valid position");
+            let CellId::Prio(p) = cell else {
+                panic!("not a PRIO-GRID cell")
+            };
+            assert_eq!(
+                p.gid(),
+                gid,
+                "{name} {}: ({}, {})",
+                i.source_id.as_str(),
+                i.lon,
+                i.lat
+            );
+            seen_147953 |= gid == 147_953;
+            checked += 1;
+        }
+        assert!(checked > 1000, "{name}: {checked}");
+        if name.contains("bfa") {
+            assert!(seen_147953, "the Burkina row with gid 147953");
+        }
+    }
+}

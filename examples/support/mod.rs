@@ -41,3 +41,32 @@ pub fn usage_error(message: impl std::fmt::Display, usage: &str) -> ! {
     eprintln!("error: {message}\n\n{usage}");
     std::process::exit(2)
 }
+
+/// Read `input` (any supported format, its load report printed) or, without one, take the
+/// embedded demo data; then validate. Returns the set and the reading time in seconds.
+pub fn load_input(
+    input: Option<&std::path::Path>,
+) -> conflict_risk::Result<(conflict_risk::IncidentSet, f64)> {
+    use conflict_risk::{IncidentSet, ReadOptions, demo_incidents, read_path};
+    let (incidents, read_s) = match input {
+        Some(path) => {
+            let (loaded, s) = timed(|| read_path(path, ReadOptions::new()));
+            let loaded = loaded?;
+            print!("{}", loaded.report);
+            (loaded.incidents, s)
+        }
+        None => {
+            println!(
+                "no --input: the embedded demo data (3 hand-coded + 20,000 SYNTHETIC incidents)"
+            );
+            timed(demo_incidents)
+        }
+    };
+    // The readers already ran validation's checks and reported them; what is left here is
+    // what only the whole set can show (none for a single clean file).
+    let (set, report) = IncidentSet::validate(incidents);
+    if !report.rejected.is_empty() {
+        print!("{report}");
+    }
+    Ok((set, read_s))
+}
