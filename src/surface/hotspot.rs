@@ -34,10 +34,10 @@ pub enum Neighbours {
 /// N cells,
 ///
 /// - G_i = Σ_j w_ij y_j / Σ_j y_j,
-/// - E[G_i] = W_i / N,
-/// - Var[G_i] = W_i (N − W_i) / (N − 1) / N² · s² / ȳ², with ȳ and s² the mean and
+/// - `E[G_i] = W_i / N`,
+/// - `Var[G_i] = W_i (N − W_i) / (N − 1) / N² · s² / ȳ²`, with ȳ and s² the mean and
 ///   (population) variance of y,
-/// - z_i = (G_i − E[G_i]) / √Var[G_i], and the two-sided p-value of z_i.
+/// - `z_i = (G_i − E[G_i]) / √Var[G_i]`, and the two-sided p-value of z_i.
 ///
 /// With permutations, each cell's pseudo p-value comes from conditional randomisation: its
 /// own value fixed, its neighbours drawn at random from the other cells (seeded, so runs
@@ -73,9 +73,9 @@ pub struct GiStar {
 pub struct GiCell {
     /// G_i*.
     pub g: f64,
-    /// E[G_i*] under no clustering.
+    /// `E[G_i*]` under no clustering.
     pub expected: f64,
-    /// Var[G_i*].
+    /// `Var[G_i*]`.
     pub variance: f64,
     /// z-score; 0 when the neighbourhood is every cell (the variance is then 0).
     pub z: f64,
