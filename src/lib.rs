@@ -24,6 +24,7 @@
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used)]
 
+mod borders;
 mod cluster;
 mod error;
 mod geodesy;
@@ -35,8 +36,13 @@ mod site;
 mod stats;
 mod surface;
 mod synthetic;
+mod trend;
 mod validate;
 
+pub use borders::{
+    BorderBand, BorderDistance, BorderLine, BorderPair, BorderPlace, Borders, Country,
+    CrossBorderCluster, band_counts_by_year, near_border_by_year,
+};
 pub use cluster::{
     ClusterId, ClusterSummary, Clustering, Dbscan, DeathTotals, HullShape, PrecisionPolicy,
     summarize,
@@ -73,6 +79,10 @@ pub use surface::{
     emerging_hot_spots, space_time_gi, uncertainty_km,
 };
 pub use synthetic::{CorridorScenario, Place, corridor_places};
+pub use trend::{
+    ActorGroup, ActorGroups, Alias, CrossK, ExpansionSpec, ExpansionStep, Nexus, NexusSpec,
+    SpreadKind, Tempo, YearOnYear, expansion, nexus, southward_km,
+};
 pub use validate::{Flag, IncidentSet, Problem, Rejection, ValidationReport, Warning};
 
 /// The shared, one-pointer string type of the incident's text fields (actor names, event

@@ -126,6 +126,11 @@ pub(crate) fn median(v: &mut [f64]) -> f64 {
     }
 }
 
+/// Median of a slice, `None` when it is empty; reorders it.
+pub(crate) fn median_opt(v: &mut [f64]) -> Option<f64> {
+    (!v.is_empty()).then(|| median(v))
+}
+
 /// Benjamini–Hochberg (1995) adjusted p-values (q-values), in input order: the smallest
 /// false discovery rate at which each test would be declared significant.
 ///

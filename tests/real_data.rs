@@ -163,3 +163,50 @@ fn prio_grid_cells_match_ucdp_gids() {
         }
     }
 }
+
+/// The Burkina file against the Natural Earth polygons and border lines: 7 rows lie outside
+/// Burkina (NER 3, MLI 3, NGA 1, as SOURCES.md lists; shapely agrees row by row), id 501478,
+/// whose longitude sign error puts it in Nigeria, among them.
+#[test]
+fn burkina_rows_against_natural_earth_borders() {
+    use conflict_risk::{BorderPair, Borders, CountryCode, near_border_by_year};
+    let (Some(events), Some(polygons), Some(lines)) = (
+        data_file("ucdp_ged_bfa_gedevents-2025-01-17.csv"),
+        data_file("ne_50m_admin_0_countries_wafrica.geojson"),
+        data_file("ne_10m_admin_0_boundary_lines_land_wafrica.geojson"),
+    ) else {
+        return;
+    };
+    let borders = Borders::from_paths(&[polygons, lines]).expect("Natural Earth reads");
+    assert_eq!(borders.countries().len(), 8);
+    assert_eq!(borders.lines().len(), 28);
+    let loaded = read_path(&events, ReadOptions::new()).expect("reads");
+    let (set, _) = IncidentSet::validate(loaded.incidents);
+    let places = borders.place_all(&set);
+    let mut outside: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, p) in set.incidents().iter().zip(&places) {
+        if p.disagrees {
+            let at = p.country.map_or("none".to_string(), |c| c.to_string());
+            *outside.entry(at).or_default() += 1;
+            if i.source_id.as_str() == "501478" {
+                assert_eq!(p.country, CountryCode::new("NGA"));
+            }
+        }
+    }
+    assert_eq!(
+        outside,
+        BTreeMap::from([("MLI".into(), 3), ("NER".into(), 3), ("NGA".into(), 1)])
+    );
+    let bfa = CountryCode::new("BFA").expect("code");
+    let tgo = BorderPair::new(bfa, CountryCode::new("TGO").expect("code"));
+    let ben = BorderPair::new(bfa, CountryCode::new("BEN").expect("code"));
+    let near_tgo = near_border_by_year(&borders, &set, tgo, 100.0);
+    let near_ben = near_border_by_year(&borders, &set, ben, 100.0);
+    println!("within 100 km of BFA–TGO: {near_tgo:?}\nwithin 100 km of BFA–BEN: {near_ben:?}");
+    // Violence reached the south-east borders as the insurgency spread: more in 2023 than
+    // in 2019 near both.
+    assert!(near_tgo.get(&2023) > near_tgo.get(&2019));
+    assert!(near_ben.get(&2023) > near_ben.get(&2019));
+    // Every incident has a nearest border, and those near BFA–TGO are within 100 km of it.
+    assert!(places.iter().all(|p| p.nearest.is_some()));
+}

@@ -20,6 +20,8 @@ pub enum SliceLength {
     Month,
     /// Calendar quarters (January–March, …).
     Quarter,
+    /// Calendar years.
+    Year,
 }
 
 impl SliceLength {
@@ -27,15 +29,16 @@ impl SliceLength {
         match self {
             SliceLength::Month => 1,
             SliceLength::Quarter => 3,
+            SliceLength::Year => 12,
         }
     }
 
     /// The slice number of a date: months (or quarters) since year 0.
-    fn number(self, d: Date) -> i32 {
+    pub(crate) fn number(self, d: Date) -> i32 {
         (i32::from(d.year()) * 12 + i32::from(d.month()) - 1).div_euclid(self.months())
     }
 
-    fn start(self, number: i32) -> Date {
+    pub(crate) fn start(self, number: i32) -> Date {
         let m = number * self.months();
         // The numbers come from valid dates, so the slice start is a valid date.
         Date::new(m.div_euclid(12) as i16, (m.rem_euclid(12) + 1) as i8, 1).unwrap_or(Date::MIN)

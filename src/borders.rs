@@ -1,0 +1,704 @@
+//! Country polygons and international borders: which country an incident lies in, how far it
+//! is from the nearest border and which border that is, border bands per year, and clusters
+//! that cross a border.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::Read;
+use std::path::Path;
+
+use geo::{BoundingRect, Coord, Intersects, MultiLineString, MultiPolygon, Point, Rect};
+use geojson::{GeoJson, Geometry};
+use rstar::{AABB, PointDistance, RTree, RTreeObject};
+use serde::Serialize;
+
+use crate::cluster::{ClusterSummary, Clustering};
+use crate::error::{Error, Result};
+use crate::geodesy::{EARTH_RADIUS_KM, unit_vector};
+use crate::incident::{CountryCode, Incident};
+use crate::validate::IncidentSet;
+
+/// A country's outline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Country {
+    /// ISO 3166-1 alpha-3 code (Natural Earth `ADM0_A3`).
+    pub code: CountryCode,
+    /// Its name (Natural Earth `ADMIN` or `NAME`).
+    pub name: String,
+    /// The outline, lon/lat.
+    pub shape: MultiPolygon<f64>,
+    bbox: Option<Rect<f64>>,
+}
+
+/// The two countries a border separates, in alphabetical order: `BFA–TGO`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BorderPair(pub CountryCode, pub CountryCode);
+
+impl BorderPair {
+    /// The pair of two codes, ordered.
+    #[must_use]
+    pub fn new(a: CountryCode, b: CountryCode) -> Self {
+        if a <= b {
+            BorderPair(a, b)
+        } else {
+            BorderPair(b, a)
+        }
+    }
+
+    /// Whether the border touches `country`.
+    #[must_use]
+    pub fn touches(&self, country: CountryCode) -> bool {
+        self.0 == country || self.1 == country
+    }
+}
+
+impl fmt::Display for BorderPair {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}–{}", self.0, self.1)
+    }
+}
+
+impl Serialize for BorderPair {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// One border line between two countries.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BorderLine {
+    /// The countries on either side.
+    pub pair: BorderPair,
+    /// The line, lon/lat.
+    pub line: MultiLineString<f64>,
+}
+
+/// A border segment in the tree: two unit vectors and an envelope padded by the arc's bulge.
+#[derive(Clone, Debug)]
+struct Segment {
+    a: [f64; 3],
+    b: [f64; 3],
+    line: u32,
+    envelope: AABB<[f64; 3]>,
+}
+
+impl RTreeObject for Segment {
+    type Envelope = AABB<[f64; 3]>;
+    fn envelope(&self) -> Self::Envelope {
+        self.envelope
+    }
+}
+
+impl PointDistance for Segment {
+    fn distance_2(&self, p: &[f64; 3]) -> f64 {
+        self.envelope.distance_2(p)
+    }
+}
+
+/// Borders and country outlines, from Natural Earth style GeoJSON: polygons carrying
+/// `ADM0_A3` (and `ADMIN` or `NAME`), lines carrying `adm0_a3_l` and `adm0_a3_r`.
+///
+/// ```
+/// use conflict_risk::{Borders, geo::Point};
+/// let geojson = r#"{"type":"FeatureCollection","features":[
+///   {"type":"Feature","properties":{"adm0_a3_l":"TGO","adm0_a3_r":"BFA"},
+///    "geometry":{"type":"LineString","coordinates":[[0.0,11.0],[1.0,11.0]]}}]}"#;
+/// let borders = Borders::from_reader(geojson.as_bytes())?;
+/// let near = borders.nearest_border(Point::new(0.5, 11.1)).unwrap();
+/// assert_eq!(near.pair.to_string(), "BFA–TGO");
+/// assert!((near.distance_km - 11.12).abs() < 0.01);
+/// # Ok::<(), conflict_risk::Error>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Borders {
+    countries: Vec<Country>,
+    lines: Vec<BorderLine>,
+    segments: RTree<Segment>,
+}
+
+/// Where an incident stands against the borders.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct BorderPlace {
+    /// The country whose polygon holds the point (`None` outside every polygon).
+    pub country: Option<CountryCode>,
+    /// The country the record names.
+    pub recorded: Option<CountryCode>,
+    /// The point lies in another country's polygon than the record names (or in none, for a
+    /// record that names one).
+    pub disagrees: bool,
+    /// The nearest border, if any line is loaded.
+    pub nearest: Option<BorderDistance>,
+}
+
+/// Distance to a border.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct BorderDistance {
+    /// Great-circle distance, km.
+    pub distance_km: f64,
+    /// The border.
+    pub pair: BorderPair,
+}
+
+/// The OECD-SWAC border bands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BorderBand {
+    /// 0–10 km from a border.
+    Within10Km,
+    /// 10–50 km.
+    From10To50Km,
+    /// 50–100 km.
+    From50To100Km,
+    /// Over 100 km.
+    Beyond100Km,
+}
+
+impl BorderBand {
+    /// The band of a distance (lower bounds inclusive: 10 km is in 10–50).
+    #[must_use]
+    pub fn of(distance_km: f64) -> Self {
+        if distance_km < 10.0 {
+            BorderBand::Within10Km
+        } else if distance_km < 50.0 {
+            BorderBand::From10To50Km
+        } else if distance_km < 100.0 {
+            BorderBand::From50To100Km
+        } else {
+            BorderBand::Beyond100Km
+        }
+    }
+
+    /// Every band, nearest first.
+    pub const ALL: [BorderBand; 4] = [
+        BorderBand::Within10Km,
+        BorderBand::From10To50Km,
+        BorderBand::From50To100Km,
+        BorderBand::Beyond100Km,
+    ];
+
+    /// A short label: `0-10 km`.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            BorderBand::Within10Km => "0-10 km",
+            BorderBand::From10To50Km => "10-50 km",
+            BorderBand::From50To100Km => "50-100 km",
+            BorderBand::Beyond100Km => ">100 km",
+        }
+    }
+}
+
+impl Borders {
+    /// Read one GeoJSON document of polygons, lines or both.
+    pub fn from_reader(reader: impl Read) -> Result<Self> {
+        let mut b = Borders::default();
+        b.add_reader(reader, "<reader>")?;
+        Ok(b)
+    }
+
+    /// Read several GeoJSON files (country polygons and border lines may come apart).
+    pub fn from_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Self> {
+        let mut b = Borders::default();
+        for path in paths {
+            let path = path.as_ref();
+            let name = path.display().to_string();
+            let file = std::fs::File::open(path).map_err(|e| Error::io(&name, e))?;
+            b.add_reader(std::io::BufReader::new(file), &name)?;
+        }
+        Ok(b)
+    }
+
+    fn add_reader(&mut self, reader: impl Read, source: &str) -> Result<()> {
+        let doc = GeoJson::from_reader(reader)
+            .map_err(|e| Error::format(format!("{source} is not valid GeoJSON: {e}")))?;
+        let features = match doc {
+            GeoJson::FeatureCollection(fc) => fc.features,
+            GeoJson::Feature(f) => vec![f],
+            GeoJson::Geometry(_) => {
+                return Err(Error::format(format!(
+                    "{source} holds a bare geometry: borders need Features with country codes"
+                )));
+            }
+        };
+        for (k, f) in features.into_iter().enumerate() {
+            let line = k as u64 + 1;
+            let prop = |names: &[&str]| -> Option<String> {
+                let props = f.properties.as_ref()?;
+                names
+                    .iter()
+                    .find_map(|n| props.get(*n)?.as_str().map(str::to_string))
+            };
+            let Some(geometry) = f.geometry.as_ref() else {
+                continue;
+            };
+            let parse_err = |reason: String| Error::Parse {
+                line,
+                field: "geometry".into(),
+                reason: format!("{source}: {reason}"),
+            };
+            let code = |field: &str, text: Option<String>| -> Result<CountryCode> {
+                text.as_deref()
+                    .and_then(CountryCode::new)
+                    .ok_or_else(|| Error::Parse {
+                        line,
+                        field: field.into(),
+                        reason: format!(
+                            "{source}: needs a three-letter country code, found {text:?}"
+                        ),
+                    })
+            };
+            match shape(geometry).map_err(parse_err)? {
+                Shape::Area(shape) => {
+                    let code = code("ADM0_A3", prop(&["ADM0_A3", "adm0_a3", "ISO_A3", "iso_a3"]))?;
+                    let name = prop(&["ADMIN", "NAME", "admin", "name"])
+                        .unwrap_or_else(|| code.to_string());
+                    self.countries.push(Country {
+                        code,
+                        name,
+                        bbox: shape.bounding_rect(),
+                        shape,
+                    });
+                }
+                Shape::Lines(lines) => {
+                    let l = code("adm0_a3_l", prop(&["adm0_a3_l", "ADM0_A3_L"]))?;
+                    let r = code("adm0_a3_r", prop(&["adm0_a3_r", "ADM0_A3_R"]))?;
+                    self.lines.push(BorderLine {
+                        pair: BorderPair::new(l, r),
+                        line: lines,
+                    });
+                }
+            }
+        }
+        self.rebuild();
+        Ok(())
+    }
+
+    fn rebuild(&mut self) {
+        let mut segments = Vec::new();
+        for (k, l) in (0u32..).zip(&self.lines) {
+            for ls in &l.line.0 {
+                for w in ls.0.windows(2) {
+                    let a = unit_vector(Point::from(w[0]));
+                    let b = unit_vector(Point::from(w[1]));
+                    // The arc bulges beyond the chord by at most 1 − cos(θ/2) ≤ chord²/8·…:
+                    // pad by the chord²/4, comfortably more.
+                    let chord_2 = crate::geodesy::dist2(&a, &b);
+                    let pad = chord_2 / 4.0 + 1e-12;
+                    let lo = [
+                        a[0].min(b[0]) - pad,
+                        a[1].min(b[1]) - pad,
+                        a[2].min(b[2]) - pad,
+                    ];
+                    let hi = [
+                        a[0].max(b[0]) + pad,
+                        a[1].max(b[1]) + pad,
+                        a[2].max(b[2]) + pad,
+                    ];
+                    segments.push(Segment {
+                        a,
+                        b,
+                        line: k,
+                        envelope: AABB::from_corners(lo, hi),
+                    });
+                }
+            }
+        }
+        self.segments = RTree::bulk_load(segments);
+    }
+
+    /// The countries loaded.
+    #[must_use]
+    pub fn countries(&self) -> &[Country] {
+        &self.countries
+    }
+
+    /// The border lines loaded.
+    #[must_use]
+    pub fn lines(&self) -> &[BorderLine] {
+        &self.lines
+    }
+
+    /// The country whose polygon holds the point (boundary included; the first loaded wins
+    /// where polygons overlap).
+    #[must_use]
+    pub fn country_at(&self, point: Point<f64>) -> Option<CountryCode> {
+        let c = Coord::from(point);
+        self.countries
+            .iter()
+            .filter(|k| k.bbox.is_some_and(|b| b.intersects(&c)))
+            .find(|k| k.shape.intersects(&c))
+            .map(|k| k.code)
+    }
+
+    /// The nearest border line and the great-circle distance to it (segments are taken as
+    /// great-circle arcs between their vertices).
+    #[must_use]
+    pub fn nearest_border(&self, point: Point<f64>) -> Option<BorderDistance> {
+        let p = unit_vector(point);
+        let mut best: Option<(f64, u32)> = None; // (angle, line)
+        for (seg, envelope_2) in self.segments.nearest_neighbor_iter_with_distance_2(&p) {
+            if let Some((angle, _)) = best {
+                // The envelope's chord is a lower bound of the chord to any point of the arc.
+                let chord = 2.0 * (angle / 2.0).sin();
+                if envelope_2 > chord * chord {
+                    break;
+                }
+            }
+            let angle = arc_distance(&p, &seg.a, &seg.b);
+            if best.is_none_or(|(b, line)| (angle, seg.line) < (b, line)) {
+                best = Some((angle, seg.line));
+            }
+        }
+        best.map(|(angle, line)| BorderDistance {
+            distance_km: angle * EARTH_RADIUS_KM,
+            pair: self.lines[line as usize].pair,
+        })
+    }
+
+    /// Locate one incident.
+    #[must_use]
+    pub fn place(&self, incident: &Incident) -> BorderPlace {
+        let country = self.country_at(incident.point());
+        let recorded = incident.country;
+        BorderPlace {
+            country,
+            recorded,
+            disagrees: recorded.is_some() && !self.countries.is_empty() && country != recorded,
+            nearest: self.nearest_border(incident.point()),
+        }
+    }
+
+    /// Locate every incident of a set, in set order (on all cores with `parallel`).
+    #[must_use]
+    pub fn place_all(&self, set: &IncidentSet) -> Vec<BorderPlace> {
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            set.incidents().par_iter().map(|i| self.place(i)).collect()
+        }
+        #[cfg(not(feature = "parallel"))]
+        set.incidents().iter().map(|i| self.place(i)).collect()
+    }
+
+    /// Clusters that cross a border: members in more than one country by polygon, or a hull
+    /// that crosses a border line. In cluster order.
+    #[must_use]
+    pub fn cross_border_clusters(
+        &self,
+        clustering: &Clustering,
+        summaries: &[ClusterSummary],
+        places: &[BorderPlace],
+    ) -> Vec<CrossBorderCluster> {
+        let mut members: Vec<BTreeMap<CountryCode, usize>> = vec![BTreeMap::new(); summaries.len()];
+        for (label, place) in clustering.labels().iter().zip(places) {
+            if let (Some(c), Some(country)) = (label, place.country)
+                && let Some(m) = members.get_mut(c.get() as usize)
+            {
+                *m.entry(country).or_default() += 1;
+            }
+        }
+        summaries
+            .iter()
+            .zip(members)
+            .filter_map(|(s, countries)| {
+                let crossed: Vec<BorderPair> = self
+                    .lines
+                    .iter()
+                    .filter(|l| l.line.intersects(&s.hull))
+                    .map(|l| l.pair)
+                    .collect();
+                (countries.len() > 1 || !crossed.is_empty()).then(|| CrossBorderCluster {
+                    cluster: s.id.get(),
+                    countries: countries.into_iter().collect(),
+                    hull_crosses: crossed,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A cluster that crosses a border.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CrossBorderCluster {
+    /// The cluster's number.
+    pub cluster: u32,
+    /// Members per country, by polygon.
+    pub countries: Vec<(CountryCode, usize)>,
+    /// Borders the cluster's hull crosses.
+    pub hull_crosses: Vec<BorderPair>,
+}
+
+/// Incidents per border band (indexed as [`BorderBand::ALL`]) and year of the first day;
+/// with `pair` (e.g. BFA–TGO), only the incidents whose nearest border is that one.
+///
+/// ```
+/// use conflict_risk::{BorderBand, band_counts_by_year};
+/// # let places: Vec<conflict_risk::BorderPlace> = Vec::new();
+/// # let set = conflict_risk::IncidentSet::validate(Vec::new()).0;
+/// let by_year = band_counts_by_year(&set, &places, None);
+/// assert!(by_year.is_empty());
+/// ```
+#[must_use]
+pub fn band_counts_by_year(
+    set: &IncidentSet,
+    places: &[BorderPlace],
+    pair: Option<BorderPair>,
+) -> BTreeMap<i16, [u64; 4]> {
+    let mut out: BTreeMap<i16, [u64; 4]> = BTreeMap::new();
+    for (i, p) in set.incidents().iter().zip(places) {
+        let Some(n) = p.nearest else { continue };
+        if pair.is_some_and(|q| q != n.pair) {
+            continue;
+        }
+        let band = BorderBand::of(n.distance_km) as usize;
+        out.entry(i.date.start.year()).or_default()[band] += 1;
+    }
+    out
+}
+
+/// Incidents within `km` of the border `pair` (by distance to that border's line, whichever
+/// border is nearest), per year of the first day.
+#[must_use]
+pub fn near_border_by_year(
+    borders: &Borders,
+    set: &IncidentSet,
+    pair: BorderPair,
+    km: f64,
+) -> BTreeMap<i16, u64> {
+    let lines: Vec<&BorderLine> = borders.lines.iter().filter(|l| l.pair == pair).collect();
+    let segments: Vec<([f64; 3], [f64; 3])> = lines
+        .iter()
+        .flat_map(|l| l.line.0.iter())
+        .flat_map(|ls| {
+            ls.0.windows(2).map(|w| {
+                (
+                    unit_vector(Point::from(w[0])),
+                    unit_vector(Point::from(w[1])),
+                )
+            })
+        })
+        .collect();
+    let mut out = BTreeMap::new();
+    if segments.is_empty() {
+        return out;
+    }
+    let max_angle = km / EARTH_RADIUS_KM;
+    for i in set.incidents() {
+        let p = unit_vector(i.point());
+        if segments
+            .iter()
+            .any(|(a, b)| arc_distance(&p, a, b) <= max_angle)
+        {
+            *out.entry(i.date.start.year()).or_default() += 1;
+        }
+    }
+    out
+}
+
+enum Shape {
+    Area(MultiPolygon<f64>),
+    Lines(MultiLineString<f64>),
+}
+
+fn shape(g: &Geometry) -> std::result::Result<Shape, String> {
+    let geom: geo::Geometry<f64> = g.clone().try_into().map_err(|e| format!("{e}"))?;
+    match geom {
+        geo::Geometry::Polygon(p) => Ok(Shape::Area(MultiPolygon(vec![p]))),
+        geo::Geometry::MultiPolygon(m) => Ok(Shape::Area(m)),
+        geo::Geometry::LineString(l) => Ok(Shape::Lines(MultiLineString(vec![l]))),
+        geo::Geometry::MultiLineString(m) => Ok(Shape::Lines(m)),
+        other => Err(format!(
+            "a {} is neither a country (Polygon) nor a border (LineString)",
+            geometry_name(&other)
+        )),
+    }
+}
+
+fn geometry_name(g: &geo::Geometry<f64>) -> &'static str {
+    match g {
+        geo::Geometry::Point(_) => "Point",
+        geo::Geometry::MultiPoint(_) => "MultiPoint",
+        geo::Geometry::GeometryCollection(_) => "GeometryCollection",
+        _ => "geometry",
+    }
+}
+
+fn cross(a: &[f64; 3], b: &[f64; 3]) -> [f64; 3] {
+    [
+        a[1] * b[2] - a[2] * b[1],
+        a[2] * b[0] - a[0] * b[2],
+        a[0] * b[1] - a[1] * b[0],
+    ]
+}
+
+fn dot(a: &[f64; 3], b: &[f64; 3]) -> f64 {
+    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+}
+
+/// The angle (radians) between two unit vectors, stable at every size: atan2(|a×b|, a·b).
+fn angle(a: &[f64; 3], b: &[f64; 3]) -> f64 {
+    let c = cross(a, b);
+    dot(&c, &c).sqrt().atan2(dot(a, b))
+}
+
+/// Great-circle angle (radians) from `p` to the shorter arc from `a` to `b`.
+pub(crate) fn arc_distance(p: &[f64; 3], a: &[f64; 3], b: &[f64; 3]) -> f64 {
+    let n = cross(a, b);
+    let nn = dot(&n, &n).sqrt();
+    let ends = angle(p, a).min(angle(p, b));
+    if nn < 1e-15 {
+        return ends; // a degenerate arc: a point
+    }
+    let n = [n[0] / nn, n[1] / nn, n[2] / nn];
+    // The foot of p on the great circle lies within the arc when it is on the inner side of
+    // both a and b.
+    let along_a = dot(&cross(a, p), &n);
+    let along_b = dot(&cross(p, b), &n);
+    if along_a >= 0.0 && along_b >= 0.0 {
+        dot(p, &n).abs().min(1.0).asin()
+    } else {
+        ends
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{destination, haversine_km};
+    use rand::{RngExt, SeedableRng};
+    use rand_pcg::Pcg64Mcg;
+
+    fn km_per_degree() -> f64 {
+        EARTH_RADIUS_KM * std::f64::consts::PI / 180.0
+    }
+
+    fn v(lon: f64, lat: f64) -> [f64; 3] {
+        unit_vector(Point::new(lon, lat))
+    }
+
+    #[test]
+    fn arc_distances_by_hand() {
+        // An arc along the equator from 0° to 10° E.
+        let (a, b) = (v(0.0, 0.0), v(10.0, 0.0));
+        // 1° north of its middle: 1° of arc.
+        let d = arc_distance(&v(5.0, 1.0), &a, &b) * EARTH_RADIUS_KM;
+        assert!((d - km_per_degree()).abs() < 1e-9, "{d}");
+        // Beyond its east end: the distance to that end, 2° along the equator.
+        let d = arc_distance(&v(12.0, 0.0), &a, &b) * EARTH_RADIUS_KM;
+        assert!((d - 2.0 * km_per_degree()).abs() < 1e-9, "{d}");
+        // On it.
+        assert!(arc_distance(&v(3.0, 0.0), &a, &b) < 1e-15);
+    }
+
+    /// Brute force: the minimum haversine distance to 2001 points along the arc.
+    fn densified(p: Point<f64>, a: Point<f64>, b: Point<f64>) -> f64 {
+        let (va, vb) = (unit_vector(a), unit_vector(b));
+        let theta = angle(&va, &vb);
+        let bearing_free = |t: f64| {
+            // Slerp between the ends.
+            let (s0, s1) = (((1.0 - t) * theta).sin(), (t * theta).sin());
+            let s = theta.sin();
+            let w = [
+                (s0 * va[0] + s1 * vb[0]) / s,
+                (s0 * va[1] + s1 * vb[1]) / s,
+                (s0 * va[2] + s1 * vb[2]) / s,
+            ];
+            crate::lon_lat_of(w)
+        };
+        (0..=2000)
+            .map(|k| haversine_km(p, bearing_free(f64::from(k) / 2000.0)))
+            .fold(f64::INFINITY, f64::min)
+    }
+
+    #[test]
+    fn arc_distance_matches_a_densified_brute_force() {
+        let mut rng = Pcg64Mcg::seed_from_u64(3);
+        for _ in 0..300 {
+            let a = Point::new(rng.random_range(-5.0..10.0), rng.random_range(5.0..15.0));
+            let b = destination(a, rng.random_range(0.0..360.0), rng.random_range(1.0..80.0));
+            let p = destination(
+                a,
+                rng.random_range(0.0..360.0),
+                rng.random_range(0.0..150.0),
+            );
+            let exact =
+                arc_distance(&unit_vector(p), &unit_vector(a), &unit_vector(b)) * EARTH_RADIUS_KM;
+            let brute = densified(p, a, b);
+            // The densified minimum is at most (80 km / 2000)²/(2·R) above the true one.
+            assert!(
+                exact <= brute + 1e-9 && brute - exact < 1e-3,
+                "{exact} vs {brute}"
+            );
+        }
+    }
+
+    #[test]
+    fn nearest_border_equals_a_scan_of_every_segment() {
+        let mut rng = Pcg64Mcg::seed_from_u64(9);
+        let codes = ["BFA", "TGO", "BEN", "NER"];
+        let mut features = Vec::new();
+        for k in 0..12 {
+            let mut p = Point::new(rng.random_range(-2.0..4.0), rng.random_range(9.0..14.0));
+            let mut coords = vec![[p.x(), p.y()]];
+            for _ in 0..30 {
+                p = destination(p, rng.random_range(0.0..360.0), rng.random_range(0.5..20.0));
+                coords.push([p.x(), p.y()]);
+            }
+            features.push(serde_json::json!({"type": "Feature",
+                "properties": {"adm0_a3_l": codes[k % 4], "adm0_a3_r": codes[(k + 1) % 4]},
+                "geometry": {"type": "LineString", "coordinates": coords}}));
+        }
+        let doc = serde_json::json!({"type": "FeatureCollection", "features": features});
+        let borders = Borders::from_reader(doc.to_string().as_bytes()).expect("valid borders");
+        for _ in 0..500 {
+            let p = Point::new(rng.random_range(-3.0..5.0), rng.random_range(8.0..15.0));
+            let got = borders.nearest_border(p).expect("lines loaded");
+            let pv = unit_vector(p);
+            let mut best = (f64::INFINITY, 0u32);
+            for s in borders.segments.iter() {
+                let d = arc_distance(&pv, &s.a, &s.b);
+                if (d, s.line) < best {
+                    best = (d, s.line);
+                }
+            }
+            assert_eq!(got.distance_km, best.0 * EARTH_RADIUS_KM);
+            assert_eq!(got.pair, borders.lines[best.1 as usize].pair);
+        }
+    }
+
+    #[test]
+    fn countries_by_polygon_and_disagreement() {
+        let doc = r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"ADM0_A3":"BFA","ADMIN":"Burkina Faso"},
+           "geometry":{"type":"Polygon","coordinates":[[[-5,10],[0,10],[0,15],[-5,15],[-5,10]]]}},
+          {"type":"Feature","properties":{"ADM0_A3":"NER","ADMIN":"Niger"},
+           "geometry":{"type":"Polygon","coordinates":[[[0,10],[5,10],[5,15],[0,15],[0,10]]]}},
+          {"type":"Feature","properties":{"adm0_a3_l":"NER","adm0_a3_r":"BFA"},
+           "geometry":{"type":"LineString","coordinates":[[0,10],[0,15]]}}]}"#;
+        let borders = Borders::from_reader(doc.as_bytes()).expect("valid");
+        let bfa = CountryCode::new("BFA");
+        let mut i = Incident::new(
+            "501478",
+            3.658818,
+            12.5,
+            crate::DateSpan::day(jiff::civil::date(2023, 1, 1)),
+        );
+        i.country = bfa;
+        let place = borders.place(&i);
+        assert_eq!(place.country, CountryCode::new("NER"));
+        assert!(place.disagrees);
+        let n = place.nearest.expect("a line");
+        assert_eq!(n.pair.to_string(), "BFA–NER");
+        // 3.658818° of longitude at 12.5° N, along a great circle's foot: close to the
+        // cosine-scaled figure.
+        assert!(
+            (n.distance_km - 3.658818 * km_per_degree() * 12.5f64.to_radians().cos()).abs() < 1.0
+        );
+        i.lon = -3.658818;
+        assert!(!borders.place(&i).disagrees);
+        assert_eq!(BorderBand::of(10.0), BorderBand::From10To50Km);
+        assert!(
+            Borders::from_reader(r#"{"type":"Point","coordinates":[0,0]}"#.as_bytes()).is_err()
+        );
+    }
+}
