@@ -31,6 +31,8 @@ mod geodesy;
 mod incident;
 mod index;
 mod io;
+#[cfg(feature = "map")]
+mod map;
 mod sample;
 mod site;
 mod stats;
@@ -62,6 +64,8 @@ pub use io::{
     RowWarning, SkippedLine, read_acled, read_any, read_geojson, read_path, read_ucdp,
     write_acled_csv, write_clusters_geojson, write_csv, write_geojson,
 };
+#[cfg(feature = "map")]
+pub use map::{MapLayers, render_map};
 pub use sample::{
     DEMO_SYNTHETIC_SIZE, KPENDJAL_REFERENCE, brief_incidents, brief_sites, demo_as_of,
     demo_incidents,

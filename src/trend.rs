@@ -6,15 +6,14 @@ use std::collections::BTreeMap;
 
 use geo::{ChamberlainDuquetteArea, ConvexHull, MultiPoint, Point};
 use jiff::civil::Date;
-use rand::SeedableRng;
-use rand::seq::SliceRandom;
+use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use crate::cluster::Dbscan;
 use crate::error::{Error, Result};
-use crate::geodesy::{KM_PER_DEGREE, dist2, km_to_chord2, lon_lat_of, unit_vector};
+use crate::geodesy::{KM_PER_DEGREE, km_to_chord2, lon_lat_of, unit_vector};
 use crate::incident::{ActorKind, CountryCode, Incident};
 use crate::index::{DateWindow, IncidentIndex};
 use crate::stats::{MannKendall, mann_kendall, poisson_rate_test};
@@ -30,6 +29,8 @@ use crate::validate::IncidentSet;
 pub struct Alias {
     /// Lower-case text matched as whole words against actor names.
     pub text: String,
+    /// Match only a name that is exactly the text (UCDP's bare "IS").
+    pub exact: bool,
     /// Only for incidents recorded in this country.
     pub only_in: Option<CountryCode>,
     /// Not for incidents recorded in this country.
@@ -42,6 +43,7 @@ impl Alias {
     pub fn new(text: &str) -> Self {
         Alias {
             text: text.to_lowercase(),
+            exact: false,
             only_in: None,
             not_in: None,
         }
@@ -90,10 +92,12 @@ impl ActorGroups {
         let all = |names: &[&str]| names.iter().map(|n| Alias::new(n)).collect::<Vec<_>>();
         let is_outside = Alias {
             not_in: nga,
+            exact: true,
             ..Alias::new("is")
         };
         let is_nigeria = Alias {
             only_in: nga,
+            exact: true,
             ..Alias::new("is")
         };
         let mut is_sahel = all(&[
@@ -198,7 +202,11 @@ impl ActorGroups {
             group.aliases.iter().any(|al| {
                 al.only_in.is_none_or(|c| incident.country == Some(c))
                     && al.not_in.is_none_or(|c| incident.country != Some(c))
-                    && contains_words(&name, &al.text)
+                    && if al.exact {
+                        name.trim() == al.text
+                    } else {
+                        contains_words(&name, &al.text)
+                    }
             })
         })
     }
@@ -686,27 +694,28 @@ pub fn nexus(
     let is_b: FxHashSet<u32> = ib.iter().copied().collect();
     let is_a: FxHashSet<u32> = ia.iter().copied().collect();
 
-    // Minimum distance per period.
+    // Minimum distance per period: each A incident's nearest B incident of the period, in an
+    // index of that period's B incidents alone (a filtered query over all incidents would
+    // walk most of the tree for every A far from any B).
     let p = spec.period;
     let (lo, hi) = (p.number(from), p.number(to));
     let mut min_km_by_period = Vec::new();
     for k in lo..=hi.max(lo) {
         let start = p.start(k);
-        let end = p.start(k + 1).yesterday().unwrap_or(start);
-        let window = DateWindow::new(start, end)?;
+        let in_period = |i: u32| p.number(incidents[i as usize].date.start) == k;
+        let b_ids: Vec<u32> = ib.iter().copied().filter(|&i| in_period(i)).collect();
+        let (b_set, _) = IncidentSet::validate(
+            b_ids
+                .iter()
+                .map(|&i| incidents[i as usize].clone())
+                .collect(),
+        );
+        let b_index = IncidentIndex::new(&b_set);
         let mut best: Option<f64> = None;
-        for &i in &ia {
-            let inc = &incidents[i as usize];
-            if inc.date.start < start || inc.date.start > end {
-                continue;
-            }
-            let found = index.during(window).nearest_where(inc.point(), 1, |j| {
-                j.date.start >= start
-                    && j.date.start <= end
-                    && groups.involves(gb, j)
-                    && !std::ptr::eq(j, inc)
-            })?;
-            if let Some(n) = found.first() {
+        for &i in ia.iter().filter(|&&i| in_period(i)) {
+            // Two neighbours, so that an incident of both groups can skip itself.
+            let found = b_index.nearest(incidents[i as usize].point(), 2)?;
+            if let Some(n) = found.iter().find(|n| b_ids[n.id.index()] != i) {
                 best = Some(best.map_or(n.distance_km, |b: f64| b.min(n.distance_km)));
             }
         }
@@ -772,37 +781,62 @@ fn cross_k(
     let only_a: Vec<u32> = ia.iter().copied().filter(|i| !is_b.contains(i)).collect();
     let only_b: Vec<u32> = ib.iter().copied().filter(|i| !is_a.contains(i)).collect();
     let pool: Vec<u32> = only_a.iter().chain(&only_b).copied().collect();
-    // Pairs of pooled incidents within the radius, by position in the pool.
-    let at: rustc_hash::FxHashMap<u32, usize> =
-        pool.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+    // Neighbours within the radius of each pooled incident, by position in the pool (CSR).
+    let at: rustc_hash::FxHashMap<u32, u32> = (0u32..).zip(&pool).map(|(k, &i)| (i, k)).collect();
     let r2 = km_to_chord2(spec.radius_km);
-    let mut pairs: Vec<(u32, u32)> = Vec::new();
-    for (k, &i) in pool.iter().enumerate() {
-        let v = index.vector(i);
-        index.visit_within_chord_2(v, r2, |_, j| {
-            if let Some(&m) = at.get(&j)
-                && m > k
+    let mut starts: Vec<usize> = Vec::with_capacity(pool.len() + 1);
+    let mut adjacent: Vec<u32> = Vec::new();
+    for &i in &pool {
+        starts.push(adjacent.len());
+        index.visit_within_chord_2(index.vector(i), r2, |_, j| {
+            if j != i
+                && let Some(&m) = at.get(&j)
             {
-                pairs.push((k as u32, m as u32));
+                adjacent.push(m);
             }
             std::ops::ControlFlow::Continue(())
         });
     }
-    let _ = dist2; // distances come from the index
-    let count = |label_a: &[bool]| -> u64 {
-        pairs
+    starts.push(adjacent.len());
+    // Cross pairs = Σ over the members of one label of their neighbours of the other label:
+    // summed over the smaller group, so each shuffle costs its members' degrees only.
+    let small = only_a.len().min(only_b.len());
+    let small_is_a = only_a.len() <= only_b.len();
+    let cross = |members: &[u32], in_small: &[bool]| -> u64 {
+        members
             .iter()
-            .filter(|&&(x, y)| label_a[x as usize] != label_a[y as usize])
-            .count() as u64
+            .map(|&m| {
+                let nb = &adjacent[starts[m as usize]..starts[m as usize + 1]];
+                nb.iter().filter(|&&x| !in_small[x as usize]).count() as u64
+            })
+            .sum()
     };
-    let mut labels: Vec<bool> = (0..pool.len()).map(|k| k < only_a.len()).collect();
-    let observed = count(&labels);
+    let mut in_small = vec![false; pool.len()];
+    let first_small: Vec<u32> = if small_is_a {
+        (0..only_a.len() as u32).collect()
+    } else {
+        (only_a.len() as u32..pool.len() as u32).collect()
+    };
+    for &m in &first_small {
+        in_small[m as usize] = true;
+    }
+    let observed = cross(&first_small, &in_small);
     let mut rng = Pcg64Mcg::seed_from_u64(spec.seed);
+    let mut order: Vec<u32> = (0..pool.len() as u32).collect();
     let mut at_least = 0usize;
     let mut total = 0u64;
     for _ in 0..spec.permutations {
-        labels.shuffle(&mut rng);
-        let c = count(&labels);
+        // A random `small`-subset of the pool: a partial Fisher–Yates shuffle.
+        for k in 0..small {
+            let r = rng.random_range(k..order.len());
+            order.swap(k, r);
+        }
+        let members = &order[..small];
+        in_small.iter_mut().for_each(|x| *x = false);
+        for &m in members {
+            in_small[m as usize] = true;
+        }
+        let c = cross(members, &in_small);
         total += c;
         at_least += usize::from(c >= observed);
     }
@@ -826,7 +860,6 @@ mod tests {
     use crate::incident::{Actor, DateSpan};
     use crate::{destination, haversine_km};
     use jiff::civil::date;
-    use rand::{RngExt, SeedableRng};
 
     fn event(id: String, p: Point<f64>, d: Date, actor: &str) -> Incident {
         let mut i = Incident::new(id.as_str(), p.x(), p.y(), DateSpan::day(d));
@@ -1068,6 +1101,15 @@ mod tests {
         );
         assert!(n.cross_k.p_value <= 0.01, "{:?}", n.cross_k);
         assert!(n.shared_cells > 0 && n.colocated_pairs > 0);
+        // The observed count equals a brute-force count of cross pairs by haversine.
+        let (a, b): (Vec<&Incident>, Vec<&Incident>) =
+            set.incidents().iter().partition(|i| groups.involves(0, i));
+        let brute = a
+            .iter()
+            .flat_map(|x| b.iter().map(move |y| haversine_km(x.point(), y.point())))
+            .filter(|&d| d <= 25.0)
+            .count() as u64;
+        assert_eq!(n.cross_k.observed, brute);
     }
 
     #[test]
@@ -1126,6 +1168,14 @@ mod tests {
         assert_eq!(
             at("Military Forces of Togo (2020-)", "TGO"),
             vec!["State forces"]
+        );
+        // UCDP's bare "IS" is matched whole, not as a word inside another name.
+        assert_eq!(
+            at(
+                "Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad",
+                "NGA"
+            ),
+            vec!["Boko Haram/JAS"]
         );
         let custom = groups.with_group("Ansaru", &["ansaroul islam"]);
         let mut i = event(
