@@ -199,7 +199,9 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
             b.lines().len(),
             border_files
                 .iter()
-                .map(|p| p.display().to_string())
+                .map(|p| p.file_name().map_or(p.display().to_string(), |n| n
+                    .to_string_lossy()
+                    .into_owned()))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
