@@ -287,9 +287,12 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
             .zip(p.iter())
             .filter(|(_, p)| p.disagrees)
             .collect();
+        let in_none = disagree.iter().filter(|(_, p)| p.country.is_none()).count();
         println!(
-            "{} incidents lie in another country's polygon than their record names{}",
-            disagree.len(),
+            "{} incidents lie in another country's polygon than their record names, and {in_none} \
+             in none of the {} loaded polygons{}",
+            disagree.len() - in_none,
+            b.countries().len(),
             if disagree.is_empty() {
                 String::new()
             } else {
@@ -400,11 +403,19 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
     let from = as_of
         .checked_sub(conflict_risk::jiff::Span::new().years(2))
         .unwrap_or(as_of);
+    // Whole months only: a month cut short by the as-of date would look like a fall.
+    let month_end = match as_of.tomorrow() {
+        Ok(next) if next.day() == 1 => as_of,
+        _ => as_of.first_of_month().yesterday().unwrap_or(as_of),
+    };
+    if month_end != as_of {
+        println!("(the month of the as-of date is not complete: the series end on {month_end})");
+    }
     let tempo = Tempo::new(
         set.incidents(),
         &groups,
-        first.unwrap_or(from).max(date(1989, 1, 1)),
-        as_of,
+        first.unwrap_or(from).max(date(1989, 1, 1)).min(month_end),
+        month_end,
     )?;
     let last24: Vec<String> = tempo
         .incidents
@@ -434,12 +445,24 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
         "series", "last 12m", "12m before", "change", "p", "Sen/month", "MK p"
     );
     for (name, s) in &series {
-        let yoy = tempo.year_on_year(*s);
-        let mk = tempo.trend(*s, 24)?;
-        println!(
-            "  {:<10} {:>9} {:>9} {:>7.0}% {:>8.3}  {:>+10.2} {:>8.3}",
-            name, yoy.last_12, yoy.previous_12, yoy.change_pct, yoy.p_value, mk.slope, mk.p
+        let yoy = tempo.year_on_year(*s).map_or(
+            format!("{:>9} {:>9} {:>8} {:>8}", "-", "-", "-", "-"),
+            |y| {
+                format!(
+                    "{:>9} {:>9} {:>7.0}% {:>8.3}",
+                    y.last_12, y.previous_12, y.change_pct, y.p_value
+                )
+            },
         );
+        let mk = tempo
+            .trend(*s, 24)
+            .map_or(format!("{:>10} {:>8}", "-", "-"), |mk| {
+                format!("{:>+10.2} {:>8.3}", mk.slope, mk.p)
+            });
+        println!("  {name:<10} {yoy}  {mk}");
+    }
+    if tempo.months.len() < 24 {
+        println!("  (fewer than 24 months: the year-on-year change is not computed)");
     }
 
     // ---- 6. expansion
@@ -493,6 +516,7 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
     )?;
     let active: Vec<_> = front.iter().filter(|s| s.incidents >= 10).collect();
     if let (Some(a), Some(b)) = (active.first(), active.last())
+        && a.start != b.start
         && let (Some(km), Some(lat_a), Some(lat_b)) = (southward_km(a, b), a.lat_p10, b.lat_p10)
     {
         println!(
@@ -506,6 +530,11 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
         );
     }
     let mut shares = Vec::new();
+    if as_of.month() != 12 || as_of.day() != 31 {
+        println!(
+            "(the last year runs only to {as_of}: its cells and change are against a full year)"
+        );
+    }
     for s in &steps {
         let y = s.start.year();
         let (mut all, mut tb) = (0u64, 0u64);

@@ -382,7 +382,8 @@ impl Borders {
     }
 
     /// Clusters that cross a border: members in more than one country by polygon, or a hull
-    /// that crosses a border line. In cluster order.
+    /// that crosses a border line. In the order of `summaries` (any subset or order of the
+    /// clustering's summaries).
     #[must_use]
     pub fn cross_border_clusters(
         &self,
@@ -400,8 +401,11 @@ impl Borders {
         }
         summaries
             .iter()
-            .zip(members)
-            .filter_map(|(s, countries)| {
+            .filter_map(|s| {
+                let countries = members
+                    .get(s.id.get() as usize)
+                    .cloned()
+                    .unwrap_or_default();
                 let crossed: Vec<BorderPair> = self
                     .lines
                     .iter()
@@ -701,5 +705,33 @@ mod tests {
         assert!(
             Borders::from_reader(r#"{"type":"Point","coordinates":[0,0]}"#.as_bytes()).is_err()
         );
+
+        // Two clusters, one astride the BFA–NER line at 0° E, one inside Burkina; the answer
+        // must not depend on the order of the summaries.
+        let mut incidents = Vec::new();
+        for k in 0..20 {
+            let d = f64::from(k) * 0.002;
+            let day = crate::DateSpan::day(jiff::civil::date(2023, 1, 1));
+            incidents.push(Incident::new(
+                format!("x{k}").as_str(),
+                -0.02 + d,
+                12.0,
+                day,
+            ));
+            incidents.push(Incident::new(format!("y{k}").as_str(), -3.0 + d, 12.0, day));
+        }
+        let (set, _) = IncidentSet::validate(incidents);
+        let index = crate::IncidentIndex::new(&set);
+        let clustering = crate::Dbscan::new(5.0, 3).expect("valid").run(&index);
+        let mut summaries =
+            crate::summarize(&set, &clustering, crate::HullShape::Convex).expect("valid");
+        let places = borders.place_all(&set);
+        let forward = borders.cross_border_clusters(&clustering, &summaries, &places);
+        summaries.reverse();
+        let backward = borders.cross_border_clusters(&clustering, &summaries, &places);
+        assert_eq!(forward, backward);
+        assert_eq!(forward.len(), 1);
+        assert_eq!(forward[0].countries.len(), 2);
+        assert_eq!(forward[0].hull_crosses.len(), 1);
     }
 }

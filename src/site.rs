@@ -236,8 +236,10 @@ impl SiteRiskSpec {
         }
         self.rings_km = rings_km.to_vec();
         self.rings_km.sort_unstable();
+        self.rings_km.dedup();
         self.periods_days = periods_days.to_vec();
         self.periods_days.sort_unstable();
+        self.periods_days.dedup();
         Ok(self)
     }
 
@@ -255,8 +257,9 @@ impl SiteRiskSpec {
         Ok(self)
     }
 
-    /// Assess one site as of `as_of`; with a kernel surface and its computed cells, also the
-    /// kernel risk at the site and its percentile among the cells.
+    /// Assess one site as of `as_of`; with a kernel surface and its computed cells (made as of
+    /// the same date, else `Err`), also the kernel risk at the site and its percentile among
+    /// the cells.
     pub fn assess(
         &self,
         index: &IncidentIndex<'_>,
@@ -334,6 +337,16 @@ impl SiteRiskSpec {
         let (recent, previous) = (count(recent_window)?, count(previous_window)?);
         let (rate_ratio, p_value) = poisson_rate_test(recent, previous);
         let (kernel_risk, percentile) = match surface {
+            Some((spec, _)) if spec.policy().as_of() != as_of => {
+                return Err(Error::invalid(
+                    "as_of",
+                    as_of,
+                    format!(
+                        "the kernel surface is as of {}: assess the site at the same date",
+                        spec.policy().as_of()
+                    ),
+                ));
+            }
             Some((spec, cells)) => {
                 let (raw, _, _) = spec.at(index, at)?;
                 (Some(raw), Some(cells.percentile_of(raw)))
@@ -449,6 +462,21 @@ mod tests {
         let expected = 0.99 + 0.84 + 0.36 + 0.36;
         assert!((risk.kernel_risk.expect("valid test input") - expected).abs() < 1e-9);
         assert!(risk.percentile.expect("valid test input") > 90.0);
+        // A surface of another date is refused.
+        let other = date(2024, 6, 30);
+        assert!(
+            SiteRiskSpec::default()
+                .assess(&index, &site, other, Some((&spec, &surface)))
+                .is_err()
+        );
+        // Repeated rings and periods count once.
+        let twice = SiteRiskSpec::default()
+            .rings(&[10, 10, 50], &[90, 90])
+            .expect("valid test input")
+            .assess(&index, &site, date(2024, 12, 31), None)
+            .expect("valid test input");
+        assert_eq!(twice.exposure.len(), 2);
+        assert_eq!(twice.actors, vec![(ArcStr::from("JNIM"), 2)]);
     }
 
     #[test]

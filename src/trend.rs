@@ -334,21 +334,24 @@ impl Tempo {
         mann_kendall(&x)
     }
 
-    /// The last 12 months of the series against the 12 before (fewer when the series is
-    /// shorter).
+    /// The last 12 months of the series against the 12 before; `None` when the series has
+    /// fewer than 24 months (the two periods would not be equally long).
     #[must_use]
-    pub fn year_on_year(&self, series: Option<&[u64]>) -> YearOnYear {
+    pub fn year_on_year(&self, series: Option<&[u64]>) -> Option<YearOnYear> {
         let s = series.unwrap_or(&self.incidents);
         let n = s.len();
-        let last: u64 = s[n.saturating_sub(12)..].iter().sum();
-        let prev: u64 = s[n.saturating_sub(24)..n.saturating_sub(12)].iter().sum();
+        if n < 24 {
+            return None;
+        }
+        let last: u64 = s[n - 12..].iter().sum();
+        let prev: u64 = s[n - 24..n - 12].iter().sum();
         let (_, p) = poisson_rate_test(last, prev);
-        YearOnYear {
+        Some(YearOnYear {
             last_12: last,
             previous_12: prev,
             change_pct: (last as f64 - prev as f64) / prev as f64 * 100.0,
             p_value: p,
-        }
+        })
     }
 }
 
@@ -396,7 +399,8 @@ pub struct ExpansionStep {
     /// Median great-circle distance (km) from the incidents in new cells to the nearest
     /// incident of the previous period's DBSCAN clusters.
     pub new_km_from_previous_clusters: Option<f64>,
-    /// The change from the previous period (`None` for the first).
+    /// The change from the previous period (`None` for the first, and when either period has
+    /// no incidents).
     pub change: Option<SpreadKind>,
 }
 
@@ -500,7 +504,9 @@ pub fn expansion(
         } else {
             None
         };
-        let change = (k > 0).then_some(match (new.is_empty(), retained >= quiet) {
+        // A change needs activity on both sides: from or to nothing there is no spread.
+        let both_active = k > 0 && !per[k - 1].is_empty() && !now.is_empty();
+        let change = both_active.then_some(match (new.is_empty(), retained >= quiet) {
             (false, true) => SpreadKind::Escalation,
             (false, false) => SpreadKind::Relocation,
             (true, true) => SpreadKind::Stable,
@@ -726,7 +732,11 @@ pub fn nexus(
     let mut colocated_pairs = 0u64;
     for &i in &ia {
         let inc = &incidents[i as usize];
-        let days = jiff::Span::new().days(i64::from(spec.pair_days));
+        let days = jiff::Span::new()
+            .try_days(i64::from(spec.pair_days))
+            .map_err(|_| {
+                Error::invalid("pair_days", spec.pair_days, "too many days for a date span")
+            })?;
         let (Ok(w0), Ok(w1)) = (
             inc.date.start.checked_sub(days),
             inc.date.end.checked_add(days),
@@ -957,6 +967,16 @@ mod tests {
         assert_eq!(steps[1].change, Some(SpreadKind::Escalation));
         assert_eq!(steps[2].change, Some(SpreadKind::Escalation));
         assert!(steps[2].hull_area_km2 > steps[0].hull_area_km2 * 5.0);
+        // A year with no incidents between two active ones: no change is claimed either side.
+        let gap: Vec<Incident> = incidents
+            .iter()
+            .filter(|i| i.date.start.year() != 2021)
+            .cloned()
+            .collect();
+        let spec = ExpansionSpec::yearly().expect("valid");
+        let steps =
+            expansion(&gap, |_| true, &spec, date(2020, 1, 1), date(2022, 12, 31)).expect("valid");
+        assert_eq!((steps[1].change, steps[2].change), (None, None));
     }
 
     fn two_groups(converge: bool, rng: &mut Pcg64Mcg) -> Vec<Incident> {
@@ -1137,7 +1157,8 @@ mod tests {
         assert_eq!(t.incidents[23], 24);
         assert_eq!(t.by_group["JNIM"].iter().sum::<u64>(), 78 + 156);
         assert_eq!(t.by_country["TGO"][1], 2);
-        let yoy = t.year_on_year(None);
+        let yoy = t.year_on_year(None).expect("24 months");
+        assert!(t.year_on_year(Some(&t.incidents[..23])).is_none());
         assert_eq!((yoy.last_12, yoy.previous_12), (156, 78));
         assert!((yoy.change_pct - 100.0).abs() < 1e-12);
         assert!(yoy.p_value < 1e-6);
