@@ -15,7 +15,7 @@ use conflict_risk::{
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use serde_json::json;
-use support::{median, peak_rss_mb, reset_peak_rss, timed, usage_error};
+use support::{create, io_error, median, peak_rss_mb, reset_peak_rss, timed, usage_error};
 
 const USAGE: &str = "\
 usage: bench [--what index|read_acled|dbscan|dbscan_naive|surface] [--n N] [--repeat R] [--queries Q] [--radius-km KM]
@@ -269,16 +269,13 @@ fn naive_dbscan(index: &IncidentIndex<'_>, eps_km: f64, min_points: usize) -> (u
 fn bench_read_acled(args: &Args) -> conflict_risk::Result<()> {
     let n = args.n;
     let path = std::env::temp_dir().join(format!("conflict-risk-bench-acled-{n}.csv"));
-    let io = |e| conflict_risk::Error::Io {
-        path: path.display().to_string(),
-        source: e,
-    };
+    let io = io_error(&path);
     {
         let incidents = CorridorScenario::new(n).seed(args.seed).generate();
-        let file = std::fs::File::create(&path).map_err(io)?;
+        let file = create(&path)?;
         let (written, write_s) = timed(|| write_acled_csv(file, &incidents));
         written?;
-        let bytes = std::fs::metadata(&path).map_err(io)?.len();
+        let bytes = std::fs::metadata(&path).map_err(&io)?.len();
         println!(
             "{}",
             json!({"what": "write_acled_csv", "n": n, "seconds": write_s, "bytes": bytes})

@@ -8,13 +8,12 @@
 
 mod support;
 
-use std::fs::File;
 use std::io::Write;
 use std::path::PathBuf;
 
 use conflict_risk::{Dbscan, HullShape, IncidentIndex, summarize, write_clusters_geojson};
 use serde_json::json;
-use support::{load_input, peak_rss_mb, timed, usage_error};
+use support::{create, io_error, load_input, peak_rss_mb, timed, usage_error};
 
 const USAGE: &str = "\
 usage: cluster [--input FILE] [--eps-km KM] [--min-points N] [--window-days D]
@@ -140,16 +139,9 @@ fn run(args: &Args, dbscan: Dbscan) -> conflict_risk::Result<()> {
     }
     println!("(x): cross-border, members recorded in more than one country");
 
-    let io_err = |path: &PathBuf| {
-        let path = path.display().to_string();
-        move |e| conflict_risk::Error::Io {
-            path: path.clone(),
-            source: e,
-        }
-    };
     if let Some(path) = &args.labels_out {
-        let mut w = std::io::BufWriter::new(File::create(path).map_err(io_err(path))?);
-        writeln!(w, "id,cluster,core").map_err(io_err(path))?;
+        let mut w = std::io::BufWriter::new(create(path)?);
+        writeln!(w, "id,cluster,core").map_err(io_error(path))?;
         for (i, incident) in set.incidents().iter().enumerate() {
             let cluster = clustering.labels()[i].map_or(String::new(), |c| c.get().to_string());
             let id = incident.source_id.as_str();
@@ -158,9 +150,9 @@ fn run(args: &Args, dbscan: Dbscan) -> conflict_risk::Result<()> {
             } else {
                 id.to_string()
             };
-            writeln!(w, "{id},{cluster},{}", clustering.core()[i]).map_err(io_err(path))?;
+            writeln!(w, "{id},{cluster},{}", clustering.core()[i]).map_err(io_error(path))?;
         }
-        w.flush().map_err(io_err(path))?;
+        w.flush().map_err(io_error(path))?;
         println!(
             "wrote labels of {} incidents to {}",
             set.len(),
@@ -168,7 +160,7 @@ fn run(args: &Args, dbscan: Dbscan) -> conflict_risk::Result<()> {
         );
     }
     if let Some(path) = &args.geojson_out {
-        write_clusters_geojson(File::create(path).map_err(io_err(path))?, &clusters)?;
+        write_clusters_geojson(create(path)?, &clusters)?;
         println!(
             "wrote {} cluster outlines to {}",
             clusters.len(),

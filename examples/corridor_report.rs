@@ -13,7 +13,6 @@
 mod support;
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use conflict_risk::jiff::civil::{Date, date};
@@ -26,7 +25,7 @@ use conflict_risk::{
     write_geojson,
 };
 use serde_json::json;
-use support::usage_error;
+use support::{create, io_error, truncate, usage_error};
 
 const USAGE: &str = "\
 usage: corridor_report [--input FILE]... [--borders FILE]... [--sites FILE] [--as-of DATE]
@@ -273,7 +272,7 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
             s.radius_km,
             s.centroid.x(),
             s.centroid.y(),
-            cut(s.actors.first().map_or("-", |(a, _)| a.as_str()), 24),
+            truncate(s.actors.first().map_or("-", |(a, _)| a.as_str()), 24, '~'),
             cross.map_or(String::new(), |c| format!("X {c}"))
         );
     }
@@ -382,7 +381,7 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
         });
         println!(
             "  {:<24} {:>8} {:>10} {:>7} {:>7} {:>8}  {:>4}->{:<4} {:>6.3} {:>5.1}",
-            cut(&site.name, 24),
+            truncate(&site.name, 24, '~'),
             km,
             on,
             e(25, 90),
@@ -608,7 +607,7 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
     }
 
     // ---- layers and the map
-    std::fs::create_dir_all(&args.out).map_err(|e| io(&args.out, e))?;
+    std::fs::create_dir_all(&args.out).map_err(io_error(&args.out))?;
     let mut extra = ExtraColumns::new();
     if let Some(p) = &places {
         extra = extra.with(
@@ -642,19 +641,11 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
             .collect::<Vec<_>>(),
     )?;
     let incidents_path = args.out.join("incidents.geojson");
-    write_geojson(
-        File::create(&incidents_path).map_err(|e| io(&incidents_path, e))?,
-        set.incidents(),
-        &extra,
-    )?;
+    write_geojson(create(&incidents_path)?, set.incidents(), &extra)?;
     let clusters_path = args.out.join("clusters.geojson");
-    write_clusters_geojson(
-        File::create(&clusters_path).map_err(|e| io(&clusters_path, e))?,
-        &summaries,
-    )?;
+    write_clusters_geojson(create(&clusters_path)?, &summaries)?;
     let cells_path = args.out.join("risk_cells.geojson");
-    CellLayer::from_surface(&surface)
-        .write_geojson(File::create(&cells_path).map_err(|e| io(&cells_path, e))?)?;
+    CellLayer::from_surface(&surface).write_geojson(create(&cells_path)?)?;
     let map_path = args.out.join("map.png");
     let hulls: Vec<(&conflict_risk::ClusterSummary, bool)> = summaries
         .iter()
@@ -733,21 +724,4 @@ fn list_years(m: &BTreeMap<i16, u64>) -> String {
         .map(|(y, n)| format!("{y}: {n}"))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-fn cut(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n - 1).collect();
-        t.push('~');
-        t
-    }
-}
-
-fn io(path: &Path, e: std::io::Error) -> conflict_risk::Error {
-    conflict_risk::Error::Io {
-        path: path.display().to_string(),
-        source: e,
-    }
 }

@@ -8,13 +8,12 @@
 
 mod support;
 
-use std::fs::File;
 use std::path::PathBuf;
 
 use conflict_risk::{
     ExtraColumns, IncidentSet, ReadOptions, demo_incidents, read_path, write_csv, write_geojson,
 };
-use support::usage_error;
+use support::{create, usage_error};
 
 const USAGE: &str = "\
 usage: export [--input FILE]... [--geojson-out FILE] [--csv-out FILE] [--strict] [--all-rows]
@@ -101,12 +100,6 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
     } else {
         print!("{report}");
     }
-    let create = |path: &PathBuf| {
-        File::create(path).map_err(|e| conflict_risk::Error::Io {
-            path: path.display().to_string(),
-            source: e,
-        })
-    };
     if let Some(path) = &args.geojson {
         write_geojson(create(path)?, set.incidents(), &ExtraColumns::new())?;
         println!("wrote {} incidents to {}", set.len(), path.display());

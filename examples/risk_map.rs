@@ -8,8 +8,7 @@
 
 mod support;
 
-use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use conflict_risk::jiff::civil::Date;
 use conflict_risk::{
@@ -17,7 +16,7 @@ use conflict_risk::{
     Neighbours, Site, SiteRiskSpec, SliceLength, WeightPolicy, bin_by_cell, brief_sites,
     demo_as_of, emerging_hot_spots, read_sites,
 };
-use support::{load_input, timed, usage_error};
+use support::{create, io_error, load_input, timed, truncate, usage_error};
 
 const USAGE: &str = "\
 usage: risk_map [--input FILE] [--grid h3|prio] [--resolution R] [--bandwidth-km KM]
@@ -324,7 +323,7 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
         });
         println!(
             "{:<22} {:>11} {:>10} {:>9} {:>9} {:>9}  {:>2}->{:<3} {:>5.3} {:>5.1}  {}",
-            truncate(&r.site.name, 22),
+            truncate(&r.site.name, 22, '…'),
             near_km,
             near_on,
             exp(25, 90),
@@ -336,13 +335,13 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
             r.percentile.unwrap_or(f64::NAN),
             r.actors.first().map_or("-".to_string(), |(a, n)| format!(
                 "{} ({n})",
-                truncate(a, 40)
+                truncate(a, 40, '…')
             ))
         );
     }
 
     // Layers.
-    std::fs::create_dir_all(&args.out).map_err(|e| io(&args.out, e))?;
+    std::fs::create_dir_all(&args.out).map_err(io_error(&args.out))?;
     let mut layer = CellLayer::from_surface(&surface);
     layer.push_column(
         "weighted_count",
@@ -356,8 +355,8 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
     }
     let geojson = args.out.join("risk_cells.geojson");
     let csv = args.out.join("risk_cells.csv");
-    layer.write_geojson(File::create(&geojson).map_err(|e| io(&geojson, e))?)?;
-    layer.write_csv(File::create(&csv).map_err(|e| io(&csv, e))?)?;
+    layer.write_geojson(create(&geojson)?)?;
+    layer.write_csv(create(&csv)?)?;
     println!("\nwrote {} and {}", geojson.display(), csv.display());
     Ok(())
 }
@@ -366,22 +365,5 @@ fn grid_name(grid: Grid) -> String {
     match grid {
         Grid::H3 { resolution } => format!("H3 resolution {}", u8::from(resolution)),
         Grid::PrioGrid => "PRIO-GRID 0.5°".to_string(),
-    }
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n - 1).collect();
-        t.push('…');
-        t
-    }
-}
-
-fn io(path: &Path, e: std::io::Error) -> conflict_risk::Error {
-    conflict_risk::Error::Io {
-        path: path.display().to_string(),
-        source: e,
     }
 }

@@ -70,3 +70,28 @@ pub fn load_input(
     }
     Ok((set, read_s))
 }
+
+/// The crate's I/O error for `path`, as a `map_err` argument.
+pub fn io_error(path: &std::path::Path) -> impl Fn(std::io::Error) -> conflict_risk::Error {
+    let path = path.display().to_string();
+    move |source| conflict_risk::Error::Io {
+        path: path.clone(),
+        source,
+    }
+}
+
+/// Create (or truncate) the file at `path`, naming it in the error.
+pub fn create(path: &std::path::Path) -> conflict_risk::Result<std::fs::File> {
+    std::fs::File::create(path).map_err(io_error(path))
+}
+
+/// `s` cut to `n` characters, the last replaced by `mark` when anything was cut.
+pub fn truncate(s: &str, n: usize, mark: char) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+        t.push(mark);
+        t
+    }
+}
