@@ -291,17 +291,7 @@ pub fn render_map(layers: &MapLayers<'_>, path: &Path, width_px: u32) -> Result<
         if !frame.inside((x, y)) {
             continue;
         }
-        let tri = vec![(x, y - 9), (x - 8, y + 6), (x + 8, y + 6)];
-        d(
-            map.draw(&Polygon::new(tri.clone(), WHITE.filled())),
-            "a site",
-        )?;
-        let mut outline = tri;
-        outline.push((x, y - 9));
-        d(
-            map.draw(&PathElement::new(outline, INK.stroke_width(2))),
-            "a site",
-        )?;
+        site_marker(&map, x, y).map_err(|x| draw_err("a site", x))?;
         let label: String = s.name.chars().take(28).collect();
         let w = 8 * label.chars().count() as i32;
         let overlaps = |(lx, ly): (i32, i32)| {
@@ -486,55 +476,20 @@ pub fn render_map(layers: &MapLayers<'_>, path: &Path, width_px: u32) -> Result<
     if !layers.clusters.is_empty() {
         text(&map, lx, ly, "Clusters", 2, INK).map_err(|x| draw_err("the legend", x))?;
         ly += 24;
-        d(
-            map.draw(&PathElement::new(
-                vec![(lx, ly + 4), (lx + 30, ly + 4)],
-                HULL.stroke_width(2),
-            )),
-            "the legend",
-        )?;
-        text(&map, lx + 40, ly, "cluster outline", 1, INK)
+        legend_line(&map, lx, ly, HULL, 2, "cluster outline")
             .map_err(|x| draw_err("the legend", x))?;
         ly += 18;
-        d(
-            map.draw(&PathElement::new(
-                vec![(lx, ly + 4), (lx + 30, ly + 4)],
-                HULL.stroke_width(4),
-            )),
-            "the legend",
-        )?;
-        text(&map, lx + 40, ly, "crosses a border", 1, INK)
+        legend_line(&map, lx, ly, HULL, 4, "crosses a border")
             .map_err(|x| draw_err("the legend", x))?;
         ly += 30;
     }
     if !layers.sites.is_empty() {
-        let (x, y) = (lx + 8, ly + 6);
-        d(
-            map.draw(&Polygon::new(
-                vec![(x, y - 9), (x - 8, y + 6), (x + 8, y + 6)],
-                WHITE.filled(),
-            )),
-            "the legend",
-        )?;
-        d(
-            map.draw(&PathElement::new(
-                vec![(x, y - 9), (x - 8, y + 6), (x + 8, y + 6), (x, y - 9)],
-                INK.stroke_width(2),
-            )),
-            "the legend",
-        )?;
+        site_marker(&map, lx + 8, ly + 6).map_err(|x| draw_err("the legend", x))?;
         text(&map, lx + 24, ly, "site", 1, INK).map_err(|x| draw_err("the legend", x))?;
         ly += 30;
     }
     if layers.borders.is_some() {
-        d(
-            map.draw(&PathElement::new(
-                vec![(lx, ly + 4), (lx + 30, ly + 4)],
-                BORDER.stroke_width(2),
-            )),
-            "the legend",
-        )?;
-        text(&map, lx + 40, ly, "international border", 1, INK)
+        legend_line(&map, lx, ly, BORDER, 2, "international border")
             .map_err(|x| draw_err("the legend", x))?;
     }
     // The note, wrapped under the map.
@@ -597,6 +552,38 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
         lines.push(line);
     }
     lines
+}
+
+/// A site's marker: a white triangle outlined in ink, centred near (x, y).
+fn site_marker<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    x: i32,
+    y: i32,
+) -> std::result::Result<(), String> {
+    let tri = vec![(x, y - 9), (x - 8, y + 6), (x + 8, y + 6)];
+    area.draw(&Polygon::new(tri.clone(), WHITE.filled()))
+        .map_err(|e| e.to_string())?;
+    let mut outline = tri;
+    outline.push((x, y - 9));
+    area.draw(&PathElement::new(outline, INK.stroke_width(2)))
+        .map_err(|e| e.to_string())
+}
+
+/// A legend entry: a 30-pixel line of `colour` and `width`, then its label.
+fn legend_line<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    x: i32,
+    y: i32,
+    colour: RGBColor,
+    width: u32,
+    label: &str,
+) -> std::result::Result<(), String> {
+    area.draw(&PathElement::new(
+        vec![(x, y + 4), (x + 30, y + 4)],
+        colour.stroke_width(width),
+    ))
+    .map_err(|e| e.to_string())?;
+    text(area, x + 40, y, label, 1, INK)
 }
 
 /// Letter `s` from the 8×8 font at `scale`, top-left at (x, y).
