@@ -194,7 +194,7 @@ impl KernelSurface {
         weights: &[Weighted],
         centres: &[Point<f64>],
     ) -> Vec<(f64, u32, i64)> {
-        let one = |c: &Point<f64>| self.at_with(index, weights, *c);
+        let one = |c: &Point<f64>| self.at_with(index, |i| weights[i], *c);
         #[cfg(feature = "parallel")]
         {
             use rayon::prelude::*;
@@ -270,23 +270,23 @@ impl KernelSurface {
     /// bandwidth, under this surface's parameters.
     pub fn at(&self, index: &IncidentIndex<'_>, point: Point<f64>) -> Result<(f64, u32, i64)> {
         crate::index::check_point(point)?;
-        let (weights, _) = self
-            .policy
-            .weigh_all(index.set().incidents(), self.bandwidth_km);
-        Ok(self.at_with(index, &weights, point))
+        // One point: weigh only the incidents within reach, not the whole set.
+        let incidents = index.set().incidents();
+        let weigh = |i: usize| self.policy.weigh(&incidents[i], self.bandwidth_km).0;
+        Ok(self.at_with(index, weigh, point))
     }
 
     fn at_with(
         &self,
         index: &IncidentIndex<'_>,
-        weights: &[Weighted],
+        weight_of: impl Fn(usize) -> Weighted,
         at: Point<f64>,
     ) -> (f64, u32, i64) {
         let incidents = index.set().incidents();
         let (mut raw, mut count, mut deaths) = (0.0, 0u32, 0i64);
         // The centre is a valid point (checked above or a cell centre), so the query succeeds.
         let _ = index.for_each_within_radius(at, self.reach_km(), |n| {
-            let w = weights[n.id.index()];
+            let w = weight_of(n.id.index());
             if w.weight <= 0.0 {
                 return;
             }
