@@ -144,12 +144,12 @@ fn main() {
 
 /// A kernel risk surface over the whole corridor, cells covered and evaluated each run.
 fn bench_surface(args: &Args) -> conflict_risk::Result<()> {
-    use conflict_risk::{BoundingBox, Grid, KernelSurface, WeightPolicy, demo_as_of};
+    use conflict_risk::{BoundingBox, DEMO_AS_OF, Grid, KernelSurface, WeightPolicy};
     let n = args.n;
     let (set, _) = IncidentSet::validate(CorridorScenario::new(n).seed(args.seed).generate());
     let index = IncidentIndex::new(&set);
     let corridor = BoundingBox::new(-6.0, 4.0, 15.0, 16.0)?;
-    let spec = KernelSurface::new(args.radius_km, WeightPolicy::new(demo_as_of()))?;
+    let spec = KernelSurface::new(args.radius_km, WeightPolicy::new(DEMO_AS_OF))?;
     for (name, grid) in [("h3_5", Grid::h3(5)?), ("prio_grid", Grid::PrioGrid)] {
         let mut runs = Vec::new();
         let mut cells = 0;
@@ -207,7 +207,7 @@ fn bench_dbscan(args: &Args) -> conflict_risk::Result<()> {
 /// whole neighbourhood is listed by a radius query, and its points not yet in a cluster are
 /// labelled and queued for expansion (labelling on queueing keeps the queue within n).
 /// Returns the number of clusters and of noise points.
-fn naive_dbscan(index: &IncidentIndex<'_>, eps_km: f64, min_points: usize) -> (usize, usize) {
+fn naive_dbscan(index: &IncidentIndex, eps_km: f64, min_points: usize) -> (usize, usize) {
     const UNSEEN: u32 = u32::MAX;
     const NOISE: u32 = u32::MAX - 1;
     let n = index.len();

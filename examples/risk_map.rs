@@ -12,9 +12,9 @@ use std::path::PathBuf;
 
 use conflict_risk::jiff::civil::Date;
 use conflict_risk::{
-    BoundingBox, CellLayer, CellSeries, GiStar, Grid, IncidentIndex, Kernel, KernelSurface,
-    Neighbours, Site, SiteRiskSpec, SliceLength, WeightPolicy, bin_by_cell, brief_sites,
-    demo_as_of, emerging_hot_spots, read_sites,
+    BoundingBox, CellLayer, CellSeries, DEMO_AS_OF, GiStar, Grid, IncidentIndex, Kernel,
+    KernelSurface, Neighbours, Site, SiteRiskSpec, SliceLength, WeightPolicy, bin_by_cell,
+    brief_sites, emerging_hot_spots, read_sites,
 };
 use support::{create, io_error, load_input, timed, truncate, usage_error};
 
@@ -150,13 +150,13 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
     let (set, _) = load_input(args.input.as_deref())?;
     let as_of = match (args.as_of, &args.input) {
         (Some(d), _) => d,
-        (None, None) => demo_as_of(),
+        (None, None) => DEMO_AS_OF,
         (None, Some(_)) => set
             .incidents()
             .iter()
             .map(|i| i.date.end)
             .max()
-            .unwrap_or_else(demo_as_of),
+            .unwrap_or(DEMO_AS_OF),
     };
     let mut policy = WeightPolicy::new(as_of);
     if let Some(d) = args.half_life_days {

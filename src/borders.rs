@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use geo::{BoundingRect, Coord, Intersects, MultiLineString, MultiPolygon, Point, Rect};
 use geojson::{GeoJson, Geometry};
@@ -115,6 +115,7 @@ pub struct Borders {
     countries: Vec<Country>,
     lines: Vec<BorderLine>,
     segments: RTree<Segment>,
+    files: Vec<String>,
 }
 
 /// Where an incident stands against the borders.
@@ -205,6 +206,10 @@ impl Borders {
             let name = path.display().to_string();
             let file = std::fs::File::open(path).map_err(|e| Error::io(&name, e))?;
             b.add_reader(std::io::BufReader::new(file), &name)?;
+            b.files.push(
+                path.file_name()
+                    .map_or(name.clone(), |n| n.to_string_lossy().into_owned()),
+            );
         }
         Ok(b)
     }
@@ -311,6 +316,56 @@ impl Borders {
     #[must_use]
     pub fn countries(&self) -> &[Country] {
         &self.countries
+    }
+
+    /// The border files to read: `given` as it is, plus the Natural Earth country polygons
+    /// from the data folder when none of `given` holds polygons (border lines alone give
+    /// distances; the country check needs polygons). Without `given`, the Natural Earth files
+    /// (`ne_50m_admin_0_countries_wafrica.geojson`,
+    /// `ne_10m_admin_0_boundary_lines_land_wafrica.geojson`) found in `$CONFLICT_RISK_DATA`,
+    /// else in `../shared/data` beside this crate; none if neither has them.
+    #[must_use]
+    pub fn find_natural_earth<P: AsRef<Path>>(given: &[P]) -> Vec<PathBuf> {
+        const NATURAL_EARTH: [&str; 2] = [
+            "ne_50m_admin_0_countries_wafrica.geojson",
+            "ne_10m_admin_0_boundary_lines_land_wafrica.geojson",
+        ];
+        let defaults = || {
+            let dirs = [
+                std::env::var_os("CONFLICT_RISK_DATA").map(PathBuf::from),
+                Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data")),
+            ];
+            for dir in dirs.into_iter().flatten() {
+                let found: Vec<PathBuf> = NATURAL_EARTH
+                    .iter()
+                    .map(|n| dir.join(n))
+                    .filter(|p| p.is_file())
+                    .collect();
+                if !found.is_empty() {
+                    return found;
+                }
+            }
+            Vec::new()
+        };
+        // A cheap look at a file's text for polygon geometries.
+        let has_polygons = |path: &Path| {
+            std::fs::read_to_string(path)
+                .is_ok_and(|t| t.contains("\"Polygon\"") || t.contains("\"MultiPolygon\""))
+        };
+        if given.is_empty() {
+            return defaults();
+        }
+        let mut files: Vec<PathBuf> = given.iter().map(|p| p.as_ref().to_path_buf()).collect();
+        if !files.iter().any(|p| has_polygons(p)) {
+            files.extend(defaults().into_iter().filter(|p| has_polygons(p)));
+        }
+        files
+    }
+
+    /// The names of the files read by [`Borders::from_paths`], in order.
+    #[must_use]
+    pub fn files(&self) -> &[String] {
+        &self.files
     }
 
     /// The border lines loaded.

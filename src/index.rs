@@ -256,6 +256,15 @@ impl TryFrom<RawBox> for BoundingBox {
 }
 
 impl BoundingBox {
+    /// The corridor of the brief: lon −6…15, lat 4…16 (Burkina Faso, Niger's south-west,
+    /// Ghana's north, Togo, Benin and Nigeria's north-west).
+    pub const CORRIDOR: BoundingBox = BoundingBox {
+        west: -6.0,
+        south: 4.0,
+        east: 15.0,
+        north: 16.0,
+    };
+
     /// A box from its edges in degrees. Longitudes must lie in [-180, 180], latitudes in
     /// [-90, 90] with `south <= north`; `west > east` means the box crosses the antimeridian.
     ///
@@ -480,8 +489,9 @@ impl<G> QueryArea for G where
 /// # Ok::<(), conflict_risk::Error>(())
 /// ```
 #[derive(Debug)]
-pub struct IncidentIndex<'a> {
-    set: &'a IncidentSet,
+pub struct IncidentIndex {
+    /// The set, shared (an `IncidentSet` is a cheap handle).
+    set: IncidentSet,
     tree: RTree<Bucket, Params>,
     /// Unit vectors in bucket order.
     points: Vec<[f64; 3]>,
@@ -503,7 +513,7 @@ pub struct IncidentIndex<'a> {
     scan_limit: usize,
 }
 
-impl<'a> IncidentIndex<'a> {
+impl IncidentIndex {
     /// Bulk-load the index over a validated set. With the `parallel` feature the unit vectors
     /// are computed and the date order sorted on all cores.
     ///
@@ -514,7 +524,8 @@ impl<'a> IncidentIndex<'a> {
     /// assert_eq!(index.len(), 3);
     /// ```
     #[must_use]
-    pub fn new(set: &'a IncidentSet) -> Self {
+    pub fn new(set: &IncidentSet) -> Self {
+        let set = set.clone();
         let incidents = set.incidents();
         let vector = |inc: &Incident| unit_vector(inc.point());
         let span = |inc: &Incident| [day_number(inc.date.start), day_number(inc.date.end)];
@@ -598,8 +609,8 @@ impl<'a> IncidentIndex<'a> {
 
     /// The set this index was built over.
     #[must_use]
-    pub fn set(&self) -> &'a IncidentSet {
-        self.set
+    pub fn set(&self) -> &IncidentSet {
+        &self.set
     }
 
     /// Number of incidents indexed.
@@ -631,7 +642,7 @@ impl<'a> IncidentIndex<'a> {
     /// # Ok::<(), conflict_risk::Error>(())
     /// ```
     #[must_use]
-    pub fn during(&self, window: DateWindow) -> Windowed<'_, 'a> {
+    pub fn during(&self, window: DateWindow) -> Windowed<'_> {
         Windowed {
             index: self,
             window,
@@ -1105,12 +1116,12 @@ fn neighbor((distance_km, i): (f64, u32)) -> Neighbor {
 /// The queries of an [`IncidentIndex`] restricted to a [`DateWindow`]: made by
 /// [`IncidentIndex::during`]. Each method means the same as its namesake on the index.
 #[derive(Clone, Copy, Debug)]
-pub struct Windowed<'i, 'a> {
-    index: &'i IncidentIndex<'a>,
+pub struct Windowed<'i> {
+    index: &'i IncidentIndex,
     window: DateWindow,
 }
 
-impl Windowed<'_, '_> {
+impl Windowed<'_> {
     /// The window.
     #[must_use]
     pub fn window(&self) -> DateWindow {

@@ -33,6 +33,7 @@ mod index;
 mod io;
 #[cfg(feature = "map")]
 mod map;
+pub mod report;
 mod sample;
 mod site;
 mod stats;
@@ -66,10 +67,8 @@ pub use io::{
 };
 #[cfg(feature = "map")]
 pub use map::{MapLayers, render_map};
-pub use sample::{
-    DEMO_SYNTHETIC_SIZE, KPENDJAL_REFERENCE, brief_incidents, brief_sites, demo_as_of,
-    demo_incidents,
-};
+pub use report::{CorridorReport, ReportSpec, Source};
+pub use sample::{DEMO_AS_OF, DEMO_SYNTHETIC_SIZE, brief_incidents, brief_sites, demo_incidents};
 pub use site::{
     Exposure, NearestIncident, Site, SiteRisk, SiteRiskSpec, SiteTrend, read_sites, read_sites_from,
 };
@@ -82,7 +81,7 @@ pub use surface::{
     PrioCell, RiskSurface, SliceLength, WeightPolicy, WeightReport, bin_by_cell, classify_emerging,
     emerging_hot_spots, space_time_gi, uncertainty_km,
 };
-pub use synthetic::{CorridorScenario, Place, corridor_places};
+pub use synthetic::CorridorScenario;
 pub use trend::{
     ActorGroup, ActorGroups, Alias, CrossK, ExpansionSpec, ExpansionStep, Nexus, NexusSpec,
     SpreadKind, Tempo, YearOnYear, expansion, nexus, southward_km,

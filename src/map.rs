@@ -92,11 +92,11 @@ impl Frame {
 /// longitude scaled by the cosine of the middle latitude, plus room for the legend).
 ///
 /// ```no_run
-/// use conflict_risk::{ActorGroups, BoundingBox, MapLayers, demo_as_of, render_map};
+/// use conflict_risk::{ActorGroups, BoundingBox, MapLayers, DEMO_AS_OF, render_map};
 /// let layers = MapLayers {
 ///     extent: BoundingBox::new(-6.0, 4.0, 15.0, 16.0)?,
 ///     title: "Corridor",
-///     as_of: demo_as_of(),
+///     as_of: DEMO_AS_OF,
 ///     note: "",
 ///     borders: None,
 ///     surface: None,

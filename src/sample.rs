@@ -11,12 +11,13 @@ use crate::incident::{
     Actor, ActorKind, CountryCode, Dataset, DateSpan, EventKind, Fatalities, GeoPrecision,
     Incident, TimePrecision,
 };
+use crate::site::Site;
 use crate::synthetic::{CorridorScenario, Place};
 
 /// Reference position of Kpendjal prefecture (Savanes region, northern Togo), near the Burkina
 /// Faso border north of Mandouri: where incidents known only to the prefecture are placed.
 /// The Kpekakandi base's own position is not public.
-pub const KPENDJAL_REFERENCE: Place = Place {
+pub(crate) const KPENDJAL_REFERENCE: Place = Place {
     name: "Kpekakandi base area (Kpendjal prefecture)",
     country: "TGO",
     lon: 0.80,
@@ -24,7 +25,8 @@ pub const KPENDJAL_REFERENCE: Place = Place {
 };
 
 /// The sites the corridor brief asks about, the Kpekakandi base area first: the base area
-/// ([`KPENDJAL_REFERENCE`]), Dapaong and Mandouri in Togo, Tanguiéta, Karimama and Kandi in
+/// (the reference position of Kpendjal prefecture, lon 0.80, lat 10.95: the base's own position
+/// is not public), Dapaong and Mandouri in Togo, Tanguiéta, Karimama and Kandi in
 /// Benin. Positions to about 0.01°.
 ///
 /// ```
@@ -34,14 +36,14 @@ pub const KPENDJAL_REFERENCE: Place = Place {
 /// assert_eq!(sites.len(), 6);
 /// ```
 #[must_use]
-pub fn brief_sites() -> Vec<Place> {
+pub fn brief_sites() -> Vec<Site> {
     let place = |name, country, lon, lat| Place {
         name,
         country,
         lon,
         lat,
     };
-    vec![
+    [
         KPENDJAL_REFERENCE,
         place("Dapaong", "TGO", 0.207, 10.862),
         place("Mandouri", "TGO", 0.830, 10.860),
@@ -49,6 +51,9 @@ pub fn brief_sites() -> Vec<Place> {
         place("Karimama", "BEN", 3.190, 12.070),
         place("Kandi", "BEN", 2.940, 11.130),
     ]
+    .iter()
+    .map(Place::site)
+    .collect()
 }
 
 /// The incidents named in the corridor brief, coded by hand ([`Dataset::HandCoded`]):
@@ -60,7 +65,7 @@ pub fn brief_sites() -> Vec<Place> {
 /// 3. **2024-07-20, Kpekakandi base, Kpendjal**: JNIM takes over the base; 6 soldiers killed,
 ///    per JNIM's own claim. Known to the day; the base's position only to the prefecture.
 ///
-/// All three are placed at [`KPENDJAL_REFERENCE`] with region-level precision (ACLED-style
+/// All three are placed at the Kpendjal prefecture reference position (lon 0.80, lat 10.95) with region-level precision (ACLED-style
 /// code 3), so validation flags them as coarse: they must not be read as points.
 ///
 /// ```
@@ -159,10 +164,7 @@ pub fn demo_incidents() -> Vec<Incident> {
 }
 
 /// The last day of the demo data: the as-of date the main example reports at.
-#[must_use]
-pub fn demo_as_of() -> Date {
-    date(2024, 12, 31)
-}
+pub const DEMO_AS_OF: Date = date(2024, 12, 31);
 
 #[cfg(test)]
 mod tests {
@@ -195,7 +197,7 @@ mod tests {
         assert!(report.rejected.is_empty());
         let (first, last) = set.date_range().expect("non-empty");
         assert!(
-            first >= date(2018, 1, 1) && last <= demo_as_of(),
+            first >= date(2018, 1, 1) && last <= DEMO_AS_OF,
             "{first}..{last}"
         );
     }

@@ -9,19 +9,21 @@ use std::path::Path;
 use arcstr::ArcStr;
 use geo::Point;
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::incident::EventKind;
+use crate::incident::{CountryCode, EventKind};
 use crate::index::{DateWindow, IncidentIndex};
 use crate::stats::poisson_rate_test;
 use crate::surface::{KernelSurface, RiskSurface};
 
-/// A named place.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// A named place: a base, a town, a road junction (WGS 84 degrees).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Site {
     /// Its name.
     pub name: String,
+    /// The country it lies in, if known.
+    pub country: Option<CountryCode>,
     /// Longitude, WGS 84 degrees.
     pub lon: f64,
     /// Latitude, WGS 84 degrees.
@@ -34,9 +36,19 @@ impl Site {
         crate::index::check_point(Point::new(lon, lat))?;
         Ok(Site {
             name: name.into(),
+            country: None,
             lon,
             lat,
         })
+    }
+
+    /// The same site in `country`.
+    #[must_use]
+    pub fn in_country(self, country: CountryCode) -> Self {
+        Site {
+            country: Some(country),
+            ..self
+        }
     }
 
     /// The position.
@@ -138,7 +150,7 @@ pub struct NearestIncident {
 }
 
 /// Incidents and deaths within a radius over the days up to the as-of date.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Exposure {
     /// The radius, km.
     pub radius_km: u32,
@@ -201,7 +213,7 @@ pub struct SiteRisk {
 /// assert!(risk.nearest.is_some());
 /// # Ok::<(), conflict_risk::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SiteRiskSpec {
     rings_km: Vec<u32>,
     periods_days: Vec<u32>,
@@ -257,12 +269,18 @@ impl SiteRiskSpec {
         Ok(self)
     }
 
+    /// The trend's radius (km) and period (days).
+    #[must_use]
+    pub fn trend_params(&self) -> (f64, u32) {
+        (self.trend_radius_km, self.trend_days)
+    }
+
     /// Assess one site as of `as_of`; with a kernel surface and its computed cells (made as of
     /// the same date, else `Err`), also the kernel risk at the site and its percentile among
     /// the cells.
     pub fn assess(
         &self,
-        index: &IncidentIndex<'_>,
+        index: &IncidentIndex,
         site: &Site,
         as_of: Date,
         surface: Option<(&KernelSurface, &RiskSurface)>,

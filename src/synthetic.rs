@@ -26,10 +26,12 @@ use crate::incident::{
     Actor, ActorKind, CountryCode, Dataset, DateSpan, EventKind, Fatalities, GeoPrecision,
     Incident, SourceId, TimePrecision,
 };
+use crate::site::Site;
 
-/// A named place with a position (WGS 84 degrees, to about 0.01°) and its country.
+/// A named place with a position (WGS 84 degrees, to about 0.01°) and its country: a row of
+/// the built-in tables, made public as a [`Site`].
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Place {
+pub(crate) struct Place {
     /// The place's name.
     pub name: &'static str,
     /// ISO 3166-1 alpha-3 code of its country.
@@ -41,10 +43,14 @@ pub struct Place {
 }
 
 impl Place {
-    /// The position as a geo point.
-    #[must_use]
-    pub fn point(&self) -> Point<f64> {
-        Point::new(self.lon, self.lat)
+    /// The place as a [`Site`] (the tables hold valid positions and codes).
+    pub(crate) fn site(&self) -> Site {
+        Site {
+            name: self.name.to_string(),
+            country: CountryCode::new(self.country),
+            lon: self.lon,
+            lat: self.lat,
+        }
     }
 }
 
@@ -136,13 +142,7 @@ const HOTSPOTS: [Hotspot; 42] = [
 ];
 
 /// The places the synthetic hotspots are centred on, west to east within each region.
-///
-/// ```
-/// use conflict_risk::corridor_places;
-/// assert!(corridor_places().any(|p| p.name == "Dapaong" && p.country == "TGO"));
-/// assert_eq!(corridor_places().count(), 42);
-/// ```
-pub fn corridor_places() -> impl ExactSizeIterator<Item = &'static Place> {
+pub(crate) fn corridor_places() -> impl ExactSizeIterator<Item = &'static Place> {
     HOTSPOTS.iter().map(|h| &h.place)
 }
 
@@ -185,6 +185,19 @@ pub struct CorridorScenario {
 }
 
 impl CorridorScenario {
+    /// The places the synthetic hotspots are centred on, west to east within each region.
+    ///
+    /// ```
+    /// use conflict_risk::CorridorScenario;
+    /// let places = CorridorScenario::places();
+    /// assert!(places.iter().any(|p| p.name == "Dapaong" && p.country.is_some_and(|c| c.as_str() == "TGO")));
+    /// assert_eq!(places.len(), 42);
+    /// ```
+    #[must_use]
+    pub fn places() -> Vec<Site> {
+        corridor_places().map(Place::site).collect()
+    }
+
     /// The seed used unless [`seed`](Self::seed) sets another.
     pub const DEFAULT_SEED: u64 = 20_240_720;
 
@@ -369,7 +382,7 @@ impl Model {
             (nearest_hotspot(p), p, GeoPrecision::Exact)
         } else {
             let h = self.hotspot_pick.sample(rng);
-            let centre = HOTSPOTS[h].place.point();
+            let centre = Point::new(HOTSPOTS[h].place.lon, HOTSPOTS[h].place.lat);
             let u: f64 = rng.random();
             let (p, precision) = if u < 0.6 {
                 (self.jitter(centre, h, rng), GeoPrecision::Exact)
@@ -635,7 +648,7 @@ mod tests {
                 let place = corridor_places()
                     .find(|p| p.name == name)
                     .expect("named place");
-                assert!(haversine_km(place.point(), i.point()) < 40.0 * 7.0);
+                assert!(haversine_km(place.site().point(), i.point()) < 40.0 * 7.0);
             }
         }
     }

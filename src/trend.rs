@@ -9,7 +9,7 @@ use jiff::civil::Date;
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use rustc_hash::FxHashSet;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::cluster::Dbscan;
 use crate::error::{Error, Result};
@@ -25,7 +25,7 @@ use crate::validate::IncidentSet;
 
 /// One name an actor group goes by, optionally only for incidents recorded in (or outside) a
 /// country.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Alias {
     /// Lower-case text matched as whole words against actor names.
     pub text: String,
@@ -51,7 +51,7 @@ impl Alias {
 }
 
 /// A named armed group and the names it goes by.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActorGroup {
     /// The group's name in reports.
     pub name: String,
@@ -71,7 +71,7 @@ pub struct ActorGroup {
 /// i.primary_actor = Some(Actor::new("JNIM: Group for Support of Islam and Muslims", ActorKind::Rebel));
 /// assert_eq!(groups.names_of(&i), vec!["JNIM"]);
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActorGroups {
     groups: Vec<ActorGroup>,
 }
@@ -361,7 +361,7 @@ impl Tempo {
 /// How a group's map changed from one period to the next, after Schutte & Weidmann (2011):
 /// escalation spreads to new places while the old ones stay active; relocation moves to new
 /// places while the old ones fall quiet.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SpreadKind {
     /// New cells, and at least as many of the last period's cells still active as gone quiet.
@@ -629,7 +629,7 @@ pub struct CrossK {
 }
 
 /// Parameters of [`nexus`].
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NexusSpec {
     /// Periods for the minimum distance.
     pub period: SliceLength,
@@ -666,7 +666,7 @@ impl Default for NexusSpec {
 /// Where groups `a` and `b` of `groups` meet, over the incidents of `index` from `from` to
 /// `to` (by first day).
 pub fn nexus(
-    index: &IncidentIndex<'_>,
+    index: &IncidentIndex,
     groups: &ActorGroups,
     a: &str,
     b: &str,
@@ -781,7 +781,7 @@ pub fn nexus(
 /// The cross-K-style count and its label-shuffle test. Incidents with both groups stay
 /// out of the shuffle (they would pair with themselves); the rest are pooled and relabelled.
 fn cross_k(
-    index: &IncidentIndex<'_>,
+    index: &IncidentIndex,
     ia: &[u32],
     ib: &[u32],
     is_a: &FxHashSet<u32>,

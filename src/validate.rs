@@ -2,6 +2,7 @@
 //! every rule, every problem is reported, and none is skipped silently.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
@@ -286,9 +287,13 @@ impl fmt::Display for ValidationReport {
 /// assert_eq!(report.rejected.len(), 2);
 /// println!("{report}");
 /// ```
+///
+/// A set is a shared, immutable handle: cloning it (and building an
+/// [`IncidentIndex`](crate::IncidentIndex), which keeps one) copies a pointer, not the
+/// incidents.
 #[derive(Clone, Debug, Default)]
 pub struct IncidentSet {
-    incidents: Vec<Incident>,
+    incidents: Arc<Vec<Incident>>,
 }
 
 impl IncidentSet {
@@ -347,7 +352,12 @@ impl IncidentSet {
         }
         incidents.truncate(kept);
         report.accepted = kept;
-        (IncidentSet { incidents }, report)
+        (
+            IncidentSet {
+                incidents: Arc::new(incidents),
+            },
+            report,
+        )
     }
 
     /// Validate `incidents` and fail on the earliest bad incident, naming it and the field of
@@ -406,10 +416,27 @@ impl IncidentSet {
             .map(|(i, inc)| (IncidentId::new(i as u32), inc))
     }
 
-    /// Give the incidents back.
+    /// Give the incidents back (a copy when another handle to the set, such as an index,
+    /// is still alive).
     #[must_use]
     pub fn into_incidents(self) -> Vec<Incident> {
-        self.incidents
+        Arc::try_unwrap(self.incidents).unwrap_or_else(|shared| shared.as_ref().clone())
+    }
+
+    /// The incidents that `keep` accepts, in id order, as a set of their own (ids renumbered
+    /// from 0). They were validated when this set was built, so nothing is checked again.
+    ///
+    /// ```
+    /// use conflict_risk::{IncidentSet, brief_incidents, jiff::civil::date};
+    /// let (set, _) = IncidentSet::validate(brief_incidents());
+    /// let recent = set.subset(|i| i.date.start >= date(2024, 1, 1));
+    /// assert_eq!(recent.len(), 1);
+    /// ```
+    #[must_use]
+    pub fn subset(&self, keep: impl Fn(&Incident) -> bool) -> IncidentSet {
+        IncidentSet {
+            incidents: Arc::new(self.incidents.iter().filter(|i| keep(i)).cloned().collect()),
+        }
     }
 
     /// The earliest start and latest end date in the set, or `None` if it is empty.

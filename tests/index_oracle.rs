@@ -191,7 +191,7 @@ fn window() -> impl Strategy<Value = Option<DateWindow>> {
 
 /// The index twice: always asking the tree, and always scanning date windows. Every query
 /// must give the same answer through both.
-fn both_plans(set: &IncidentSet) -> [IncidentIndex<'_>; 2] {
+fn both_plans(set: &IncidentSet) -> [IncidentIndex; 2] {
     [
         IncidentIndex::new(set).with_scan_limit(0),
         IncidentIndex::new(set).with_scan_limit(usize::MAX),

@@ -133,7 +133,7 @@ impl Dbscan {
 
     /// Cluster every incident of the index.
     #[must_use]
-    pub fn run(&self, index: &IncidentIndex<'_>) -> Clustering {
+    pub fn run(&self, index: &IncidentIndex) -> Clustering {
         self.cluster(index, None, self.min_points as f64)
     }
 
@@ -143,7 +143,7 @@ impl Dbscan {
     /// incident or `min_weight` is not finite and positive.
     pub fn run_weighted(
         &self,
-        index: &IncidentIndex<'_>,
+        index: &IncidentIndex,
         weights: &[f64],
         min_weight: f64,
     ) -> Result<Clustering> {
@@ -177,7 +177,7 @@ impl Dbscan {
 
     fn cluster(
         &self,
-        index: &IncidentIndex<'_>,
+        index: &IncidentIndex,
         weights: Option<&[f64]>,
         threshold: f64,
     ) -> Clustering {

@@ -16,7 +16,9 @@ pub use acled::read_acled;
 pub use csv_out::{write_acled_csv, write_csv};
 pub use fields::{Loaded, ReadOptions};
 pub use geojson::{ExtraColumns, PropertyMap, read_geojson, write_clusters_geojson, write_geojson};
-pub use report::{FieldProblem, Format, LoadReport, RejectedRow, RowWarning, SkippedLine};
+pub use report::{
+    FieldProblem, Format, LoadReport, LoadSummary, RejectedRow, RowWarning, SkippedLine,
+};
 pub use ucdp::read_ucdp;
 
 use crate::error::{Error, Result};

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The formats the readers understand.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -105,6 +105,54 @@ impl LoadReport {
             rejected: Vec::new(),
             skipped: Vec::new(),
             warnings: Vec::new(),
+        }
+    }
+}
+
+/// The gist of a [`LoadReport`] for a report's data section: the counts and the first
+/// rejected rows in words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoadSummary {
+    /// The format read, in words ("UCDP GED CSV").
+    pub format: String,
+    /// The layout recognised.
+    pub layout: String,
+    /// Data rows (or features) seen.
+    pub rows_seen: u64,
+    /// Rows turned into incidents.
+    pub accepted: u64,
+    /// Rows left out.
+    pub rejected: u64,
+    /// Warnings on accepted rows.
+    pub warnings: u64,
+    /// The first three rejected rows: line and every problem, in words.
+    pub first_rejections: Vec<(u64, String)>,
+}
+
+impl LoadReport {
+    /// The counts and the first three rejected rows.
+    #[must_use]
+    pub fn summary(&self) -> LoadSummary {
+        LoadSummary {
+            format: self.format.to_string(),
+            layout: self.layout.clone(),
+            rows_seen: self.rows_seen,
+            accepted: self.accepted,
+            rejected: self.rejected.len() as u64,
+            warnings: self.warnings.len() as u64,
+            first_rejections: self
+                .rejected
+                .iter()
+                .take(3)
+                .map(|r| {
+                    let problems: Vec<String> = r
+                        .problems
+                        .iter()
+                        .map(|p| format!("{} = \"{}\": {}", p.field, p.value, p.reason))
+                        .collect();
+                    (r.line, problems.join("; "))
+                })
+                .collect(),
         }
     }
 }

@@ -5,7 +5,7 @@ use std::fmt;
 
 use geo::{Contains, Coord, LineString, Point, Polygon};
 use h3o::{CellIndex, LatLng, Resolution};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::error::{Error, Result};
 use crate::index::BoundingBox;
@@ -26,17 +26,27 @@ const PRIO_ROWS: u32 = 360;
 /// assert_eq!(prio.to_string(), "147953");
 /// # Ok::<(), conflict_risk::Error>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Grid {
     /// H3 hexagons at a resolution 0–15 (5: about 252 km² a cell, 8.5 km edges).
     H3 {
         /// The H3 resolution.
-        #[serde(serialize_with = "resolution_number")]
+        #[serde(
+            serialize_with = "resolution_number",
+            deserialize_with = "resolution_from_number"
+        )]
         resolution: Resolution,
     },
     /// PRIO-GRID 0.5° × 0.5° cells, numbered as UCDP's `priogrid_gid`.
     PrioGrid,
+}
+
+fn resolution_from_number<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Resolution, D::Error> {
+    let n = u8::deserialize(d)?;
+    Resolution::try_from(n).map_err(|_| serde::de::Error::custom("H3 resolutions are 0 to 15"))
 }
 
 fn resolution_number<S: Serializer>(r: &Resolution, s: S) -> std::result::Result<S::Ok, S::Error> {

@@ -61,14 +61,14 @@ impl Kernel {
 ///
 /// ```
 /// use conflict_risk::{BoundingBox, Grid, IncidentIndex, IncidentSet, KernelSurface, WeightPolicy};
-/// use conflict_risk::{demo_as_of, demo_incidents};
+/// use conflict_risk::{DEMO_AS_OF, demo_incidents};
 /// let (set, _) = IncidentSet::validate(demo_incidents());
 /// let index = IncidentIndex::new(&set);
 /// let cells = Grid::PrioGrid.cover(&BoundingBox::new(-1.0, 10.0, 2.0, 12.0)?)?;
-/// let surface = KernelSurface::new(50.0, WeightPolicy::new(demo_as_of()))?.compute(&index, &cells);
+/// let surface = KernelSurface::new(50.0, WeightPolicy::new(DEMO_AS_OF))?.compute(&index, &cells);
 /// let top = surface.top(1)[0];
 /// assert_eq!(top.normalised, 1.0);
-/// assert_eq!(surface.policy.as_of(), demo_as_of());
+/// assert_eq!(surface.policy.as_of(), DEMO_AS_OF);
 /// # Ok::<(), conflict_risk::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -155,7 +155,7 @@ impl KernelSurface {
     /// a tree of cell centres); otherwise each cell sums the incidents within reach (one index
     /// query per cell, on all cores with the `parallel` feature). Both give the same values.
     #[must_use]
-    pub fn compute(&self, index: &IncidentIndex<'_>, cells: &[CellId]) -> RiskSurface {
+    pub fn compute(&self, index: &IncidentIndex, cells: &[CellId]) -> RiskSurface {
         let incidents = index.set().incidents();
         let (weights, report) = self.policy.weigh_all(incidents, self.bandwidth_km);
         let centres: Vec<Point<f64>> = cells.iter().map(CellId::centre).collect();
@@ -190,7 +190,7 @@ impl KernelSurface {
 
     fn by_cell(
         &self,
-        index: &IncidentIndex<'_>,
+        index: &IncidentIndex,
         weights: &[Weighted],
         centres: &[Point<f64>],
     ) -> Vec<(f64, u32, i64)> {
@@ -206,7 +206,7 @@ impl KernelSurface {
 
     fn by_incident(
         &self,
-        index: &IncidentIndex<'_>,
+        index: &IncidentIndex,
         weights: &[Weighted],
         centres: &[Point<f64>],
     ) -> Vec<(f64, u32, i64)> {
@@ -268,7 +268,7 @@ impl KernelSurface {
 
     /// The raw kernel value at one point (a site), with the count and deaths within the
     /// bandwidth, under this surface's parameters.
-    pub fn at(&self, index: &IncidentIndex<'_>, point: Point<f64>) -> Result<(f64, u32, i64)> {
+    pub fn at(&self, index: &IncidentIndex, point: Point<f64>) -> Result<(f64, u32, i64)> {
         crate::index::check_point(point)?;
         // One point: weigh only the incidents within reach, not the whole set.
         let incidents = index.set().incidents();
@@ -278,7 +278,7 @@ impl KernelSurface {
 
     fn at_with(
         &self,
-        index: &IncidentIndex<'_>,
+        index: &IncidentIndex,
         weight_of: impl Fn(usize) -> Weighted,
         at: Point<f64>,
     ) -> (f64, u32, i64) {

@@ -3,7 +3,7 @@
 use geo::Point;
 use jiff::civil::Date;
 use rustc_hash::FxHashMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::incident::{Incident, day_number};
@@ -13,7 +13,7 @@ use crate::surface::hotspot::{EmergingClass, Neighbours, classify_emerging, spac
 use crate::surface::weight::WeightPolicy;
 
 /// The length of a time slice.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SliceLength {
     /// Calendar months.

@@ -1,0 +1,534 @@
+//! [`CorridorReport::build`]: each section computed from the index.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::civil::{Date, date};
+
+use super::layers::LayerData;
+use super::{
+    BandYear, BorderSection, BordersUsed, ClusterRow, ClusterSection, CorridorReport, Count,
+    CrossBorder, DataSection, ExpansionRow, ExpansionSection, Misplaced, NearBorder, NexusSection,
+    NexusVerdict, ReportSpec, SiteRow, SiteSection, Spread, TempoRow, TempoSection, YearChange,
+    YearShare,
+};
+use crate::borders::{BorderPair, BorderPlace, Borders};
+use crate::cluster::{ClusterSummary, Clustering, Dbscan, HullShape, summarize};
+use crate::error::Result;
+use crate::incident::{CountryCode, Incident};
+use crate::index::{DateWindow, IncidentIndex};
+use crate::site::Site;
+use crate::surface::{KernelSurface, RiskSurface, WeightPolicy};
+use crate::trend::{ActorGroups, ExpansionSpec, Tempo, expansion, nexus, southward_km};
+use crate::validate::IncidentSet;
+
+/// The earliest month a tempo series starts on.
+const EARLIEST: Date = date(1989, 1, 1);
+
+impl CorridorReport {
+    /// Build every section from the incidents of `index` that start on or before the as-of
+    /// date, with `borders` (country polygons and/or border lines; without them the border
+    /// figures are left out and cross-border clusters are judged by recorded countries) and
+    /// the `sites` to assess.
+    pub fn build(
+        index: &IncidentIndex,
+        borders: Option<&Borders>,
+        sites: &[Site],
+        spec: &ReportSpec,
+    ) -> Result<CorridorReport> {
+        let all = index.set();
+        let as_of = spec
+            .as_of
+            .or_else(|| all.incidents().iter().map(|i| i.date.end).max())
+            .unwrap_or(crate::sample::DEMO_AS_OF);
+        let after_as_of = all
+            .incidents()
+            .iter()
+            .filter(|i| i.date.start > as_of)
+            .count();
+        // The as-of cut: a fresh index only when something is cut.
+        let cut;
+        let index = if after_as_of == 0 {
+            index
+        } else {
+            cut = IncidentIndex::new(&all.subset(|i| i.date.start <= as_of));
+            &cut
+        };
+        let set = index.set();
+        let places = borders.map(|b| b.place_all(set));
+        let groups = &spec.groups;
+
+        let data = data_section(set, borders, spec, after_as_of);
+        let clusters = cluster_section(set, borders, spec, as_of)?;
+        let border_section = match (borders, &places) {
+            (Some(b), Some(p)) => Some(border_section(b, set, p, spec)),
+            _ => None,
+        };
+        let kernel = KernelSurface::new(
+            spec.bandwidth_km,
+            WeightPolicy::new(as_of).half_life_days(spec.half_life_days)?,
+        )?;
+        let cells = spec.grid.cover(&spec.region)?;
+        let surface = kernel.compute(index, &cells);
+        let site_section = site_section(index, sites, spec, as_of, &kernel, &surface)?;
+        let first = set.incidents().iter().map(|i| i.date.start).min();
+        let tempo = tempo_section(set, groups, spec, as_of, first)?;
+        let start = date(
+            first
+                .map_or(as_of.year(), |d| d.year())
+                .max(as_of.year() - spec.expansion_years),
+            1,
+            1,
+        );
+        let expansion = expansion_section(set, groups, spec, start, as_of)?;
+        let nexus = spec
+            .nexus_pairs
+            .iter()
+            .map(|(a, b)| nexus_section(index, groups, spec, a, b, start, as_of))
+            .collect::<Result<Vec<_>>>()?;
+        let crossing: BTreeSet<u32> = clusters
+            .0
+            .rows
+            .iter()
+            .filter(|r| r.cross_border.is_some())
+            .map(|r| r.id)
+            .collect();
+        Ok(CorridorReport {
+            spec: spec.clone(),
+            as_of,
+            data,
+            clusters: clusters.0,
+            borders: border_section,
+            sites: site_section,
+            tempo,
+            expansion,
+            nexus,
+            layers: Some(LayerData {
+                set: set.clone(),
+                recent: clusters.2,
+                places,
+                summaries: clusters.1,
+                crossing,
+                surface,
+                borders: borders.cloned(),
+                sites: sites.to_vec(),
+            }),
+        })
+    }
+}
+
+fn data_section(
+    set: &IncidentSet,
+    borders: Option<&Borders>,
+    spec: &ReportSpec,
+    after_as_of: usize,
+) -> DataSection {
+    let mut by_country: BTreeMap<String, u64> = BTreeMap::new();
+    for i in set.incidents() {
+        *by_country
+            .entry(i.country.map_or("?".into(), |c| c.to_string()))
+            .or_default() += 1;
+    }
+    DataSection {
+        sources: spec.sources.clone(),
+        incidents: set.len(),
+        first_day: set.incidents().iter().map(|i| i.date.start).min(),
+        after_as_of,
+        validation: spec.validation.unwrap_or_default(),
+        by_country: counts(by_country),
+        borders: borders.map(|b| BordersUsed {
+            countries: b.countries().len(),
+            lines: b.lines().len(),
+            files: b.files().to_vec(),
+        }),
+    }
+}
+
+fn counts<K>(m: BTreeMap<K, u64>) -> Vec<Count<K>> {
+    m.into_iter()
+        .map(|(key, count)| Count { key, count })
+        .collect()
+}
+
+/// The cluster section, the summaries behind it and the clustered subset.
+fn cluster_section(
+    set: &IncidentSet,
+    borders: Option<&Borders>,
+    spec: &ReportSpec,
+    as_of: Date,
+) -> Result<(ClusterSection, Vec<ClusterSummary>, IncidentSet)> {
+    let window = DateWindow::last_days(as_of, spec.cluster_days)?;
+    let recent = set.subset(|i| i.date.end >= window.first_day());
+    let recent_index = IncidentIndex::new(&recent);
+    let clustering = Dbscan::new(spec.eps_km, spec.min_points)?.run(&recent_index);
+    let summaries = summarize(&recent, &clustering, HullShape::Convex)?;
+    let crossing = cross_border(&recent, &clustering, &summaries, borders);
+    let mut largest: Vec<&ClusterSummary> = summaries.iter().collect();
+    largest.sort_by(|a, b| b.count.cmp(&a.count).then(a.id.cmp(&b.id)));
+    let rows = largest
+        .iter()
+        .map(|s| ClusterRow {
+            id: s.id.get(),
+            events: s.count,
+            deaths: s.fatalities.best,
+            radius_km: s.radius_km,
+            lon: s.centroid.x(),
+            lat: s.centroid.y(),
+            top_actor: s.actors.first().map(|(a, _)| a.to_string()),
+            cross_border: crossing.get(&s.id.get()).cloned(),
+        })
+        .collect();
+    Ok((
+        ClusterSection {
+            days: spec.cluster_days,
+            eps_km: spec.eps_km,
+            min_points: spec.min_points,
+            incidents: recent.len(),
+            clusters: clustering.cluster_count(),
+            cross_border: crossing.len(),
+            noise: clustering.noise_count(),
+            rows,
+        },
+        summaries,
+        recent,
+    ))
+}
+
+/// Which clusters cross a border, and how: by polygon membership and hull crossings when
+/// borders are given, else by the members' recorded countries.
+fn cross_border(
+    set: &IncidentSet,
+    clustering: &Clustering,
+    summaries: &[ClusterSummary],
+    borders: Option<&Borders>,
+) -> BTreeMap<u32, CrossBorder> {
+    match borders {
+        Some(b) => {
+            let places = b.place_all(set);
+            b.cross_border_clusters(clustering, summaries, &places)
+                .into_iter()
+                .map(|c| {
+                    (
+                        c.cluster,
+                        CrossBorder {
+                            countries: c
+                                .countries
+                                .iter()
+                                .map(|(k, n)| Count {
+                                    key: k.to_string(),
+                                    count: *n as u64,
+                                })
+                                .collect(),
+                            hull_crosses: c.hull_crosses.iter().map(|p| p.to_string()).collect(),
+                            recorded_only: false,
+                        },
+                    )
+                })
+                .collect()
+        }
+        None => summaries
+            .iter()
+            .filter(|s| s.cross_border)
+            .map(|s| {
+                let countries = s
+                    .countries
+                    .iter()
+                    .map(|(c, n)| Count {
+                        key: c.map_or("?".into(), |c| c.to_string()),
+                        count: *n as u64,
+                    })
+                    .collect();
+                (
+                    s.id.get(),
+                    CrossBorder {
+                        countries,
+                        hull_crosses: Vec::new(),
+                        recorded_only: true,
+                    },
+                )
+            })
+            .collect(),
+    }
+}
+
+fn border_section(
+    b: &Borders,
+    set: &IncidentSet,
+    places: &[BorderPlace],
+    spec: &ReportSpec,
+) -> BorderSection {
+    let misplaced: Vec<Misplaced> = set
+        .incidents()
+        .iter()
+        .zip(places)
+        .filter(|(_, p)| p.disagrees)
+        .map(|(i, p)| Misplaced {
+            source_id: i.source_id.as_str().to_string(),
+            recorded: p.recorded.map(|c| c.to_string()),
+            lies_in: p.country.map(|c| c.to_string()),
+            lon: i.lon,
+            lat: i.lat,
+        })
+        .collect();
+    let in_no_polygon = misplaced.iter().filter(|m| m.lies_in.is_none()).count();
+    let by_year = crate::borders::band_counts_by_year(set, places, None);
+    let skip = by_year.len().saturating_sub(spec.band_years);
+    let bands_by_year = by_year
+        .into_iter()
+        .skip(skip)
+        .map(|(year, counts)| BandYear { year, counts })
+        .collect();
+    let near_borders = spec
+        .border_pairs
+        .iter()
+        .filter_map(|(x, y)| Some(BorderPair::new(CountryCode::new(x)?, CountryCode::new(y)?)))
+        .map(|pair| NearBorder {
+            border: pair.to_string(),
+            km: spec.near_border_km,
+            by_year: crate::borders::near_border_by_year(b, set, pair, spec.near_border_km)
+                .into_iter()
+                .map(|(key, count)| Count { key, count })
+                .collect(),
+        })
+        .collect();
+    BorderSection {
+        polygons: b.countries().len(),
+        misplaced,
+        in_no_polygon,
+        bands_by_year,
+        near_borders,
+    }
+}
+
+fn site_section(
+    index: &IncidentIndex,
+    sites: &[Site],
+    spec: &ReportSpec,
+    as_of: Date,
+    kernel: &KernelSurface,
+    surface: &RiskSurface,
+) -> Result<SiteSection> {
+    let rows = sites
+        .iter()
+        .map(|site| {
+            let r = spec
+                .site_risk
+                .assess(index, site, as_of, Some((kernel, surface)))?;
+            Ok(SiteRow {
+                name: site.name.clone(),
+                lon: site.lon,
+                lat: site.lat,
+                nearest_km: r.nearest.as_ref().map(|n| n.distance_km),
+                nearest_date: r.nearest.as_ref().map(|n| n.date),
+                exposure: r.exposure,
+                trend_previous: r.trend.previous,
+                trend_recent: r.trend.recent,
+                trend_p: r.trend.p_value,
+                risk_percentile: r.percentile,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let (trend_radius_km, trend_days) = spec.site_risk.trend_params();
+    Ok(SiteSection {
+        rows,
+        trend_radius_km,
+        trend_days,
+    })
+}
+
+/// The last day of the last complete month up to `as_of`.
+pub(crate) fn complete_month_end(as_of: Date) -> Date {
+    match as_of.tomorrow() {
+        Ok(next) if next.day() == 1 => as_of,
+        _ => as_of.first_of_month().yesterday().unwrap_or(as_of),
+    }
+}
+
+fn tempo_section(
+    set: &IncidentSet,
+    groups: &ActorGroups,
+    spec: &ReportSpec,
+    as_of: Date,
+    first: Option<Date>,
+) -> Result<TempoSection> {
+    let from = as_of
+        .checked_sub(jiff::Span::new().years(2))
+        .unwrap_or(as_of);
+    // Whole months only: a month cut short by the as-of date would look like a fall.
+    let month_end = complete_month_end(as_of);
+    let tempo = Tempo::new(
+        set.incidents(),
+        groups,
+        first.unwrap_or(from).max(EARLIEST).min(month_end),
+        month_end,
+    )?;
+    let skip = tempo.incidents.len().saturating_sub(24);
+    let last_24 = tempo.incidents[skip..].to_vec();
+    let series = std::iter::once(("all".to_string(), None))
+        .chain(spec.tempo_countries.iter().filter_map(|c| {
+            tempo
+                .by_country
+                .get(c)
+                .map(|s| (c.clone(), Some(s.as_slice())))
+        }))
+        .chain(spec.tempo_groups.iter().filter_map(|g| {
+            tempo
+                .by_group
+                .get(g)
+                .map(|s| (g.clone(), Some(s.as_slice())))
+        }));
+    let rows = series
+        .map(|(name, s)| {
+            let mk = tempo.trend(s, 24).ok();
+            TempoRow {
+                series: name,
+                year_on_year: tempo.year_on_year(s).map(|y| YearChange {
+                    last_12: y.last_12,
+                    previous_12: y.previous_12,
+                    change_pct: (y.previous_12 > 0).then_some(y.change_pct),
+                    p_value: y.p_value,
+                }),
+                sen_slope: mk.map(|m| m.slope),
+                mann_kendall_p: mk.map(|m| m.p),
+            }
+        })
+        .collect();
+    Ok(TempoSection {
+        month_end,
+        incomplete_month: month_end != as_of,
+        months: tempo.months.len(),
+        last_24,
+        rows,
+    })
+}
+
+fn expansion_section(
+    set: &IncidentSet,
+    groups: &ActorGroups,
+    spec: &ReportSpec,
+    start: Date,
+    as_of: Date,
+) -> Result<ExpansionSection> {
+    let g = groups.position(&spec.expansion_group);
+    let is_group = |i: &Incident| g.is_some_and(|g| groups.involves(g, i));
+    let steps = expansion(
+        set.incidents(),
+        is_group,
+        &ExpansionSpec::yearly()?,
+        start,
+        as_of,
+    )?;
+    let rows = steps
+        .iter()
+        .map(|s| ExpansionRow {
+            year: s.start.year(),
+            events: s.incidents,
+            centroid: s.centroid.map(|c| (c.x(), c.y())),
+            lat_p10: s.lat_p10,
+            hull_km2: s.hull_area_km2,
+            cells: s.active_cells,
+            new_cells: s.new_cells,
+            km_from_clusters: s.new_km_from_previous_clusters,
+            change: s.change,
+        })
+        .collect();
+    let (west, east) = spec.front_lon;
+    let on_front = |i: &Incident| is_group(i) && (west..=east).contains(&i.lon);
+    let front = expansion(
+        set.incidents(),
+        on_front,
+        &ExpansionSpec::yearly()?,
+        start,
+        as_of,
+    )?;
+    let active: Vec<_> = front
+        .iter()
+        .filter(|s| s.incidents >= spec.front_min_incidents)
+        .collect();
+    let spread = match (active.first(), active.last()) {
+        (Some(a), Some(b)) if a.start != b.start => {
+            match (southward_km(a, b), a.lat_p10, b.lat_p10) {
+                (Some(km), Some(from_lat), Some(to_lat)) => Some(Spread {
+                    km_south: km,
+                    from_year: a.start.year(),
+                    from_lat,
+                    to_year: b.start.year(),
+                    to_lat,
+                }),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    let share_codes: Vec<CountryCode> = spec
+        .share_countries
+        .iter()
+        .filter_map(|c| CountryCode::new(c))
+        .collect();
+    let mut share = Vec::new();
+    for s in &steps {
+        let y = s.start.year();
+        let (mut all, mut inside) = (0u64, 0u64);
+        for i in set
+            .incidents()
+            .iter()
+            .filter(|i| i.date.start.year() == y && is_group(i))
+        {
+            all += 1;
+            inside += u64::from(i.country.is_some_and(|c| share_codes.contains(&c)));
+        }
+        if all > 0 {
+            share.push(YearShare {
+                year: y,
+                pct: 100.0 * inside as f64 / all as f64,
+            });
+        }
+    }
+    Ok(ExpansionSection {
+        group: spec.expansion_group.clone(),
+        rows,
+        spread,
+        front_lon: spec.front_lon,
+        partial_last_year: as_of.month() != 12 || as_of.day() != 31,
+        share,
+        share_countries: spec.share_countries.clone(),
+    })
+}
+
+fn nexus_section(
+    index: &IncidentIndex,
+    groups: &ActorGroups,
+    spec: &ReportSpec,
+    a: &str,
+    b: &str,
+    from: Date,
+    as_of: Date,
+) -> Result<NexusSection> {
+    let n = nexus(index, groups, a, b, &spec.nexus, from, as_of)?;
+    let k = n.cross_k;
+    let verdict = if n.incidents.0 == 0 || n.incidents.1 == 0 {
+        NexusVerdict::OneGroupAbsent
+    } else if k.p_value <= 0.05 {
+        NexusVerdict::CloserThanChance
+    } else {
+        NexusVerdict::NotCloserThanChance
+    };
+    Ok(NexusSection {
+        a: a.to_string(),
+        b: b.to_string(),
+        incidents_a: n.incidents.0,
+        incidents_b: n.incidents.1,
+        closest_km: n
+            .min_km_by_period
+            .iter()
+            .map(|(d, km)| (d.year(), *km))
+            .collect(),
+        colocated_pairs: n.colocated_pairs,
+        shared_cells: n.shared_cells,
+        joint_incidents: n.joint_incidents,
+        cross_radius_km: k.radius_km,
+        cross_observed: k.observed,
+        cross_expected: k.expected,
+        cross_p: k.p_value,
+        verdict,
+    })
+}

@@ -1,0 +1,174 @@
+//! The report's layers: incidents, clusters and risk cells as GeoJSON, and the map picture.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use super::CorridorReport;
+use crate::borders::{BorderPlace, Borders};
+use crate::cluster::ClusterSummary;
+use crate::error::{Error, Result};
+use crate::io::{ExtraColumns, write_clusters_geojson, write_geojson};
+use crate::site::Site;
+use crate::surface::{CellLayer, RiskSurface};
+use crate::validate::IncidentSet;
+
+/// What the layers are drawn from: kept by [`CorridorReport::build`], not serialised.
+#[derive(Clone, Debug)]
+pub(crate) struct LayerData {
+    /// The incidents up to the as-of date.
+    pub set: IncidentSet,
+    /// The clustered window's incidents.
+    pub recent: IncidentSet,
+    /// Where each incident of `set` stands against the borders.
+    pub places: Option<Vec<BorderPlace>>,
+    /// The clusters.
+    pub summaries: Vec<ClusterSummary>,
+    /// Clusters that cross a border.
+    pub crossing: BTreeSet<u32>,
+    /// The risk surface.
+    pub surface: RiskSurface,
+    /// The borders.
+    pub borders: Option<Borders>,
+    /// The sites.
+    pub sites: Vec<Site>,
+}
+
+/// The files [`CorridorReport::write_layers`] wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WrittenLayers {
+    /// Every incident up to the as-of date with its border columns and groups.
+    pub incidents: PathBuf,
+    /// The clusters' outlines.
+    pub clusters: PathBuf,
+    /// The risk cells.
+    pub risk_cells: PathBuf,
+    /// The map picture (with the `map` feature).
+    pub map: Option<PathBuf>,
+}
+
+fn create(path: &Path) -> Result<std::io::BufWriter<std::fs::File>> {
+    std::fs::File::create(path)
+        .map(std::io::BufWriter::new)
+        .map_err(|e| Error::io(path.display().to_string(), e))
+}
+
+fn column<T>(items: &[T], f: impl Fn(&T) -> Value) -> Vec<Value> {
+    items.iter().map(f).collect()
+}
+
+impl CorridorReport {
+    /// Write `incidents.geojson` (every incident up to the as-of date, with `border_km`,
+    /// `nearest_border`, `country_by_polygon` when borders were given, and `groups`),
+    /// `clusters.geojson`, `risk_cells.geojson` and, with the `map` feature, `map.png`
+    /// (`width_px` wide) into `dir`, creating it. A report read back from JSON has no layers:
+    /// that is an `Err`.
+    pub fn write_layers(&self, dir: &Path, width_px: u32) -> Result<WrittenLayers> {
+        let Some(l) = &self.layers else {
+            return Err(Error::invalid(
+                "report",
+                "deserialised",
+                "has no layers: build it from an index to write them",
+            ));
+        };
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), e))?;
+        let mut extra = ExtraColumns::new();
+        if let Some(p) = &l.places {
+            extra = extra
+                .with(
+                    "border_km",
+                    column(p, |x| {
+                        x.nearest.map_or(Value::Null, |n| {
+                            json!((n.distance_km * 1000.0).round() / 1000.0)
+                        })
+                    }),
+                )?
+                .with(
+                    "nearest_border",
+                    column(p, |x| {
+                        x.nearest.map_or(Value::Null, |n| json!(n.pair.to_string()))
+                    }),
+                )?
+                .with(
+                    "country_by_polygon",
+                    column(p, |x| {
+                        x.country.map_or(Value::Null, |c| json!(c.to_string()))
+                    }),
+                )?;
+        }
+        let groups = &self.spec.groups;
+        extra = extra.with(
+            "groups",
+            column(l.set.incidents(), |i| json!(groups.names_of(i).join("; "))),
+        )?;
+        let incidents = dir.join("incidents.geojson");
+        write_geojson(create(&incidents)?, l.set.incidents(), &extra)?;
+        let clusters = dir.join("clusters.geojson");
+        write_clusters_geojson(create(&clusters)?, &l.summaries)?;
+        let risk_cells = dir.join("risk_cells.geojson");
+        CellLayer::from_surface(&l.surface).write_geojson(create(&risk_cells)?)?;
+        let map = self.draw_map(l, dir, width_px)?;
+        Ok(WrittenLayers {
+            incidents,
+            clusters,
+            risk_cells,
+            map,
+        })
+    }
+
+    #[cfg(feature = "map")]
+    fn draw_map(&self, l: &LayerData, dir: &Path, width_px: u32) -> Result<Option<PathBuf>> {
+        let path = dir.join("map.png");
+        let hulls: Vec<(&ClusterSummary, bool)> = l
+            .summaries
+            .iter()
+            .map(|s| (s, l.crossing.contains(&s.id.get())))
+            .collect();
+        let sources: Vec<&str> = self.data.sources.iter().map(|s| s.name.as_str()).collect();
+        let s = &self.spec;
+        let note = format!(
+            "Data: {}. Risk: {} km quartic kernel on {}, {}-day half-life. Clusters: DBSCAN {} km / {} over the last {} days.",
+            sources.join("; "),
+            s.bandwidth_km,
+            grid_name(&s.grid),
+            s.half_life_days,
+            s.eps_km,
+            s.min_points,
+            s.cluster_days
+        );
+        crate::map::render_map(
+            &crate::map::MapLayers {
+                extent: s.region,
+                title: "Conflict incidents and risk, Burkina Faso - Niger - Togo - Benin - Nigeria corridor",
+                as_of: self.as_of,
+                note: &note,
+                borders: l.borders.as_ref(),
+                surface: Some(&l.surface),
+                clusters: &hulls,
+                incidents: l.recent.incidents(),
+                groups: &s.groups,
+                sites: &l.sites,
+            },
+            &path,
+            width_px,
+        )?;
+        Ok(Some(path))
+    }
+
+    #[cfg(not(feature = "map"))]
+    #[allow(clippy::unused_self, clippy::unnecessary_wraps)]
+    fn draw_map(&self, _: &LayerData, _: &Path, _: u32) -> Result<Option<PathBuf>> {
+        Ok(None)
+    }
+}
+
+#[cfg(feature = "map")]
+fn grid_name(grid: &crate::surface::Grid) -> String {
+    match grid {
+        crate::surface::Grid::H3 { resolution } => {
+            format!("H3 resolution {}", u8::from(*resolution))
+        }
+        crate::surface::Grid::PrioGrid => "PRIO-GRID".into(),
+    }
+}

@@ -1,0 +1,411 @@
+//! The corridor report, the crate's main job, as a value: every section a `Serialize` struct,
+//! `Display` the text an analyst reads, [`CorridorReport::write_layers`] the GeoJSON layers
+//! and the map. [`CorridorReport`], [`ReportSpec`] and [`Source`] are also at the crate root;
+//! the section types live here.
+
+mod build;
+mod layers;
+mod spec;
+mod text;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+pub use layers::WrittenLayers;
+pub use spec::{ReportSpec, Source, ValidationCounts};
+
+/// The corridor report: where the proximity clusters are and which cross a border, how near
+/// the borders violence is, how close it has come to the sites and whether it is rising, the
+/// tempo, whether JNIM is spreading south, and where the armed groups meet.
+///
+/// Build it with [`CorridorReport::build`]; print it (`Display` is the text report), serialise
+/// it (every section is a plain struct), or write its layers with
+/// [`CorridorReport::write_layers`].
+///
+/// ```
+/// use conflict_risk::{CorridorReport, IncidentIndex, IncidentSet, ReportSpec};
+/// use conflict_risk::{CorridorScenario, brief_sites, jiff::civil::date};
+///
+/// let (set, validation) = IncidentSet::validate(CorridorScenario::new(2_000).generate());
+/// let index = IncidentIndex::new(&set);
+/// let spec = ReportSpec::new().as_of(date(2024, 12, 31)).validation(&validation);
+/// let report = CorridorReport::build(&index, None, &brief_sites(), &spec)?;
+/// println!("{report}");
+/// assert_eq!(report.data.incidents, 2_000);
+/// assert_eq!(report.sites.rows.len(), brief_sites().len());
+/// # Ok::<(), conflict_risk::Error>(())
+/// ```
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CorridorReport {
+    /// What made the report.
+    pub spec: ReportSpec,
+    /// The as-of date used.
+    pub as_of: Date,
+    /// 1. The data.
+    pub data: DataSection,
+    /// 2. Proximity clusters.
+    pub clusters: ClusterSection,
+    /// 3. Borders (when borders were given).
+    pub borders: Option<BorderSection>,
+    /// 4. Sites.
+    pub sites: SiteSection,
+    /// 5. Tempo.
+    pub tempo: TempoSection,
+    /// 6. Expansion of a group.
+    pub expansion: ExpansionSection,
+    /// 7. Where the groups meet, one entry per pair.
+    pub nexus: Vec<NexusSection>,
+    /// What the layers and the map are drawn from (not serialised).
+    #[serde(skip)]
+    layers: Option<layers::LayerData>,
+}
+
+/// A count per key (a country, a year).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Count<K> {
+    /// The key.
+    pub key: K,
+    /// The count.
+    pub count: u64,
+}
+
+/// 1. What the report is made of.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DataSection {
+    /// The inputs.
+    pub sources: Vec<Source>,
+    /// Incidents that start on or before the as-of date.
+    pub incidents: usize,
+    /// The earliest first day among them.
+    pub first_day: Option<Date>,
+    /// Incidents that start after the as-of date, left out.
+    pub after_as_of: usize,
+    /// What validation did, if the spec says.
+    pub validation: ValidationCounts,
+    /// Incidents per recorded country (`?` for none), alphabetically.
+    pub by_country: Vec<Count<String>>,
+    /// The borders used, if any.
+    pub borders: Option<BordersUsed>,
+}
+
+/// The borders a report used.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BordersUsed {
+    /// Country polygons.
+    pub countries: usize,
+    /// Border lines.
+    pub lines: usize,
+    /// The files they came from.
+    pub files: Vec<String>,
+}
+
+/// 2. Proximity clusters over the last days up to the as-of date.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClusterSection {
+    /// The window, days up to the as-of date.
+    pub days: u32,
+    /// DBSCAN radius, km.
+    pub eps_km: f64,
+    /// DBSCAN minimum points.
+    pub min_points: usize,
+    /// Incidents in the window.
+    pub incidents: usize,
+    /// Clusters found.
+    pub clusters: usize,
+    /// Clusters that cross a border.
+    pub cross_border: usize,
+    /// Incidents in no cluster.
+    pub noise: usize,
+    /// The clusters, largest first (ties by number).
+    pub rows: Vec<ClusterRow>,
+}
+
+/// One cluster of the report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClusterRow {
+    /// The cluster's number.
+    pub id: u32,
+    /// Incidents.
+    pub events: usize,
+    /// Deaths (best estimates).
+    pub deaths: i64,
+    /// Largest great-circle distance from the centre to a member, km.
+    pub radius_km: f64,
+    /// Spherical centroid, longitude.
+    pub lon: f64,
+    /// Spherical centroid, latitude.
+    pub lat: f64,
+    /// The actor named in most of its incidents.
+    pub top_actor: Option<String>,
+    /// Whether and how it crosses a border.
+    pub cross_border: Option<CrossBorder>,
+}
+
+/// How a cluster crosses a border: by the countries whose polygons hold its members, by its
+/// outline crossing a border line, or (without borders) by its members' recorded countries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrossBorder {
+    /// Members per country: by polygon when borders were given, else as recorded.
+    pub countries: Vec<Count<String>>,
+    /// Borders the cluster's outline crosses.
+    pub hull_crosses: Vec<String>,
+    /// The countries come from the records, not from polygons (no borders were given).
+    pub recorded_only: bool,
+}
+
+/// 3. Incidents against the borders.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BorderSection {
+    /// Country polygons loaded.
+    pub polygons: usize,
+    /// Incidents whose position lies in another country's polygon than their record names.
+    pub misplaced: Vec<Misplaced>,
+    /// Of which in no polygon at all.
+    pub in_no_polygon: usize,
+    /// Incidents per OECD-SWAC band (0–10, 10–50, 50–100, >100 km), by year, last years.
+    pub bands_by_year: Vec<BandYear>,
+    /// Incidents near chosen borders, by year.
+    pub near_borders: Vec<NearBorder>,
+}
+
+/// An incident whose position and record disagree on the country.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Misplaced {
+    /// The source's id.
+    pub source_id: String,
+    /// The country recorded.
+    pub recorded: Option<String>,
+    /// The country whose polygon holds it.
+    pub lies_in: Option<String>,
+    /// Longitude.
+    pub lon: f64,
+    /// Latitude.
+    pub lat: f64,
+}
+
+/// Incidents per border band in one year.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BandYear {
+    /// The year of the first day.
+    pub year: i16,
+    /// Counts in the order of [`BorderBand::ALL`](crate::BorderBand::ALL).
+    pub counts: [u64; 4],
+}
+
+/// Incidents within a distance of one border, per year.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NearBorder {
+    /// The border, e.g. "BFA–TGO".
+    pub border: String,
+    /// The distance, km.
+    pub km: f64,
+    /// Counts per year (years without any are left out).
+    pub by_year: Vec<Count<i16>>,
+}
+
+/// 4. The sites.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SiteSection {
+    /// One row per site, in the order given.
+    pub rows: Vec<SiteRow>,
+    /// The trend's radius, km.
+    pub trend_radius_km: f64,
+    /// The trend's period, days.
+    pub trend_days: u32,
+}
+
+/// One site of the report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SiteRow {
+    /// The site's name.
+    pub name: String,
+    /// Longitude.
+    pub lon: f64,
+    /// Latitude.
+    pub lat: f64,
+    /// Distance to the nearest incident, km.
+    pub nearest_km: Option<f64>,
+    /// Its first day.
+    pub nearest_date: Option<Date>,
+    /// Incidents per ring and period.
+    pub exposure: Vec<crate::site::Exposure>,
+    /// Incidents in the trend's previous period.
+    pub trend_previous: u64,
+    /// Incidents in the trend's recent period.
+    pub trend_recent: u64,
+    /// Two-sided p of equal rates.
+    pub trend_p: f64,
+    /// Percent of the surface's cells with a lower kernel risk.
+    pub risk_percentile: Option<f64>,
+}
+
+impl SiteRow {
+    /// Incidents within `radius_km` over the last `days` days, if measured.
+    #[must_use]
+    pub fn exposure(&self, radius_km: u32, days: u32) -> Option<u64> {
+        self.exposure
+            .iter()
+            .find(|e| e.radius_km == radius_km && e.days == days)
+            .map(|e| e.incidents)
+    }
+}
+
+/// 5. The tempo of incidents per month.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TempoSection {
+    /// The last day counted: the end of the last complete month.
+    pub month_end: Date,
+    /// The as-of date's month was left out because it is not complete.
+    pub incomplete_month: bool,
+    /// Months in the series.
+    pub months: usize,
+    /// Incidents per month over the last 24 months (fewer if the series is shorter).
+    pub last_24: Vec<u64>,
+    /// One row per series: all, then countries, then groups (those with any incident).
+    pub rows: Vec<TempoRow>,
+}
+
+/// One series of the tempo.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TempoRow {
+    /// "all", a country code or a group's name.
+    pub series: String,
+    /// The last 12 months against the 12 before (`None` under 24 months).
+    pub year_on_year: Option<YearChange>,
+    /// Sen's slope, incidents per month per month, over the last 24 months.
+    pub sen_slope: Option<f64>,
+    /// Mann-Kendall two-sided p.
+    pub mann_kendall_p: Option<f64>,
+}
+
+/// The last 12 months against the 12 before.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct YearChange {
+    /// Incidents in the last 12 months.
+    pub last_12: u64,
+    /// Incidents in the 12 months before.
+    pub previous_12: u64,
+    /// Change in percent (`None` from 0).
+    pub change_pct: Option<f64>,
+    /// Two-sided p of equal rates.
+    pub p_value: f64,
+}
+
+/// 6. How a group's activity spread, by year.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExpansionSection {
+    /// The group.
+    pub group: String,
+    /// One row per year.
+    pub rows: Vec<ExpansionRow>,
+    /// The southern edge's move on the front, if two years have enough incidents there.
+    pub spread: Option<Spread>,
+    /// The front's longitudes, west and east.
+    pub front_lon: (f64, f64),
+    /// The last year is cut short by the as-of date.
+    pub partial_last_year: bool,
+    /// Share (percent) of the group's incidents recorded in the share countries, per year.
+    pub share: Vec<YearShare>,
+    /// The share countries.
+    pub share_countries: Vec<String>,
+}
+
+/// One year of a group's activity.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExpansionRow {
+    /// The year.
+    pub year: i16,
+    /// Incidents.
+    pub events: usize,
+    /// Spherical centroid (lon, lat).
+    pub centroid: Option<(f64, f64)>,
+    /// 10th-percentile latitude.
+    pub lat_p10: Option<f64>,
+    /// Convex hull area, km².
+    pub hull_km2: f64,
+    /// Active PRIO-GRID cells.
+    pub cells: usize,
+    /// New cells.
+    pub new_cells: usize,
+    /// Median km from new activity to last year's clusters.
+    pub km_from_clusters: Option<f64>,
+    /// The change from the year before.
+    pub change: Option<crate::trend::SpreadKind>,
+}
+
+/// The southern edge's move between two years.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Spread {
+    /// km south (negative: north).
+    pub km_south: f64,
+    /// The first year.
+    pub from_year: i16,
+    /// Its 10th-percentile latitude.
+    pub from_lat: f64,
+    /// The last year.
+    pub to_year: i16,
+    /// Its 10th-percentile latitude.
+    pub to_lat: f64,
+}
+
+/// A share in one year.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct YearShare {
+    /// The year.
+    pub year: i16,
+    /// Percent.
+    pub pct: f64,
+}
+
+/// 7. Where two groups meet.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NexusSection {
+    /// The first group.
+    pub a: String,
+    /// The second group.
+    pub b: String,
+    /// Incidents of the first group.
+    pub incidents_a: usize,
+    /// Incidents of the second group.
+    pub incidents_b: usize,
+    /// Closest approach per year, km (`None`: a group absent that year).
+    pub closest_km: Vec<(i16, Option<f64>)>,
+    /// Pairs within the pair distance and days.
+    pub colocated_pairs: u64,
+    /// PRIO-GRID cells with both.
+    pub shared_cells: usize,
+    /// Incidents naming both.
+    pub joint_incidents: usize,
+    /// The cross-K radius, km.
+    pub cross_radius_km: f64,
+    /// Cross pairs within the cross-K radius.
+    pub cross_observed: u64,
+    /// Expected under label shuffles.
+    pub cross_expected: f64,
+    /// The shuffle test's p.
+    pub cross_p: f64,
+    /// The verdict in words.
+    pub verdict: NexusVerdict,
+}
+
+/// What the cross-K test says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NexusVerdict {
+    /// One of the groups has no incident.
+    OneGroupAbsent,
+    /// p ≤ 0.05: closer than chance.
+    CloserThanChance,
+    /// Not closer than chance.
+    NotCloserThanChance,
+}
+
+impl std::fmt::Display for NexusVerdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            NexusVerdict::OneGroupAbsent => "one group is absent",
+            NexusVerdict::CloserThanChance => "closer than chance",
+            NexusVerdict::NotCloserThanChance => "not closer than chance",
+        })
+    }
+}

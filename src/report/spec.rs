@@ -1,0 +1,286 @@
+//! [`ReportSpec`]: every choice the corridor report makes, with documented defaults.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::index::BoundingBox;
+use crate::io::LoadSummary;
+use crate::site::SiteRiskSpec;
+use crate::surface::Grid;
+use crate::trend::{ActorGroups, NexusSpec};
+use crate::validate::ValidationReport;
+
+/// Where the report's incidents came from: a file with what its reader did, or a described
+/// source (the embedded demo data).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    /// The file path or a description.
+    pub name: String,
+    /// The reader's summary, for a file.
+    pub load: Option<LoadSummary>,
+}
+
+impl Source {
+    /// A source known only by a description.
+    #[must_use]
+    pub fn described(name: impl Into<String>) -> Self {
+        Source {
+            name: name.into(),
+            load: None,
+        }
+    }
+
+    /// A file and what its reader did with it.
+    #[must_use]
+    pub fn file(name: impl Into<String>, load: LoadSummary) -> Self {
+        Source {
+            name: name.into(),
+            load: Some(load),
+        }
+    }
+}
+
+/// Every choice of the [`CorridorReport`](crate::CorridorReport), validated when set.
+///
+/// The defaults are the corridor brief's: the as-of date is the latest incident's last day;
+/// clusters are great-circle DBSCAN at 25 km and 5 incidents over the last 365 days; the
+/// border figures count incidents within 100 km of the Burkina Faso–Togo and Burkina
+/// Faso–Benin borders; the risk surface is a 50 km quartic kernel with a 180-day half-life
+/// on H3 resolution 5 over the corridor (lon −6…15, lat 4…16); site exposure uses
+/// [`SiteRiskSpec::default`]; the tempo compares the last 12 complete months with the 12
+/// before and fits Mann-Kendall over the last 24; JNIM's expansion is followed over at most
+/// six whole years, its southward front between 1.5° W and 4° E; the nexus pairs JNIM with
+/// Ansaru and with IS Sahel under [`NexusSpec::default`].
+///
+/// ```
+/// use conflict_risk::{ReportSpec, jiff::civil::date};
+/// let spec = ReportSpec::new().as_of(date(2024, 12, 31)).cluster_window_days(180)?;
+/// assert_eq!(spec.cluster_days(), 180);
+/// assert!(ReportSpec::new().cluster_window_days(0).is_err());
+/// # Ok::<(), conflict_risk::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReportSpec {
+    pub(crate) as_of: Option<Date>,
+    pub(crate) sources: Vec<Source>,
+    pub(crate) validation: Option<ValidationCounts>,
+    pub(crate) groups: ActorGroups,
+    pub(crate) cluster_days: u32,
+    pub(crate) eps_km: f64,
+    pub(crate) min_points: usize,
+    pub(crate) border_pairs: Vec<(String, String)>,
+    pub(crate) near_border_km: f64,
+    pub(crate) band_years: usize,
+    pub(crate) region: BoundingBox,
+    pub(crate) grid: Grid,
+    pub(crate) bandwidth_km: f64,
+    pub(crate) half_life_days: f64,
+    pub(crate) site_risk: SiteRiskSpec,
+    pub(crate) tempo_countries: Vec<String>,
+    pub(crate) tempo_groups: Vec<String>,
+    pub(crate) expansion_group: String,
+    pub(crate) expansion_years: i16,
+    pub(crate) front_lon: (f64, f64),
+    pub(crate) front_min_incidents: usize,
+    pub(crate) share_countries: Vec<String>,
+    pub(crate) nexus_pairs: Vec<(String, String)>,
+    pub(crate) nexus: NexusSpec,
+}
+
+/// How many incidents validation rejected and kept with warnings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidationCounts {
+    /// Incidents rejected.
+    pub rejected: usize,
+    /// Incidents kept with a warning.
+    pub warnings: usize,
+}
+
+impl From<&ValidationReport> for ValidationCounts {
+    fn from(r: &ValidationReport) -> Self {
+        ValidationCounts {
+            rejected: r.rejected.len(),
+            warnings: r.warnings.len(),
+        }
+    }
+}
+
+impl Default for ReportSpec {
+    fn default() -> Self {
+        ReportSpec::new()
+    }
+}
+
+fn pair(a: &str, b: &str) -> (String, String) {
+    (a.to_string(), b.to_string())
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| (*s).to_string()).collect()
+}
+
+impl ReportSpec {
+    /// The corridor brief's defaults (see the type's documentation).
+    #[must_use]
+    pub fn new() -> Self {
+        ReportSpec {
+            as_of: None,
+            sources: Vec::new(),
+            validation: None,
+            groups: ActorGroups::corridor(),
+            cluster_days: 365,
+            eps_km: 25.0,
+            min_points: 5,
+            border_pairs: vec![pair("BFA", "TGO"), pair("BFA", "BEN")],
+            near_border_km: 100.0,
+            band_years: 8,
+            region: BoundingBox::CORRIDOR,
+            grid: Grid::H3 {
+                resolution: h3o::Resolution::Five,
+            },
+            bandwidth_km: 50.0,
+            half_life_days: 180.0,
+            site_risk: SiteRiskSpec::default(),
+            tempo_countries: strings(&["TGO", "BEN", "BFA", "NGA"]),
+            tempo_groups: strings(&["JNIM", "IS Sahel", "Ansaru"]),
+            expansion_group: "JNIM".into(),
+            expansion_years: 6,
+            front_lon: (-1.5, 4.0),
+            front_min_incidents: 10,
+            share_countries: strings(&["TGO", "BEN"]),
+            nexus_pairs: vec![pair("JNIM", "Ansaru"), pair("JNIM", "IS Sahel")],
+            nexus: NexusSpec::default(),
+        }
+    }
+
+    /// The as-of date: incidents that start later are left out of every figure (and
+    /// counted). Default: the latest incident's last day.
+    #[must_use]
+    pub fn as_of(mut self, as_of: Date) -> Self {
+        self.as_of = Some(as_of);
+        self
+    }
+
+    /// Add a source to the data section.
+    #[must_use]
+    pub fn source(mut self, source: Source) -> Self {
+        self.sources.push(source);
+        self
+    }
+
+    /// What validation did with the incidents, for the data section.
+    #[must_use]
+    pub fn validation(mut self, report: &ValidationReport) -> Self {
+        self.validation = Some(report.into());
+        self
+    }
+
+    /// The armed groups (default [`ActorGroups::corridor`]).
+    #[must_use]
+    pub fn groups(mut self, groups: ActorGroups) -> Self {
+        self.groups = groups;
+        self
+    }
+
+    /// Cluster the incidents of the last `days` days (above 0; default 365).
+    pub fn cluster_window_days(mut self, days: u32) -> Result<Self> {
+        if days == 0 {
+            return Err(Error::invalid("cluster_days", days, "needs at least 1 day"));
+        }
+        self.cluster_days = days;
+        Ok(self)
+    }
+
+    /// DBSCAN's radius (km) and minimum points (default 25 km, 5).
+    pub fn dbscan(mut self, eps_km: f64, min_points: usize) -> Result<Self> {
+        crate::cluster::Dbscan::new(eps_km, min_points)?;
+        self.eps_km = eps_km;
+        self.min_points = min_points;
+        Ok(self)
+    }
+
+    /// The borders whose nearby incidents are counted per year, as ISO alpha-3 pairs, and
+    /// the distance (default BFA–TGO and BFA–BEN, 100 km).
+    pub fn border_pairs(mut self, pairs: &[(&str, &str)], km: f64) -> Result<Self> {
+        if !(km.is_finite() && km > 0.0) {
+            return Err(Error::invalid(
+                "near_border_km",
+                km,
+                "must be a finite distance above 0 km",
+            ));
+        }
+        for (a, b) in pairs {
+            for code in [a, b] {
+                if crate::incident::CountryCode::new(code).is_none() {
+                    return Err(Error::invalid(
+                        "border_pairs",
+                        code,
+                        "is not an ISO 3166 alpha-3 code",
+                    ));
+                }
+            }
+        }
+        self.border_pairs = pairs.iter().map(|(a, b)| pair(a, b)).collect();
+        self.near_border_km = km;
+        Ok(self)
+    }
+
+    /// The risk surface: region, grid, kernel bandwidth (km) and half-life (days)
+    /// (default the corridor, H3 resolution 5, 50 km, 180 days).
+    pub fn surface(
+        mut self,
+        region: BoundingBox,
+        grid: Grid,
+        bandwidth_km: f64,
+        half_life_days: f64,
+    ) -> Result<Self> {
+        let policy = crate::surface::WeightPolicy::new(jiff::civil::date(2000, 1, 1))
+            .half_life_days(half_life_days)?;
+        crate::surface::KernelSurface::new(bandwidth_km, policy)?;
+        self.region = region;
+        self.grid = grid;
+        self.bandwidth_km = bandwidth_km;
+        self.half_life_days = half_life_days;
+        Ok(self)
+    }
+
+    /// What to measure at each site (default [`SiteRiskSpec::default`]).
+    #[must_use]
+    pub fn site_risk(mut self, spec: SiteRiskSpec) -> Self {
+        self.site_risk = spec;
+        self
+    }
+
+    /// The pairs of groups whose meeting is measured (names of [`ReportSpec::groups`]).
+    #[must_use]
+    pub fn nexus_pairs(mut self, pairs: &[(&str, &str)]) -> Self {
+        self.nexus_pairs = pairs.iter().map(|(a, b)| pair(a, b)).collect();
+        self
+    }
+
+    /// The nexus parameters (default [`NexusSpec::default`]).
+    #[must_use]
+    pub fn nexus(mut self, spec: NexusSpec) -> Self {
+        self.nexus = spec;
+        self
+    }
+
+    /// The as-of date set, if any.
+    #[must_use]
+    pub fn as_of_date(&self) -> Option<Date> {
+        self.as_of
+    }
+
+    /// The clustering window, days.
+    #[must_use]
+    pub fn cluster_days(&self) -> u32 {
+        self.cluster_days
+    }
+
+    /// The sources listed in the data section.
+    #[must_use]
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+}

@@ -1,0 +1,321 @@
+//! The corridor report, section by section, on hand-built scenarios whose answers are known:
+//! the as-of cut, the complete-month rule, the merged cross-border verdict, the Togo/Benin
+//! share, the cross-K verdict, and the JSON round trip.
+
+use conflict_risk::jiff::civil::{Date, date};
+use conflict_risk::report::{CrossBorder, NexusVerdict};
+use conflict_risk::{
+    Actor, ActorKind, Borders, CorridorReport, CountryCode, DateSpan, Incident, IncidentIndex,
+    IncidentSet, ReportSpec, Site,
+};
+
+fn incident(id: &str, lon: f64, lat: f64, day: Date, country: &str, actor: &str) -> Incident {
+    let mut i = Incident::new(id, lon, lat, DateSpan::day(day));
+    i.country = CountryCode::new(country);
+    i.primary_actor = Some(Actor::new(actor, ActorKind::Rebel));
+    i
+}
+
+fn build(
+    incidents: Vec<Incident>,
+    borders: Option<&Borders>,
+    sites: &[Site],
+    spec: &ReportSpec,
+) -> CorridorReport {
+    let (set, report) = IncidentSet::validate(incidents);
+    assert!(report.rejected.is_empty(), "{report}");
+    CorridorReport::build(&IncidentIndex::new(&set), borders, sites, spec).expect("report builds")
+}
+
+/// `n` incidents within about 2 km of (lon, lat), one a day from `first`.
+fn pile(
+    prefix: &str,
+    n: usize,
+    lon: f64,
+    lat: f64,
+    first: Date,
+    country: &str,
+    actor: &str,
+) -> Vec<Incident> {
+    (0..n)
+        .map(|k| {
+            let day = first
+                .checked_add(conflict_risk::jiff::Span::new().days(k as i64))
+                .expect("a date in range");
+            let dx = 0.004 * (k % 5) as f64;
+            let dy = 0.004 * (k / 5) as f64;
+            incident(
+                &format!("{prefix}{k}"),
+                lon + dx,
+                lat + dy,
+                day,
+                country,
+                actor,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_as_of_cut_leaves_later_incidents_out_of_every_figure() {
+    let mut incidents = pile("a", 6, 0.5, 11.0, date(2024, 3, 1), "BFA", "JNIM");
+    // Three incidents after the as-of date, right on the site: they must not count.
+    incidents.extend(pile("late", 3, 0.8, 10.95, date(2024, 7, 1), "TGO", "JNIM"));
+    let site = Site::new("base", 0.8, 10.95).expect("a valid site");
+    let spec = ReportSpec::new().as_of(date(2024, 6, 30));
+    let r = build(incidents, None, &[site], &spec);
+    assert_eq!(r.as_of, date(2024, 6, 30));
+    assert_eq!(r.data.incidents, 6);
+    assert_eq!(r.data.after_as_of, 3);
+    assert_eq!(r.clusters.incidents, 6);
+    assert_eq!(r.clusters.clusters, 1);
+    // The nearest incident is the pile 33 km away, not the later ones on the site.
+    let nearest = r.sites.rows[0].nearest_km.expect("a nearest incident");
+    assert!((30.0..40.0).contains(&nearest), "{nearest}");
+    assert_eq!(
+        r.data.by_country.iter().map(|c| c.count).sum::<u64>(),
+        6,
+        "only the cut set is counted by country"
+    );
+    // Without an as-of date, the latest incident's last day is used and nothing is cut.
+    let all = build(
+        pile("b", 4, 0.5, 11.0, date(2024, 3, 1), "BFA", "JNIM"),
+        None,
+        &[],
+        &ReportSpec::new(),
+    );
+    assert_eq!((all.as_of, all.data.after_as_of), (date(2024, 3, 4), 0));
+}
+
+#[test]
+fn the_tempo_counts_whole_months_only() {
+    // One incident a day from 2022-06-01 to 2024-06-15: the as-of month is incomplete.
+    let incidents = pile("t", 746, 0.5, 11.0, date(2022, 6, 1), "BFA", "JNIM");
+    let spec = ReportSpec::new().as_of(date(2024, 6, 15));
+    let r = build(incidents.clone(), None, &[], &spec);
+    assert_eq!(r.tempo.month_end, date(2024, 5, 31));
+    assert!(r.tempo.incomplete_month);
+    assert_eq!(r.tempo.months, 24, "2022-06 to 2024-05");
+    // May 2024 has 31 incidents, April 30: the half month of June is not a fall.
+    assert_eq!(r.tempo.last_24.last(), Some(&31));
+    assert_eq!(r.tempo.last_24[r.tempo.last_24.len() - 2], 30);
+    assert!(r.to_string().contains("the series end on 2024-05-31"));
+    // On the last day of a month, that month counts.
+    let r = build(
+        incidents,
+        None,
+        &[],
+        &ReportSpec::new().as_of(date(2024, 5, 31)),
+    );
+    assert_eq!(r.tempo.month_end, date(2024, 5, 31));
+    assert!(!r.tempo.incomplete_month);
+    assert!(!r.to_string().contains("is not complete"));
+    let all = &r.tempo.rows[0];
+    assert_eq!(all.series, "all");
+    let y = all.year_on_year.as_ref().expect("24 months");
+    // 2023-06..2024-05 against 2022-06..2023-05: 366 days against 365 (2024 is a leap year).
+    assert_eq!((y.last_12, y.previous_12), (366, 365));
+}
+
+/// Two square countries side by side, BFA west of 0° and TGO east of it, with their border.
+fn two_countries() -> Borders {
+    let doc = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","properties":{"ADM0_A3":"BFA"},"geometry":{"type":"Polygon",
+       "coordinates":[[[-2,10],[0,10],[0,12],[-2,12],[-2,10]]]}},
+      {"type":"Feature","properties":{"ADM0_A3":"TGO"},"geometry":{"type":"Polygon",
+       "coordinates":[[[0,10],[2,10],[2,12],[0,12],[0,10]]]}},
+      {"type":"Feature","properties":{"adm0_a3_l":"BFA","adm0_a3_r":"TGO"},
+       "geometry":{"type":"LineString","coordinates":[[0,10],[0,12]]}}]}"#;
+    Borders::from_reader(doc.as_bytes()).expect("valid borders")
+}
+
+#[test]
+fn cross_border_clusters_are_judged_by_polygons_with_borders_and_by_records_without() {
+    let day = date(2024, 5, 1);
+    // A cluster straddling 0°: 5 incidents in BFA's polygon, 5 in TGO's, all recorded BFA.
+    let mut incidents = pile("w", 5, -0.03, 11.0, day, "BFA", "JNIM");
+    incidents.extend(pile("e", 5, 0.01, 11.0, day, "BFA", "JNIM"));
+    // A cluster far inside TGO, recorded partly as BEN: crosses only by its records.
+    incidents.extend(pile("r", 5, 1.5, 10.5, day, "TGO", "JNIM"));
+    incidents.extend(pile("s", 5, 1.51, 10.51, day, "BEN", "JNIM"));
+    let spec = ReportSpec::new().as_of(date(2024, 6, 30));
+
+    let with = build(incidents.clone(), Some(&two_countries()), &[], &spec);
+    assert_eq!(with.clusters.clusters, 2);
+    assert_eq!(with.clusters.cross_border, 1);
+    let crossing: Vec<&CrossBorder> = with
+        .clusters
+        .rows
+        .iter()
+        .filter_map(|r| r.cross_border.as_ref())
+        .collect();
+    assert_eq!(crossing.len(), 1);
+    let c = crossing[0];
+    assert!(!c.recorded_only);
+    let members: Vec<(&str, u64)> = c
+        .countries
+        .iter()
+        .map(|m| (m.key.as_str(), m.count))
+        .collect();
+    assert_eq!(members, vec![("BFA", 5), ("TGO", 5)]);
+    assert_eq!(c.hull_crosses, vec!["BFA–TGO".to_string()]);
+    assert_eq!(c.to_string(), "BFA 5, TGO 5; hull crosses BFA–TGO");
+    // The border section sees the 5 incidents recorded BFA that lie in TGO, and the 5 recorded
+    // BEN that lie in TGO.
+    let b = with.borders.as_ref().expect("a border section");
+    assert_eq!(b.misplaced.len(), 10);
+    assert_eq!(b.in_no_polygon, 0);
+
+    let without = build(incidents, None, &[], &spec);
+    assert!(without.borders.is_none());
+    assert_eq!(without.clusters.cross_border, 1);
+    let c = without
+        .clusters
+        .rows
+        .iter()
+        .find_map(|r| r.cross_border.as_ref())
+        .expect("one cluster crosses by its records");
+    assert!(c.recorded_only);
+    assert_eq!(c.to_string(), "recorded countries differ");
+    let recorded: Vec<&str> = c.countries.iter().map(|m| m.key.as_str()).collect();
+    assert_eq!(recorded.len(), 2);
+    assert!(recorded.contains(&"TGO") && recorded.contains(&"BEN"));
+}
+
+#[test]
+fn the_togo_benin_share_counts_the_group_by_recorded_country_and_year() {
+    let mut incidents = Vec::new();
+    // 2023: 4 JNIM incidents in BFA, 1 in TGO: 20%. 2024: 2 in BFA, 1 TGO, 1 BEN: 50%.
+    incidents.extend(pile("a", 4, -1.0, 12.0, date(2023, 3, 1), "BFA", "JNIM"));
+    incidents.extend(pile("b", 1, 0.5, 10.8, date(2023, 4, 1), "TGO", "JNIM"));
+    incidents.extend(pile("c", 2, -1.0, 12.0, date(2024, 3, 1), "BFA", "JNIM"));
+    incidents.extend(pile("d", 1, 0.5, 10.8, date(2024, 4, 1), "TGO", "JNIM"));
+    incidents.extend(pile("e", 1, 2.0, 11.0, date(2024, 5, 1), "BEN", "JNIM"));
+    // Other groups in Togo do not count.
+    incidents.extend(pile(
+        "f",
+        3,
+        0.5,
+        10.8,
+        date(2024, 5, 1),
+        "TGO",
+        "Islamic State Sahel",
+    ));
+    let r = build(
+        incidents,
+        None,
+        &[],
+        &ReportSpec::new().as_of(date(2024, 12, 31)),
+    );
+    let share: Vec<(i16, f64)> = r.expansion.share.iter().map(|s| (s.year, s.pct)).collect();
+    assert_eq!(share, vec![(2023, 20.0), (2024, 50.0)]);
+    assert!(
+        r.to_string()
+            .contains("share of JNIM incidents recorded in Togo or Benin: 2023: 20%, 2024: 50%")
+    );
+    assert!(!r.expansion.partial_last_year);
+}
+
+#[test]
+fn the_cross_k_verdict_follows_the_test() {
+    let day = date(2024, 2, 1);
+    // Twenty spots 100 km apart, each with one JNIM and one IS Sahel incident: every pair of
+    // the two groups sits together, far more than label shuffles give.
+    let mut together = Vec::new();
+    for k in 0..20 {
+        let lon = -5.0 + k as f64;
+        together.push(incident(&format!("j{k}"), lon, 12.0, day, "BFA", "JNIM"));
+        together.push(incident(
+            &format!("i{k}"),
+            lon + 0.01,
+            12.0,
+            day,
+            "BFA",
+            "Islamic State Sahel",
+        ));
+    }
+    let spec = ReportSpec::new()
+        .as_of(date(2024, 12, 31))
+        .nexus_pairs(&[("JNIM", "IS Sahel"), ("JNIM", "Ansaru")]);
+    let r = build(together, None, &[], &spec);
+    let is = &r.nexus[0];
+    assert_eq!((is.incidents_a, is.incidents_b), (20, 20));
+    assert_eq!(is.cross_observed, 20);
+    assert!(is.cross_p <= 0.05, "p = {}", is.cross_p);
+    assert_eq!(is.verdict, NexusVerdict::CloserThanChance);
+    // Ansaru is absent.
+    let ansaru = &r.nexus[1];
+    assert_eq!(ansaru.incidents_b, 0);
+    assert_eq!(ansaru.verdict, NexusVerdict::OneGroupAbsent);
+    assert!(r.to_string().contains("one group is absent"));
+
+    // The groups in separate places: not closer than chance.
+    let mut apart = pile("j", 10, -2.0, 13.0, day, "BFA", "JNIM");
+    apart.extend(pile("i", 10, 1.0, 14.0, day, "NER", "Islamic State Sahel"));
+    apart.extend(pile("k", 10, 3.0, 11.0, day, "BEN", "JNIM"));
+    apart.extend(pile("l", 10, 3.02, 11.0, day, "BEN", "Islamic State Sahel"));
+    let r = build(apart, None, &[], &spec);
+    let is = &r.nexus[0];
+    assert_eq!(
+        is.verdict,
+        NexusVerdict::NotCloserThanChance,
+        "p = {}",
+        is.cross_p
+    );
+}
+
+#[test]
+fn the_report_round_trips_through_json_and_prints_no_nan() {
+    let mut incidents = pile("a", 30, 0.5, 11.0, date(2023, 1, 1), "BFA", "JNIM");
+    incidents.extend(pile(
+        "b",
+        30,
+        0.6,
+        11.1,
+        date(2024, 1, 1),
+        "TGO",
+        "Islamic State Sahel",
+    ));
+    let sites = [
+        Site::new("near", 0.55, 11.05).expect("a valid site"),
+        Site::new("far away, no incident", 14.0, 5.0).expect("a valid site"),
+    ];
+    let spec = ReportSpec::new().as_of(date(2024, 12, 31));
+    let r = build(incidents, Some(&two_countries()), &sites, &spec);
+    let json = serde_json::to_string(&r).expect("serialises");
+    let back: CorridorReport = serde_json::from_str(&json).expect("deserialises");
+    assert_eq!(serde_json::to_string(&back).expect("serialises"), json);
+    assert_eq!(back.to_string(), r.to_string());
+    assert_eq!(back.spec, spec);
+    let text = r.to_string();
+    assert!(!text.contains("NaN") && !text.contains("inf"), "{text}");
+    // A report read back has no layers to write, and says so.
+    let dir = std::env::temp_dir().join("conflict_risk_report_round_trip");
+    let err = back.write_layers(&dir, 400).expect_err("no layers");
+    assert!(err.to_string().contains("no layers"), "{err}");
+}
+
+#[test]
+fn layers_are_written_where_asked() {
+    let incidents = pile("a", 12, 0.5, 11.0, date(2024, 1, 1), "BFA", "JNIM");
+    let r = build(
+        incidents,
+        Some(&two_countries()),
+        &[],
+        &ReportSpec::new().as_of(date(2024, 12, 31)),
+    );
+    let dir = std::env::temp_dir().join(format!("conflict_risk_layers_{}", std::process::id()));
+    let written = r.write_layers(&dir, 400).expect("layers written");
+    let text = std::fs::read_to_string(&written.incidents).expect("incidents written");
+    assert_eq!(text.matches("\"Feature\"").count(), 12);
+    assert!(
+        text.contains("\"country_by_polygon\":\"TGO\""),
+        "{}",
+        &text[..600]
+    );
+    assert!(text.contains("\"groups\":\"JNIM\""));
+    assert!(written.clusters.is_file() && written.risk_cells.is_file());
+    #[cfg(feature = "map")]
+    assert!(written.map.as_ref().is_some_and(|m| m.is_file()));
+    let _ = std::fs::remove_dir_all(&dir);
+}
