@@ -72,9 +72,7 @@ pub use sample::{DEMO_AS_OF, DEMO_SYNTHETIC_SIZE, brief_incidents, brief_sites, 
 pub use site::{
     Exposure, NearestIncident, Site, SiteRisk, SiteRiskSpec, SiteTrend, read_sites, read_sites_from,
 };
-pub use stats::{
-    MannKendall, benjamini_hochberg, mann_kendall, normal_two_sided_p, poisson_rate_test,
-};
+pub use stats::MannKendall;
 pub use surface::{
     CellId, CellLayer, CellRisk, CellSeries, EmergingCell, EmergingClass, FatalityWeighting,
     GiCell, GiStar, Grid, Kernel, KernelSurface, Neighbours, PRIO_GRID_DEGREES, PrecisionWeighting,
@@ -83,8 +81,9 @@ pub use surface::{
 };
 pub use synthetic::CorridorScenario;
 pub use trend::{
-    ActorGroup, ActorGroups, Alias, CrossK, ExpansionSpec, ExpansionStep, Nexus, NexusSpec,
-    SpreadKind, Tempo, YearOnYear, expansion, nexus, southward_km,
+    ActorGroup, ActorGroups, Alias, CrossK, Expansion, ExpansionSeries, ExpansionStep,
+    MAX_PERMUTATIONS, Nexus, NexusFindings, PairCounts, PeriodDistance, SpreadKind, Tempo,
+    TempoSeries, YearOnYear,
 };
 pub use validate::{Flag, IncidentSet, Problem, Rejection, ValidationReport, Warning};
 

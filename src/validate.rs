@@ -384,6 +384,13 @@ impl IncidentSet {
         }
     }
 
+    /// A set of incidents that were validated before (a subset of a set).
+    pub(crate) fn from_valid(incidents: Vec<Incident>) -> IncidentSet {
+        IncidentSet {
+            incidents: Arc::new(incidents),
+        }
+    }
+
     /// Number of incidents.
     #[must_use]
     pub fn len(&self) -> usize {

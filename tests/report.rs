@@ -236,7 +236,8 @@ fn the_cross_k_verdict_follows_the_test() {
     }
     let spec = ReportSpec::new()
         .as_of(date(2024, 12, 31))
-        .nexus_pairs(&[("JNIM", "IS Sahel"), ("JNIM", "Ansaru")]);
+        .nexus_pairs(&[("JNIM", "IS Sahel"), ("JNIM", "Ansaru")])
+        .expect("valid pairs");
     let r = build(together, None, &[], &spec);
     let is = &r.nexus[0];
     assert_eq!((is.incidents_a, is.incidents_b), (20, 20));

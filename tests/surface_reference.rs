@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use conflict_risk::{GiStar, Neighbours, geo::Point, mann_kendall};
+use conflict_risk::{GiStar, MannKendall, Neighbours, geo::Point};
 
 fn rows(name: &str) -> Vec<Vec<String>> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -78,7 +78,7 @@ fn mann_kendall_matches_pymannkendall() {
     assert_eq!(reference.len(), 14);
     for r in reference {
         let x: Vec<f64> = r[0].split(';').map(num).collect();
-        let mk = mann_kendall(&x).unwrap();
+        let mk = MannKendall::test(&x).unwrap();
         let close = |ours: f64, theirs: &str, what: &str| {
             let theirs = num(theirs);
             assert!(

@@ -68,7 +68,7 @@ pub enum PrecisionPolicy {
 /// assert!(clustering.cluster_count() > 0);
 /// # Ok::<(), conflict_risk::Error>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Dbscan {
     eps_km: f64,
     min_points: usize,
@@ -77,6 +77,14 @@ pub struct Dbscan {
 }
 
 impl Dbscan {
+    /// 25 km and 5 incidents, the corridor report's clusters.
+    pub const DEFAULT: Dbscan = Dbscan {
+        eps_km: 25.0,
+        min_points: 5,
+        precision: PrecisionPolicy::Keep,
+        eps_days: None,
+    };
+
     /// Parameters; `Err` unless `eps_km` is finite and positive and `min_points >= 1`.
     pub fn new(eps_km: f64, min_points: usize) -> Result<Self> {
         if !(eps_km.is_finite() && eps_km > 0.0) {

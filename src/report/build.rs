@@ -18,7 +18,7 @@ use crate::incident::{CountryCode, Incident};
 use crate::index::{DateWindow, IncidentIndex};
 use crate::site::Site;
 use crate::surface::{KernelSurface, RiskSurface, WeightPolicy};
-use crate::trend::{ActorGroups, ExpansionSpec, Tempo, expansion, nexus, southward_km};
+use crate::trend::{ActorGroups, Expansion, Nexus, Tempo};
 use crate::validate::IncidentSet;
 
 /// The earliest month a tempo series starts on.
@@ -71,7 +71,7 @@ impl CorridorReport {
         let surface = kernel.compute(index, &cells);
         let site_section = site_section(index, sites, spec, as_of, &kernel, &surface)?;
         let first = set.incidents().iter().map(|i| i.date.start).min();
-        let tempo = tempo_section(set, groups, spec, as_of, first)?;
+        let tempo = tempo_section(index, groups, as_of, first, spec)?;
         let start = date(
             first
                 .map_or(as_of.year(), |d| d.year())
@@ -79,11 +79,12 @@ impl CorridorReport {
             1,
             1,
         );
-        let expansion = expansion_section(set, groups, spec, start, as_of)?;
+        let years = DateWindow::new(start, as_of)?;
+        let expansion = expansion_section(index, groups, spec, years)?;
         let nexus = spec
-            .nexus_pairs
+            .nexus
             .iter()
-            .map(|(a, b)| nexus_section(index, groups, spec, a, b, start, as_of))
+            .map(|n| nexus_section(index, groups, n, years))
             .collect::<Result<Vec<_>>>()?;
         let crossing: BTreeSet<u32> = clusters
             .0
@@ -344,23 +345,24 @@ pub(crate) fn complete_month_end(as_of: Date) -> Date {
 }
 
 fn tempo_section(
-    set: &IncidentSet,
+    index: &IncidentIndex,
     groups: &ActorGroups,
-    spec: &ReportSpec,
     as_of: Date,
     first: Option<Date>,
+    spec: &ReportSpec,
 ) -> Result<TempoSection> {
     let from = as_of
         .checked_sub(jiff::Span::new().years(2))
         .unwrap_or(as_of);
     // Whole months only: a month cut short by the as-of date would look like a fall.
     let month_end = complete_month_end(as_of);
-    let tempo = Tempo::new(
-        set.incidents(),
-        groups,
-        first.unwrap_or(from).max(EARLIEST).min(month_end),
-        month_end,
-    )?;
+    let tempo = Tempo::new(groups.clone()).run(
+        index,
+        DateWindow::new(
+            first.unwrap_or(from).max(EARLIEST).min(month_end),
+            month_end,
+        )?,
+    );
     let skip = tempo.incidents.len().saturating_sub(24);
     let last_24 = tempo.incidents[skip..].to_vec();
     let series = std::iter::once(("all".to_string(), None))
@@ -384,7 +386,7 @@ fn tempo_section(
                 year_on_year: tempo.year_on_year(s).map(|y| YearChange {
                     last_12: y.last_12,
                     previous_12: y.previous_12,
-                    change_pct: (y.previous_12 > 0).then_some(y.change_pct),
+                    change_pct: y.change_pct,
                     p_value: y.p_value,
                 }),
                 sen_slope: mk.map(|m| m.slope),
@@ -402,21 +404,16 @@ fn tempo_section(
 }
 
 fn expansion_section(
-    set: &IncidentSet,
+    index: &IncidentIndex,
     groups: &ActorGroups,
     spec: &ReportSpec,
-    start: Date,
-    as_of: Date,
+    years: DateWindow,
 ) -> Result<ExpansionSection> {
+    let set = index.set();
+    let as_of = years.last_day();
     let g = groups.position(&spec.expansion_group);
     let is_group = |i: &Incident| g.is_some_and(|g| groups.involves(g, i));
-    let steps = expansion(
-        set.incidents(),
-        is_group,
-        &ExpansionSpec::yearly()?,
-        start,
-        as_of,
-    )?;
+    let steps = Expansion::yearly().run(index, years, is_group)?.steps;
     let rows = steps
         .iter()
         .map(|s| ExpansionRow {
@@ -433,20 +430,14 @@ fn expansion_section(
         .collect();
     let (west, east) = spec.front_lon;
     let on_front = |i: &Incident| is_group(i) && (west..=east).contains(&i.lon);
-    let front = expansion(
-        set.incidents(),
-        on_front,
-        &ExpansionSpec::yearly()?,
-        start,
-        as_of,
-    )?;
+    let front = Expansion::yearly().run(index, years, on_front)?.steps;
     let active: Vec<_> = front
         .iter()
         .filter(|s| s.incidents >= spec.front_min_incidents)
         .collect();
     let spread = match (active.first(), active.last()) {
         (Some(a), Some(b)) if a.start != b.start => {
-            match (southward_km(a, b), a.lat_p10, b.lat_p10) {
+            match (a.southward_km_to(b), a.lat_p10, b.lat_p10) {
                 (Some(km), Some(from_lat), Some(to_lat)) => Some(Spread {
                     km_south: km,
                     from_year: a.start.year(),
@@ -497,15 +488,13 @@ fn expansion_section(
 fn nexus_section(
     index: &IncidentIndex,
     groups: &ActorGroups,
-    spec: &ReportSpec,
-    a: &str,
-    b: &str,
-    from: Date,
-    as_of: Date,
+    meeting: &Nexus,
+    years: DateWindow,
 ) -> Result<NexusSection> {
-    let n = nexus(index, groups, a, b, &spec.nexus, from, as_of)?;
+    let n = meeting.run(index, groups, years)?;
+    let (a, b) = meeting.groups();
     let k = n.cross_k;
-    let verdict = if n.incidents.0 == 0 || n.incidents.1 == 0 {
+    let verdict = if n.incidents.a == 0 || n.incidents.b == 0 {
         NexusVerdict::OneGroupAbsent
     } else if k.p_value <= 0.05 {
         NexusVerdict::CloserThanChance
@@ -515,12 +504,12 @@ fn nexus_section(
     Ok(NexusSection {
         a: a.to_string(),
         b: b.to_string(),
-        incidents_a: n.incidents.0,
-        incidents_b: n.incidents.1,
+        incidents_a: n.incidents.a,
+        incidents_b: n.incidents.b,
         closest_km: n
             .min_km_by_period
             .iter()
-            .map(|(d, km)| (d.year(), *km))
+            .map(|p| (p.start.year(), p.km))
             .collect(),
         colocated_pairs: n.colocated_pairs,
         shared_cells: n.shared_cells,

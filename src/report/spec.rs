@@ -8,7 +8,7 @@ use crate::index::BoundingBox;
 use crate::io::LoadSummary;
 use crate::site::SiteRiskSpec;
 use crate::surface::Grid;
-use crate::trend::{ActorGroups, NexusSpec};
+use crate::trend::{ActorGroups, Nexus};
 use crate::validate::ValidationReport;
 
 /// Where the report's incidents came from: a file with what its reader did, or a described
@@ -51,7 +51,7 @@ impl Source {
 /// [`SiteRiskSpec::default`]; the tempo compares the last 12 complete months with the 12
 /// before and fits Mann-Kendall over the last 24; JNIM's expansion is followed over at most
 /// six whole years, its southward front between 1.5° W and 4° E; the nexus pairs JNIM with
-/// Ansaru and with IS Sahel under [`NexusSpec::default`].
+/// Ansaru and with IS Sahel under [`Nexus::new`]'s defaults.
 ///
 /// ```
 /// use conflict_risk::{ReportSpec, jiff::civil::date};
@@ -84,8 +84,7 @@ pub struct ReportSpec {
     pub(crate) front_lon: (f64, f64),
     pub(crate) front_min_incidents: usize,
     pub(crate) share_countries: Vec<String>,
-    pub(crate) nexus_pairs: Vec<(String, String)>,
-    pub(crate) nexus: NexusSpec,
+    pub(crate) nexus: Vec<Nexus>,
 }
 
 /// How many incidents validation rejected and kept with warnings.
@@ -149,8 +148,10 @@ impl ReportSpec {
             front_lon: (-1.5, 4.0),
             front_min_incidents: 10,
             share_countries: strings(&["TGO", "BEN"]),
-            nexus_pairs: vec![pair("JNIM", "Ansaru"), pair("JNIM", "IS Sahel")],
-            nexus: NexusSpec::default(),
+            nexus: ["Ansaru", "IS Sahel"]
+                .iter()
+                .filter_map(|b| Nexus::new("JNIM", b).ok())
+                .collect(),
         }
     }
 
@@ -252,17 +253,21 @@ impl ReportSpec {
         self
     }
 
-    /// The pairs of groups whose meeting is measured (names of [`ReportSpec::groups`]).
-    #[must_use]
-    pub fn nexus_pairs(mut self, pairs: &[(&str, &str)]) -> Self {
-        self.nexus_pairs = pairs.iter().map(|(a, b)| pair(a, b)).collect();
-        self
+    /// The pairs of groups whose meeting is measured (names of [`ReportSpec::groups`]),
+    /// each with [`Nexus::new`]'s defaults.
+    pub fn nexus_pairs(mut self, pairs: &[(&str, &str)]) -> Result<Self> {
+        self.nexus = pairs
+            .iter()
+            .map(|(a, b)| Nexus::new(a, b))
+            .collect::<Result<_>>()?;
+        Ok(self)
     }
 
-    /// The nexus parameters (default [`NexusSpec::default`]).
+    /// The meetings measured, each with its own parameters (default JNIM with Ansaru and
+    /// with IS Sahel, under [`Nexus::new`]'s defaults).
     #[must_use]
-    pub fn nexus(mut self, spec: NexusSpec) -> Self {
-        self.nexus = spec;
+    pub fn nexus(mut self, meetings: Vec<Nexus>) -> Self {
+        self.nexus = meetings;
         self
     }
 

@@ -47,12 +47,20 @@ impl Display for CorridorReport {
         write!(f, "{}", self.sites)?;
         write!(f, "{}", self.tempo)?;
         write!(f, "{}", ExpansionText(&self.expansion, self.as_of))?;
-        let n = &self.spec.nexus;
-        writeln!(
-            f,
-            "\n7. WHERE THE GROUPS MEET (pairs within {} km and {} days; cross-K at {} km, {} label shuffles)\n",
-            n.pair_km, n.pair_days, n.radius_km, n.permutations
-        )?;
+        match self.spec.nexus.first() {
+            Some(n) => writeln!(
+                f,
+                "\n7. WHERE THE GROUPS MEET (pairs within {} km and {} days; cross-K at {} km, {} label shuffles)\n",
+                n.pair_km(),
+                n.pair_days(),
+                n.cross_k_radius_km(),
+                n.permutation_count()
+            )?,
+            None => writeln!(
+                f,
+                "\n7. WHERE THE GROUPS MEET: no pairs of groups asked for\n"
+            )?,
+        }
         for x in &self.nexus {
             write!(f, "{x}")?;
         }

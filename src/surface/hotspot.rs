@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::geodesy::{km_to_chord2, unit_vector};
-use crate::stats::{benjamini_hochberg, mann_kendall, normal_two_sided_p};
+use crate::stats::{MannKendall, benjamini_hochberg, normal_two_sided_p};
 
 /// Which cells are a cell's neighbours. Every cell is its own neighbour too (the "star"),
 /// and weights are binary: 1 for a neighbour, 0 otherwise.
@@ -403,7 +403,7 @@ pub fn classify_emerging(z: &[f64], p: &[f64], alpha: f64) -> Result<EmergingCla
         .map(|(&z, &p)| z < 0.0 && p <= alpha)
         .collect();
     let trend = if z.len() >= 2 {
-        mann_kendall(z)?.direction(alpha)
+        MannKendall::test(z)?.direction(alpha)
     } else {
         None
     };

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::incident::{Incident, day_number};
-use crate::stats::{MannKendall, mann_kendall};
+use crate::stats::MannKendall;
 use crate::surface::grid::{CellId, Grid};
 use crate::surface::hotspot::{EmergingClass, Neighbours, classify_emerging, space_time_gi};
 use crate::surface::weight::WeightPolicy;
@@ -224,7 +224,7 @@ pub fn emerging_hot_spots(
                 cell: *cell,
                 class: classify_emerging(&z, &p, alpha)?,
                 trend: if z.len() >= 2 {
-                    Some(mann_kendall(&z)?)
+                    Some(MannKendall::test(&z)?)
                 } else {
                     None
                 },

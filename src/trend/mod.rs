@@ -1,0 +1,15 @@
+//! The corridor questions over time: the tempo of attacks, where activity spreads
+//! (relocation or escalation, after Schutte & Weidmann 2011), and whether two armed groups'
+//! zones meet. Armed groups are defined by alias lists ([`ActorGroups`]).
+
+mod expansion;
+mod groups;
+mod nexus;
+mod tempo;
+#[cfg(test)]
+mod tests;
+
+pub use expansion::{Expansion, ExpansionSeries, ExpansionStep, SpreadKind};
+pub use groups::{ActorGroup, ActorGroups, Alias};
+pub use nexus::{CrossK, MAX_PERMUTATIONS, Nexus, NexusFindings, PairCounts, PeriodDistance};
+pub use tempo::{Tempo, TempoSeries, YearOnYear};

@@ -1,0 +1,318 @@
+//! Scenario tests of the tempo, expansion and nexus, built so the answer is known.
+
+use geo::Point;
+use jiff::civil::{Date, date};
+use rand::{RngExt, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+
+use super::*;
+use crate::geodesy::{destination, haversine_km};
+use crate::incident::{Actor, ActorKind, CountryCode, DateSpan, Incident};
+use crate::index::{DateWindow, IncidentIndex};
+use crate::validate::IncidentSet;
+
+/// The yearly expansion of every incident in `incidents` over the window.
+fn yearly(incidents: &[Incident], from: Date, to: Date) -> Vec<ExpansionStep> {
+    let (set, _) = IncidentSet::validate(incidents.to_vec());
+    let window = DateWindow::new(from, to).expect("a valid window");
+    Expansion::yearly()
+        .run(&IncidentIndex::new(&set), window, |_| true)
+        .expect("valid")
+        .steps
+}
+
+/// JNIM meeting Ansaru in `set` over the window.
+fn jnim_ansaru(set: &IncidentSet, spec: &Nexus, from: Date, to: Date) -> NexusFindings {
+    let window = DateWindow::new(from, to).expect("a valid window");
+    spec.run(&IncidentIndex::new(set), &ActorGroups::corridor(), window)
+        .expect("valid")
+}
+
+fn event(id: String, p: Point<f64>, d: Date, actor: &str) -> Incident {
+    let mut i = Incident::new(id.as_str(), p.x(), p.y(), DateSpan::day(d));
+    i.primary_actor = Some(Actor::new(actor, ActorKind::Rebel));
+    i
+}
+
+fn day_in(year: i16, rng: &mut Pcg64Mcg) -> Date {
+    date(year, 1, 1)
+        .checked_add(jiff::Span::new().days(rng.random_range(0..360)))
+        .expect("in range")
+}
+
+/// A group whose activity moves 100 km south every year, 200 incidents a year within
+/// 20 km of its centre.
+fn moving_south(rng: &mut Pcg64Mcg) -> Vec<Incident> {
+    let mut out = Vec::new();
+    for (k, year) in (2019..=2023).enumerate() {
+        let centre = destination(Point::new(0.5, 13.5), 180.0, 100.0 * k as f64);
+        for n in 0..200 {
+            let p = destination(
+                centre,
+                rng.random_range(0.0..360.0),
+                rng.random_range(0.0..20.0),
+            );
+            out.push(event(format!("m{year}-{n}"), p, day_in(year, rng), "JNIM"));
+        }
+    }
+    out
+}
+
+#[test]
+fn a_group_moving_south_by_100_km_a_year() {
+    let mut rng = Pcg64Mcg::seed_from_u64(1);
+    let incidents = moving_south(&mut rng);
+    let steps = yearly(&incidents, date(2019, 1, 1), date(2023, 12, 31));
+    assert_eq!(steps.len(), 5);
+    for w in steps.windows(2) {
+        let (a, b) = (
+            w[0].centroid.expect("active"),
+            w[1].centroid.expect("active"),
+        );
+        let moved = haversine_km(a, b);
+        assert!((moved - 100.0).abs() < 5.0, "centroid moved {moved} km");
+        assert!(b.y() < a.y());
+        let south = w[0].southward_km_to(&w[1]).expect("active");
+        assert!((south - 100.0).abs() < 10.0, "p10 moved {south} km");
+        // 100 km a year with 20 km of spread: the old cells fall quiet (no 55 km cell
+        // reaches across the 60 km gap), new ones open.
+        assert_eq!(w[1].change, Some(SpreadKind::Relocation));
+        let d = w[1].new_km_from_previous_clusters.expect("new cells");
+        assert!(d > 20.0 && d < 110.0, "{d}");
+    }
+    let total = steps[0].southward_km_to(&steps[4]).expect("active");
+    assert!((total - 400.0).abs() < 15.0, "{total}");
+    assert!(steps[0].change.is_none());
+}
+
+#[test]
+fn a_group_that_grows_in_place_escalates() {
+    let mut rng = Pcg64Mcg::seed_from_u64(2);
+    let mut incidents = Vec::new();
+    for (k, year) in (2020..=2022).enumerate() {
+        let radius = 40.0 + 60.0 * k as f64;
+        for n in 0..400 {
+            let p = destination(
+                Point::new(1.0, 12.0),
+                rng.random_range(0.0..360.0),
+                radius * rng.random_range(0.0f64..1.0).sqrt(),
+            );
+            incidents.push(event(
+                format!("g{year}-{n}"),
+                p,
+                day_in(year, &mut rng),
+                "JNIM",
+            ));
+        }
+    }
+    let steps = yearly(&incidents, date(2020, 1, 1), date(2022, 12, 31));
+    assert_eq!(steps[1].change, Some(SpreadKind::Escalation));
+    assert_eq!(steps[2].change, Some(SpreadKind::Escalation));
+    assert!(steps[2].hull_area_km2 > steps[0].hull_area_km2 * 5.0);
+    // A year with no incidents between two active ones: no change is claimed either side.
+    let gap: Vec<Incident> = incidents
+        .iter()
+        .filter(|i| i.date.start.year() != 2021)
+        .cloned()
+        .collect();
+    let steps = yearly(&gap, date(2020, 1, 1), date(2022, 12, 31));
+    assert_eq!((steps[1].change, steps[2].change), (None, None));
+}
+
+fn two_groups(converge: bool, rng: &mut Pcg64Mcg) -> Vec<Incident> {
+    let mut out = Vec::new();
+    for (k, year) in (2019..=2023).enumerate() {
+        // A at 0.0° E, B at 6.0° E (about 650 km apart); converging, each moves 60 km a
+        // year towards the other.
+        let step = if converge { 60.0 * k as f64 } else { 0.0 };
+        let ca = destination(Point::new(0.0, 11.0), 90.0, step);
+        let cb = destination(Point::new(6.0, 11.0), 270.0, step);
+        for n in 0..150 {
+            let pa = destination(
+                ca,
+                rng.random_range(0.0..360.0),
+                rng.random_range(0.0..25.0),
+            );
+            let pb = destination(
+                cb,
+                rng.random_range(0.0..360.0),
+                rng.random_range(0.0..25.0),
+            );
+            out.push(event(format!("a{year}-{n}"), pa, day_in(year, rng), "JNIM"));
+            out.push(event(
+                format!("b{year}-{n}"),
+                pb,
+                day_in(year, rng),
+                "Ansaru",
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn converging_groups_meet_and_distant_ones_never_do() {
+    let spec = Nexus::new("JNIM", "Ansaru")
+        .and_then(|n| n.permutations(199))
+        .expect("valid");
+    let mut rng = Pcg64Mcg::seed_from_u64(5);
+    let (set, _) = IncidentSet::validate(two_groups(true, &mut rng));
+    let n = jnim_ansaru(&set, &spec, date(2019, 1, 1), date(2023, 12, 31));
+    assert_eq!((n.incidents.a, n.incidents.b), (750, 750));
+    let mins: Vec<f64> = n
+        .min_km_by_period
+        .iter()
+        .map(|p| p.km.expect("both active"))
+        .collect();
+    // About 650, 530, 410, 290, 170 km between centres, less up to 50 km of spread.
+    for w in mins.windows(2) {
+        assert!(w[1] < w[0] - 90.0, "{mins:?}");
+    }
+    assert!(mins[4] < 180.0 && mins[0] > 550.0, "{mins:?}");
+    // Still 120 km apart at the end: no pairs within 50 km, no shared cells.
+    assert_eq!(n.colocated_pairs, 0);
+    assert_eq!(n.cross_k.observed, 0);
+
+    let mut rng = Pcg64Mcg::seed_from_u64(6);
+    let (set, _) = IncidentSet::validate(two_groups(false, &mut rng));
+    let n = jnim_ansaru(&set, &spec, date(2019, 1, 1), date(2023, 12, 31));
+    let mins: Vec<f64> = n
+        .min_km_by_period
+        .iter()
+        .map(|p| p.km.expect("both active"))
+        .collect();
+    assert!(mins.iter().all(|&d| d > 590.0), "{mins:?}");
+    assert_eq!(n.shared_cells, 0);
+    // Apart, the groups are far less close than shuffled labels would make them.
+    assert!(n.cross_k.expected > 1000.0 && n.cross_k.p_value == 1.0);
+}
+
+#[test]
+fn groups_that_share_ground_are_closer_than_chance() {
+    let groups = ActorGroups::corridor();
+    let mut rng = Pcg64Mcg::seed_from_u64(8);
+    let mut incidents = Vec::new();
+    // A spread over 300 km; B only where A is densest, and A also there.
+    for n in 0..300 {
+        let pa = destination(
+            Point::new(2.0, 11.0),
+            rng.random_range(0.0..360.0),
+            rng.random_range(0.0..300.0),
+        );
+        incidents.push(event(format!("a{n}"), pa, day_in(2022, &mut rng), "JNIM"));
+    }
+    for n in 0..100 {
+        let pb = destination(
+            Point::new(2.0, 11.0),
+            rng.random_range(0.0..360.0),
+            rng.random_range(0.0..20.0),
+        );
+        let pa = destination(
+            Point::new(2.0, 11.0),
+            rng.random_range(0.0..360.0),
+            rng.random_range(0.0..20.0),
+        );
+        incidents.push(event(format!("b{n}"), pb, day_in(2022, &mut rng), "Ansaru"));
+        incidents.push(event(format!("c{n}"), pa, day_in(2022, &mut rng), "JNIM"));
+    }
+    let (set, _) = IncidentSet::validate(incidents);
+    let spec = Nexus::new("JNIM", "Ansaru")
+        .and_then(|n| n.permutations(199))
+        .and_then(|n| n.radius_km(25.0))
+        .expect("valid");
+    let n = jnim_ansaru(&set, &spec, date(2022, 1, 1), date(2022, 12, 31));
+    assert!(
+        n.cross_k.observed as f64 > n.cross_k.expected * 1.3,
+        "{:?}",
+        n.cross_k
+    );
+    assert!(n.cross_k.p_value <= 0.01, "{:?}", n.cross_k);
+    assert!(n.shared_cells > 0 && n.colocated_pairs > 0);
+    // The observed count equals a brute-force count of cross pairs by haversine.
+    let (a, b): (Vec<&Incident>, Vec<&Incident>) =
+        set.incidents().iter().partition(|i| groups.involves(0, i));
+    let brute = a
+        .iter()
+        .flat_map(|x| b.iter().map(move |y| haversine_km(x.point(), y.point())))
+        .filter(|&d| d <= 25.0)
+        .count() as u64;
+    assert_eq!(n.cross_k.observed, brute);
+}
+
+#[test]
+fn tempo_counts_and_trends_by_hand() {
+    let groups = ActorGroups::corridor();
+    let mut incidents = Vec::new();
+    // k incidents in month k of 2023 (1..=12), then 2k in 2024: a rising tempo.
+    for (year, factor) in [(2023i16, 1u64), (2024, 2)] {
+        for m in 1..=12i8 {
+            for n in 0..(u64::from(m as u8) * factor) {
+                let mut i = event(
+                    format!("{year}-{m}-{n}"),
+                    Point::new(1.0, 11.0),
+                    date(year, m, 10),
+                    "JNIM",
+                );
+                i.country = CountryCode::new(if m % 2 == 0 { "TGO" } else { "BFA" });
+                incidents.push(i);
+            }
+        }
+    }
+    let (set, _) = IncidentSet::validate(incidents);
+    let window = DateWindow::new(date(2023, 1, 1), date(2024, 12, 31)).expect("valid");
+    let t = Tempo::new(groups).run(&IncidentIndex::new(&set), window);
+    assert_eq!(t.incidents[0], 1);
+    assert_eq!(t.incidents[23], 24);
+    assert_eq!(t.by_group["JNIM"].iter().sum::<u64>(), 78 + 156);
+    assert_eq!(t.by_country["TGO"][1], 2);
+    let yoy = t.year_on_year(None).expect("24 months");
+    assert!(t.year_on_year(Some(&t.incidents[..23])).is_none());
+    assert_eq!((yoy.last_12, yoy.previous_12), (156, 78));
+    assert!((yoy.change_pct.expect("a base") - 100.0).abs() < 1e-12);
+    assert!(yoy.p_value < 1e-6);
+    let mk = t.trend(None, 24).expect("valid");
+    assert!(mk.p < 0.001 && mk.slope > 0.0);
+}
+
+#[test]
+fn aliases_match_whole_words_and_countries() {
+    let groups = ActorGroups::corridor();
+    let at = |actor: &str, country: &str| {
+        let mut i = event("x".into(), Point::new(0.0, 10.0), date(2023, 1, 1), actor);
+        i.country = CountryCode::new(country);
+        groups
+            .names_of(&i)
+            .into_iter()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(at("IS", "BFA"), vec!["IS Sahel"]);
+    assert_eq!(at("IS", "NGA"), vec!["ISWAP"]);
+    assert!(at("Ansaroul Islam", "BFA").is_empty());
+    assert!(at("Crisis group", "BFA").is_empty());
+    assert_eq!(
+        at("Jama'atu Ahlis Sunna Lidda'awati wal-Jihad", "NGA"),
+        vec!["Boko Haram/JAS"]
+    );
+    assert_eq!(
+        at("Military Forces of Togo (2020-)", "TGO"),
+        vec!["State forces"]
+    );
+    // UCDP's bare "IS" is matched whole, not as a word inside another name.
+    assert_eq!(
+        at(
+            "Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad",
+            "NGA"
+        ),
+        vec!["Boko Haram/JAS"]
+    );
+    let custom = groups.with_group("Ansaru", &["ansaroul islam"]);
+    let mut i = event(
+        "x".into(),
+        Point::new(0.0, 10.0),
+        date(2023, 1, 1),
+        "Ansaroul Islam",
+    );
+    i.country = CountryCode::new("BFA");
+    assert_eq!(custom.names_of(&i), vec!["Ansaru"]);
+}
