@@ -156,7 +156,7 @@ fn bench_surface(args: &Args) -> conflict_risk::Result<()> {
         for _ in 0..args.repeat {
             let (surface, s) = timed(|| -> conflict_risk::Result<usize> {
                 let covered = grid.cover(&corridor)?;
-                Ok(spec.compute(&index, &covered).cells.len())
+                Ok(spec.run(&index, &covered).cells.len())
             });
             cells = surface?;
             runs.push(s);

@@ -11,7 +11,7 @@ mod support;
 use std::io::Write;
 use std::path::PathBuf;
 
-use conflict_risk::{Dbscan, HullShape, IncidentIndex, summarize, write_clusters_geojson};
+use conflict_risk::{Dbscan, HullShape, IncidentIndex, write_clusters_geojson};
 use serde_json::json;
 use support::{create, io_error, load_input, peak_rss_mb, timed, usage_error};
 
@@ -85,7 +85,10 @@ fn main() {
     let args = parse().unwrap_or_else(|e| usage_error(e, USAGE));
     // Parameters are checked before any reading.
     let dbscan = match Dbscan::new(args.eps_km, args.min_points) {
-        Ok(d) => args.window_days.map_or(d, |w| d.time_window_days(w)),
+        Ok(d) => match args.window_days {
+            Some(w) => d.time_window_days(w),
+            None => d,
+        },
         Err(e) => usage_error(e, USAGE),
     };
     if let Err(e) = run(&args, dbscan) {
@@ -98,7 +101,7 @@ fn run(args: &Args, dbscan: Dbscan) -> conflict_risk::Result<()> {
     let (set, read_s) = load_input(args.input.as_deref())?;
     let (index, index_s) = timed(|| IncidentIndex::new(&set));
     let (clustering, cluster_s) = timed(|| dbscan.run(&index));
-    let clusters = summarize(&set, &clustering, HullShape::Convex)?;
+    let clusters = clustering.summarize(&set, HullShape::Convex)?;
     let window = args
         .window_days
         .map_or(String::new(), |d| format!(", within {d} days"));

@@ -11,12 +11,11 @@ mod support;
 use std::path::PathBuf;
 
 use conflict_risk::jiff::civil::Date;
+use conflict_risk::report::{RiskMap, RiskMapSpec};
 use conflict_risk::{
-    BoundingBox, CellLayer, CellSeries, DEMO_AS_OF, GiStar, Grid, IncidentIndex, Kernel,
-    KernelSurface, Neighbours, Site, SiteRiskSpec, SliceLength, WeightPolicy, bin_by_cell,
-    brief_sites, emerging_hot_spots, read_sites,
+    BoundingBox, DEMO_AS_OF, Grid, IncidentIndex, Kernel, brief_sites, read_sites,
 };
-use support::{create, io_error, load_input, timed, truncate, usage_error};
+use support::{load_input, timed, usage_error};
 
 const USAGE: &str = "\
 usage: risk_map [--input FILE] [--grid h3|prio] [--resolution R] [--bandwidth-km KM]
@@ -76,7 +75,7 @@ fn parse() -> Result<Args, Box<dyn std::error::Error>> {
         half_life_days: None,
         as_of: None,
         since: None,
-        region: BoundingBox::new(-6.0, 4.0, 15.0, 16.0)?,
+        region: BoundingBox::CORRIDOR,
         sites: None,
         permutations: 0,
         top: 10,
@@ -129,12 +128,6 @@ fn parse() -> Result<Args, Box<dyn std::error::Error>> {
         "prio" => Grid::PrioGrid,
         other => return Err(format!("unknown grid {other:?}: use h3 or prio").into()),
     };
-    if !a.bandwidth_km.is_finite() || a.bandwidth_km <= 0.0 {
-        return Err("--bandwidth-km must be above 0".into());
-    }
-    if a.half_life_days.is_some_and(|d| !d.is_finite() || d <= 0.0) {
-        return Err("--half-life-days must be above 0".into());
-    }
     Ok(a)
 }
 
@@ -148,222 +141,35 @@ fn main() {
 
 fn run(args: &Args) -> conflict_risk::Result<()> {
     let (set, _) = load_input(args.input.as_deref())?;
-    let as_of = match (args.as_of, &args.input) {
-        (Some(d), _) => d,
-        (None, None) => DEMO_AS_OF,
-        (None, Some(_)) => set
-            .incidents()
-            .iter()
-            .map(|i| i.date.end)
-            .max()
-            .unwrap_or(DEMO_AS_OF),
-    };
-    let mut policy = WeightPolicy::new(as_of);
+    let mut spec = RiskMapSpec::new()
+        .grid(args.grid)
+        .region(args.region)
+        .kernel(args.bandwidth_km, args.kernel)?
+        .permutations(args.permutations)?
+        .top(args.top);
     if let Some(d) = args.half_life_days {
-        policy = policy.half_life_days(d)?;
+        spec = spec.half_life_days(d)?;
     }
-    let index = IncidentIndex::new(&set);
-    let (cells, cover_s) = timed(|| args.grid.cover(&args.region));
-    let cells = cells?;
-    let spec = KernelSurface::new(args.bandwidth_km, policy.clone())?.kernel(args.kernel);
-    let (surface, surface_s) = timed(|| spec.compute(&index, &cells));
-    let w = &surface.weights;
-    println!(
-        "\nas of {as_of}: {} incidents weighted; {} after the as-of date left out; \
-         half-life {}",
-        w.weighted,
-        w.after_as_of,
-        args.half_life_days
-            .map_or("none".to_string(), |d| format!("{d} days"))
-    );
-    println!(
-        "{} cells ({}) over lon {}..{}, lat {}..{}; {:.3} s to cover, {:.3} s for the {:?} \
-         kernel at {} km",
-        cells.len(),
-        grid_name(args.grid),
-        args.region.west(),
-        args.region.east(),
-        args.region.south(),
-        args.region.north(),
-        cover_s,
-        surface_s,
-        args.kernel,
-        args.bandwidth_km
-    );
-
-    // Gi* on the weighted count per cell.
-    let (counts, outside) = bin_by_cell(set.incidents(), &cells, &policy)?;
-    let centres: Vec<_> = surface.cells.iter().map(|c| c.centre).collect();
-    let gi = GiStar::new(Neighbours::DistanceBand {
-        km: args.bandwidth_km,
-    })?
-    .permutations(args.permutations)
-    .fdr(true)
-    .compute(&centres, &counts);
-    let gi = match gi {
-        Ok(gi) => Some(gi),
-        Err(e) => {
-            println!("Gi* not computed: {e}");
-            None
-        }
-    };
-    if outside > 0 {
-        println!("{outside} weighted incidents lie outside the mapped region");
+    match (args.as_of, &args.input) {
+        (Some(d), _) => spec = spec.as_of(d),
+        (None, None) => spec = spec.as_of(DEMO_AS_OF),
+        (None, Some(_)) => {}
     }
-
-    // Emerging hot spots by quarter.
-    let since = args.since.unwrap_or_else(|| {
-        as_of
-            .checked_sub(conflict_risk::jiff::Span::new().years(3))
-            .unwrap_or(as_of)
-    });
-    let trend_policy = WeightPolicy::new(as_of); // no decay: it would make every series rise
-    let series = CellSeries::new(
-        set.incidents(),
-        &cells,
-        &trend_policy,
-        SliceLength::Quarter,
-        since,
-    )?;
-    let emerging = emerging_hot_spots(
-        &series,
-        Neighbours::DistanceBand {
-            km: args.bandwidth_km,
-        },
-        1,
-        0.05,
-    );
-    let emerging = match emerging {
-        Ok(e) => Some(e),
-        Err(e) => {
-            println!("emerging hot spots not computed: {e}");
-            None
-        }
-    };
-
-    println!(
-        "\n{:<16} {:>9} {:>8} {:>7} {:>8} {:>6} {:>7}  emerging ({} quarters from {since})",
-        "cell",
-        "centre",
-        "risk",
-        "events",
-        "deaths",
-        "Gi* z",
-        "bin",
-        series.slices.len()
-    );
-    let position: std::collections::HashMap<_, _> =
-        cells.iter().enumerate().map(|(k, c)| (*c, k)).collect();
-    for c in surface.top(args.top) {
-        let k = position[&c.cell];
-        let (z, bin) = gi.as_ref().map_or((f64::NAN, 0), |g| (g[k].z, g[k].bin));
-        let class = emerging.as_ref().map_or("-".to_string(), |e| {
-            serde_json::to_value(e[k].class)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default()
-        });
-        println!(
-            "{:<16} {:>4.1},{:>4.1} {:>8.3} {:>7} {:>8} {:>6.2} {:>7}  {class}",
-            c.cell.to_string(),
-            c.centre.x(),
-            c.centre.y(),
-            c.normalised,
-            c.count,
-            c.fatalities,
-            z,
-            bin
-        );
+    if let Some(d) = args.since {
+        spec = spec.since(d);
     }
-    if let Some(e) = &emerging {
-        let mut classes: std::collections::BTreeMap<String, usize> = Default::default();
-        for cell in e {
-            let name = serde_json::to_value(cell.class)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            if name != "no_pattern" {
-                *classes.entry(name).or_default() += 1;
-            }
-        }
-        let list: Vec<String> = classes.iter().map(|(k, n)| format!("{k} {n}")).collect();
-        println!(
-            "emerging patterns: {}",
-            if list.is_empty() {
-                "none".to_string()
-            } else {
-                list.join(", ")
-            }
-        );
-    }
-
-    // Sites.
-    let sites: Vec<Site> = match &args.sites {
+    let sites = match &args.sites {
         Some(path) => read_sites(path)?,
-        None => brief_sites()
-            .into_iter()
-            .map(|p| Site::new(p.name, p.lon, p.lat))
-            .collect::<conflict_risk::Result<_>>()?,
+        None => brief_sites(),
     };
+    let (map, seconds) = timed(|| RiskMap::build(&IncidentIndex::new(&set), &sites, &spec));
+    let map = map?;
+    print!("{map}");
+    let [geojson, csv] = map.write_layers(&args.out)?;
     println!(
-        "\n{:<22} {:>11} {:>10} {:>9} {:>9} {:>9}  {:>6} {:>5} {:>5}  top actor (100 km, 365 d)",
-        "site", "nearest km", "on", "25km/90d", "50km/90d", "100km/1y", "trend", "p", "pct"
+        "\nmapped in {seconds:.3} s; wrote {} and {}",
+        geojson.display(),
+        csv.display()
     );
-    let spec_site = SiteRiskSpec::default();
-    for site in &sites {
-        let r = spec_site.assess(&index, site, as_of, Some((&spec, &surface)))?;
-        let exp = |km: u32, d: u32| {
-            r.exposure
-                .iter()
-                .find(|e| e.radius_km == km && e.days == d)
-                .map_or(0, |e| e.incidents)
-        };
-        let (near_km, near_on) = r.nearest.as_ref().map_or(("-".into(), "-".into()), |n| {
-            (format!("{:.1}", n.distance_km), n.date.to_string())
-        });
-        println!(
-            "{:<22} {:>11} {:>10} {:>9} {:>9} {:>9}  {:>2}->{:<3} {:>5.3} {:>5.1}  {}",
-            truncate(&r.site.name, 22, '…'),
-            near_km,
-            near_on,
-            exp(25, 90),
-            exp(50, 90),
-            exp(100, 365),
-            r.trend.previous,
-            r.trend.recent,
-            r.trend.p_value,
-            r.percentile.unwrap_or(f64::NAN),
-            r.actors.first().map_or("-".to_string(), |(a, n)| format!(
-                "{} ({n})",
-                truncate(a, 40, '…')
-            ))
-        );
-    }
-
-    // Layers.
-    std::fs::create_dir_all(&args.out).map_err(io_error(&args.out))?;
-    let mut layer = CellLayer::from_surface(&surface);
-    layer.push_column(
-        "weighted_count",
-        counts.iter().map(|&v| serde_json::json!(v)).collect(),
-    )?;
-    if let Some(gi) = &gi {
-        layer.push_gi(gi)?;
-    }
-    if let Some(e) = &emerging {
-        layer.push_emerging(e)?;
-    }
-    let geojson = args.out.join("risk_cells.geojson");
-    let csv = args.out.join("risk_cells.csv");
-    layer.write_geojson(create(&geojson)?)?;
-    layer.write_csv(create(&csv)?)?;
-    println!("\nwrote {} and {}", geojson.display(), csv.display());
     Ok(())
-}
-
-fn grid_name(grid: Grid) -> String {
-    match grid {
-        Grid::H3 { resolution } => format!("H3 resolution {}", u8::from(resolution)),
-        Grid::PrioGrid => "PRIO-GRID 0.5°".to_string(),
-    }
 }

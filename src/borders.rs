@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::cluster::{ClusterSummary, Clustering};
 use crate::error::{Error, Result};
-use crate::geodesy::{EARTH_RADIUS_KM, unit_vector};
+use crate::geodesy::{EARTH_RADIUS_KM, arc_distance, unit_vector};
 use crate::incident::{CountryCode, Incident};
 use crate::validate::IncidentSet;
 
@@ -436,6 +436,75 @@ impl Borders {
         set.incidents().iter().map(|i| self.place(i)).collect()
     }
 
+    /// Incidents per border band (indexed as [`BorderBand::ALL`]) and year of the first day;
+    /// with `pair` (e.g. BFA–TGO), only the incidents whose nearest border is that one. `places`
+    /// are the set's incidents placed by [`Borders::place_all`].
+    ///
+    /// ```
+    /// use conflict_risk::{Borders, IncidentSet};
+    /// let set = IncidentSet::validate(Vec::new()).0;
+    /// let borders = Borders::default();
+    /// let by_year = borders.bands_by_year(&set, &borders.place_all(&set), None);
+    /// assert!(by_year.is_empty());
+    /// ```
+    #[must_use]
+    pub fn bands_by_year(
+        &self,
+        set: &IncidentSet,
+        places: &[BorderPlace],
+        pair: Option<BorderPair>,
+    ) -> BTreeMap<i16, [u64; 4]> {
+        let mut out: BTreeMap<i16, [u64; 4]> = BTreeMap::new();
+        for (i, p) in set.incidents().iter().zip(places) {
+            let Some(n) = p.nearest else { continue };
+            if pair.is_some_and(|q| q != n.pair) {
+                continue;
+            }
+            let band = BorderBand::of(n.distance_km) as usize;
+            out.entry(i.date.start.year()).or_default()[band] += 1;
+        }
+        out
+    }
+
+    /// Incidents within `km` of the border `pair` (by distance to that border's line, whichever
+    /// border is nearest), per year of the first day.
+    #[must_use]
+    pub fn near_border_by_year(
+        &self,
+        set: &IncidentSet,
+        pair: BorderPair,
+        km: f64,
+    ) -> BTreeMap<i16, u64> {
+        let lines: Vec<&BorderLine> = self.lines.iter().filter(|l| l.pair == pair).collect();
+        let segments: Vec<([f64; 3], [f64; 3])> = lines
+            .iter()
+            .flat_map(|l| l.line.0.iter())
+            .flat_map(|ls| {
+                ls.0.windows(2).map(|w| {
+                    (
+                        unit_vector(Point::from(w[0])),
+                        unit_vector(Point::from(w[1])),
+                    )
+                })
+            })
+            .collect();
+        let mut out = BTreeMap::new();
+        if segments.is_empty() {
+            return out;
+        }
+        let max_angle = km / EARTH_RADIUS_KM;
+        for i in set.incidents() {
+            let p = unit_vector(i.point());
+            if segments
+                .iter()
+                .any(|(a, b)| arc_distance(&p, a, b) <= max_angle)
+            {
+                *out.entry(i.date.start.year()).or_default() += 1;
+            }
+        }
+        out
+    }
+
     /// Clusters that cross a border: members in more than one country by polygon, or a hull
     /// that crosses a border line. In the order of `summaries` (any subset or order of the
     /// clustering's summaries).
@@ -488,73 +557,6 @@ pub struct CrossBorderCluster {
     pub hull_crosses: Vec<BorderPair>,
 }
 
-/// Incidents per border band (indexed as [`BorderBand::ALL`]) and year of the first day;
-/// with `pair` (e.g. BFA–TGO), only the incidents whose nearest border is that one.
-///
-/// ```
-/// use conflict_risk::{BorderBand, band_counts_by_year};
-/// # let places: Vec<conflict_risk::BorderPlace> = Vec::new();
-/// # let set = conflict_risk::IncidentSet::validate(Vec::new()).0;
-/// let by_year = band_counts_by_year(&set, &places, None);
-/// assert!(by_year.is_empty());
-/// ```
-#[must_use]
-pub fn band_counts_by_year(
-    set: &IncidentSet,
-    places: &[BorderPlace],
-    pair: Option<BorderPair>,
-) -> BTreeMap<i16, [u64; 4]> {
-    let mut out: BTreeMap<i16, [u64; 4]> = BTreeMap::new();
-    for (i, p) in set.incidents().iter().zip(places) {
-        let Some(n) = p.nearest else { continue };
-        if pair.is_some_and(|q| q != n.pair) {
-            continue;
-        }
-        let band = BorderBand::of(n.distance_km) as usize;
-        out.entry(i.date.start.year()).or_default()[band] += 1;
-    }
-    out
-}
-
-/// Incidents within `km` of the border `pair` (by distance to that border's line, whichever
-/// border is nearest), per year of the first day.
-#[must_use]
-pub fn near_border_by_year(
-    borders: &Borders,
-    set: &IncidentSet,
-    pair: BorderPair,
-    km: f64,
-) -> BTreeMap<i16, u64> {
-    let lines: Vec<&BorderLine> = borders.lines.iter().filter(|l| l.pair == pair).collect();
-    let segments: Vec<([f64; 3], [f64; 3])> = lines
-        .iter()
-        .flat_map(|l| l.line.0.iter())
-        .flat_map(|ls| {
-            ls.0.windows(2).map(|w| {
-                (
-                    unit_vector(Point::from(w[0])),
-                    unit_vector(Point::from(w[1])),
-                )
-            })
-        })
-        .collect();
-    let mut out = BTreeMap::new();
-    if segments.is_empty() {
-        return out;
-    }
-    let max_angle = km / EARTH_RADIUS_KM;
-    for i in set.incidents() {
-        let p = unit_vector(i.point());
-        if segments
-            .iter()
-            .any(|(a, b)| arc_distance(&p, a, b) <= max_angle)
-        {
-            *out.entry(i.date.start.year()).or_default() += 1;
-        }
-    }
-    out
-}
-
 enum Shape {
     Area(MultiPolygon<f64>),
     Lines(MultiLineString<f64>),
@@ -583,48 +585,10 @@ fn geometry_name(g: &geo::Geometry<f64>) -> &'static str {
     }
 }
 
-fn cross(a: &[f64; 3], b: &[f64; 3]) -> [f64; 3] {
-    [
-        a[1] * b[2] - a[2] * b[1],
-        a[2] * b[0] - a[0] * b[2],
-        a[0] * b[1] - a[1] * b[0],
-    ]
-}
-
-fn dot(a: &[f64; 3], b: &[f64; 3]) -> f64 {
-    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
-}
-
-/// The angle (radians) between two unit vectors, stable at every size: atan2(|a×b|, a·b).
-fn angle(a: &[f64; 3], b: &[f64; 3]) -> f64 {
-    let c = cross(a, b);
-    dot(&c, &c).sqrt().atan2(dot(a, b))
-}
-
-/// Great-circle angle (radians) from `p` to the shorter arc from `a` to `b`.
-pub(crate) fn arc_distance(p: &[f64; 3], a: &[f64; 3], b: &[f64; 3]) -> f64 {
-    let n = cross(a, b);
-    let nn = dot(&n, &n).sqrt();
-    let ends = angle(p, a).min(angle(p, b));
-    if nn < 1e-15 {
-        return ends; // a degenerate arc: a point
-    }
-    let n = [n[0] / nn, n[1] / nn, n[2] / nn];
-    // The foot of p on the great circle lies within the arc when it is on the inner side of
-    // both a and b.
-    let along_a = dot(&cross(a, p), &n);
-    let along_b = dot(&cross(p, b), &n);
-    if along_a >= 0.0 && along_b >= 0.0 {
-        dot(p, &n).abs().min(1.0).asin()
-    } else {
-        ends
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{destination, haversine_km};
+    use crate::geodesy::{angle, destination, haversine_km};
     use rand::{RngExt, SeedableRng};
     use rand_pcg::Pcg64Mcg;
 
@@ -663,7 +627,7 @@ mod tests {
                 (s0 * va[1] + s1 * vb[1]) / s,
                 (s0 * va[2] + s1 * vb[2]) / s,
             ];
-            crate::lon_lat_of(w)
+            crate::geodesy::lon_lat_of(w)
         };
         (0..=2000)
             .map(|k| haversine_km(p, bearing_free(f64::from(k) / 2000.0)))
@@ -778,8 +742,9 @@ mod tests {
         let (set, _) = IncidentSet::validate(incidents);
         let index = crate::IncidentIndex::new(&set);
         let clustering = crate::Dbscan::new(5.0, 3).expect("valid").run(&index);
-        let mut summaries =
-            crate::summarize(&set, &clustering, crate::HullShape::Convex).expect("valid");
+        let mut summaries = clustering
+            .summarize(&set, crate::HullShape::Convex)
+            .expect("valid");
         let places = borders.place_all(&set);
         let forward = borders.cross_border_clusters(&clustering, &summaries, &places);
         summaries.reverse();

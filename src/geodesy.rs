@@ -42,14 +42,8 @@ pub fn haversine_km(a: Point<f64>, b: Point<f64>) -> f64 {
 
 /// The unit vector `[x, y, z]` of a lon/lat point (degrees): x towards (0°, 0°), y towards
 /// (90°E, 0°), z towards the North Pole.
-///
-/// ```
-/// use conflict_risk::{geo::Point, unit_vector};
-/// let [x, y, z] = unit_vector(Point::new(90.0, 0.0));
-/// assert!(x.abs() < 1e-15 && (y - 1.0).abs() < 1e-15 && z.abs() < 1e-15);
-/// ```
 #[must_use]
-pub fn unit_vector(p: Point<f64>) -> [f64; 3] {
+pub(crate) fn unit_vector(p: Point<f64>) -> [f64; 3] {
     let (sin_lat, cos_lat) = p.y().to_radians().sin_cos();
     let (sin_lon, cos_lon) = p.x().to_radians().sin_cos();
     [cos_lat * cos_lon, cos_lat * sin_lon, sin_lat]
@@ -58,7 +52,7 @@ pub fn unit_vector(p: Point<f64>) -> [f64; 3] {
 /// The lon/lat point (degrees) of a non-zero vector, the inverse of [`unit_vector`]. The vector
 /// need not be normalised: the direction is what counts (a mean of unit vectors works).
 #[must_use]
-pub fn lon_lat_of(v: [f64; 3]) -> Point<f64> {
+pub(crate) fn lon_lat_of(v: [f64; 3]) -> Point<f64> {
     let [x, y, z] = v;
     let lat = z.atan2(x.hypot(y)).to_degrees();
     let lon = y.atan2(x).to_degrees();
@@ -68,14 +62,8 @@ pub fn lon_lat_of(v: [f64; 3]) -> Point<f64> {
 /// The squared chord between two points of the unit sphere that are `distance_km` apart along a
 /// great circle: `(2·sin(d / 2R))²`. Distances beyond [`MAX_DISTANCE_KM`] give 4, the squared
 /// diameter. This is the exact threshold for an R-tree radius query over unit vectors.
-///
-/// ```
-/// use conflict_risk::{chord2_to_km, km_to_chord2};
-/// let c2 = km_to_chord2(25.0);
-/// assert!((chord2_to_km(c2) - 25.0).abs() < 1e-9);
-/// ```
 #[must_use]
-pub fn km_to_chord2(distance_km: f64) -> f64 {
+pub(crate) fn km_to_chord2(distance_km: f64) -> f64 {
     let theta = (distance_km / EARTH_RADIUS_KM).clamp(0.0, std::f64::consts::PI);
     let chord = 2.0 * (theta / 2.0).sin();
     chord * chord
@@ -84,7 +72,7 @@ pub fn km_to_chord2(distance_km: f64) -> f64 {
 /// The great-circle distance in km that a squared unit-sphere chord stands for: the inverse of
 /// [`km_to_chord2`]. Values are clamped to the chord's range `[0, 4]`.
 #[must_use]
-pub fn chord2_to_km(chord2: f64) -> f64 {
+pub(crate) fn chord2_to_km(chord2: f64) -> f64 {
     let half = (chord2.clamp(0.0, 4.0).sqrt() / 2.0).min(1.0);
     2.0 * EARTH_RADIUS_KM * half.asin()
 }
@@ -101,7 +89,8 @@ pub(crate) fn dist2(a: &[f64; 3], b: &[f64; 3]) -> f64 {
 /// `bearing_deg` (clockwise from north), on the sphere of radius [`EARTH_RADIUS_KM`].
 ///
 /// ```
-/// use conflict_risk::{destination, geo::Point, haversine_km};
+/// use conflict_risk::geodesy::destination;
+/// use conflict_risk::{geo::Point, haversine_km};
 /// let dori = Point::new(-0.028, 14.034);
 /// let p = destination(dori, 135.0, 40.0);
 /// assert!((haversine_km(dori, p) - 40.0).abs() < 1e-9);
@@ -124,9 +113,57 @@ fn wrap_lon(lon: f64) -> f64 {
     (lon + 180.0).rem_euclid(360.0) - 180.0
 }
 
+// ---- arcs on the unit sphere
+
+pub(crate) fn cross(a: &[f64; 3], b: &[f64; 3]) -> [f64; 3] {
+    [
+        a[1] * b[2] - a[2] * b[1],
+        a[2] * b[0] - a[0] * b[2],
+        a[0] * b[1] - a[1] * b[0],
+    ]
+}
+
+pub(crate) fn dot(a: &[f64; 3], b: &[f64; 3]) -> f64 {
+    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+}
+
+/// The angle (radians) between two unit vectors, stable at every size: atan2(|a×b|, a·b).
+pub(crate) fn angle(a: &[f64; 3], b: &[f64; 3]) -> f64 {
+    let c = cross(a, b);
+    dot(&c, &c).sqrt().atan2(dot(a, b))
+}
+
+/// Great-circle angle (radians) from `p` to the shorter arc from `a` to `b`.
+pub(crate) fn arc_distance(p: &[f64; 3], a: &[f64; 3], b: &[f64; 3]) -> f64 {
+    let n = cross(a, b);
+    let nn = dot(&n, &n).sqrt();
+    let ends = angle(p, a).min(angle(p, b));
+    if nn < 1e-15 {
+        return ends; // a degenerate arc: a point
+    }
+    let n = [n[0] / nn, n[1] / nn, n[2] / nn];
+    // The foot of p on the great circle lies within the arc when it is on the inner side of
+    // both a and b.
+    let along_a = dot(&cross(a, p), &n);
+    let along_b = dot(&cross(p, b), &n);
+    if along_a >= 0.0 && along_b >= 0.0 {
+        dot(p, &n).abs().min(1.0).asin()
+    } else {
+        ends
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unit_vectors_and_chords_by_hand() {
+        let [x, y, z] = unit_vector(Point::new(90.0, 0.0));
+        assert!(x.abs() < 1e-15 && (y - 1.0).abs() < 1e-15 && z.abs() < 1e-15);
+        let c2 = km_to_chord2(25.0);
+        assert!((chord2_to_km(c2) - 25.0).abs() < 1e-9);
+    }
 
     fn rel(a: f64, b: f64) -> f64 {
         (a - b).abs() / b.abs().max(f64::MIN_POSITIVE)

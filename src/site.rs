@@ -3,8 +3,6 @@
 //! is active around it.
 
 use std::collections::BTreeMap;
-use std::io::Read;
-use std::path::Path;
 
 use arcstr::ArcStr;
 use geo::Point;
@@ -15,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::incident::{CountryCode, EventKind};
 use crate::index::{DateWindow, IncidentIndex};
 use crate::stats::poisson_rate_test;
-use crate::surface::{KernelSurface, RiskSurface};
+use crate::surface::RiskSurface;
 
 /// A named place: a base, a town, a road junction (WGS 84 degrees).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -58,82 +56,6 @@ impl Site {
     }
 }
 
-/// Read sites from a CSV file with a header holding `name`, `latitude` and `longitude` (also
-/// `lat`, `lon`/`lng`; any order, other columns ignored). Any bad row is an error naming its
-/// line: a site list is short and every site matters.
-///
-/// ```
-/// use conflict_risk::read_sites_from;
-/// let csv = "name,latitude,longitude\nDapaong,10.862,0.207\n\"Kpendjal, base\",10.95,0.80\n";
-/// let sites = read_sites_from(csv.as_bytes())?;
-/// assert_eq!(sites[1].name, "Kpendjal, base");
-/// assert!(read_sites_from("name,latitude,longitude\nX,91,0\n".as_bytes()).is_err());
-/// # Ok::<(), conflict_risk::Error>(())
-/// ```
-pub fn read_sites_from(reader: impl Read) -> Result<Vec<Site>> {
-    let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
-    let parse_err = |line: u64, field: &str, reason: String| Error::Parse {
-        line,
-        field: field.to_string(),
-        reason,
-    };
-    let header = csv
-        .headers()
-        .map_err(|e| parse_err(1, "header", e.to_string()))?
-        .clone();
-    let find = |names: &[&str]| {
-        header.iter().position(|h| {
-            names.contains(
-                &h.trim()
-                    .trim_start_matches('\u{feff}')
-                    .to_ascii_lowercase()
-                    .as_str(),
-            )
-        })
-    };
-    let name_at = find(&["name", "site"]);
-    let lat_at = find(&["latitude", "lat"]);
-    let lon_at = find(&["longitude", "lon", "lng", "long"]);
-    let (Some(name_at), Some(lat_at), Some(lon_at)) = (name_at, lat_at, lon_at) else {
-        return Err(parse_err(
-            1,
-            "header",
-            "a site list needs name, latitude and longitude columns".into(),
-        ));
-    };
-    let mut sites = Vec::new();
-    for (k, record) in csv.records().enumerate() {
-        let line = record
-            .as_ref()
-            .ok()
-            .and_then(|r| r.position())
-            .map_or(k as u64 + 2, |p| p.line());
-        let record = record.map_err(|e| parse_err(line, "row", e.to_string()))?;
-        let text = |at: usize| record.get(at).map(str::trim).unwrap_or("");
-        let number = |at: usize, field: &str| {
-            text(at)
-                .parse::<f64>()
-                .map_err(|_| parse_err(line, field, format!("{:?} is not a number", text(at))))
-        };
-        let name = text(name_at);
-        if name.is_empty() {
-            return Err(parse_err(line, "name", "a site needs a name".into()));
-        }
-        let (lat, lon) = (number(lat_at, "latitude")?, number(lon_at, "longitude")?);
-        let site = Site::new(name, lon, lat)
-            .map_err(|e| parse_err(line, "latitude/longitude", e.to_string()))?;
-        sites.push(site);
-    }
-    Ok(sites)
-}
-
-/// [`read_sites_from`] a file.
-pub fn read_sites(path: impl AsRef<Path>) -> Result<Vec<Site>> {
-    let path = path.as_ref();
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path.display().to_string(), e))?;
-    read_sites_from(file)
-}
-
 /// The incident nearest a site.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct NearestIncident {
@@ -173,15 +95,15 @@ pub struct SiteTrend {
     pub recent: u64,
     /// Incidents in the `days` days before those.
     pub previous: u64,
-    /// recent / previous (infinite when previous is 0, NaN when both are).
-    pub rate_ratio: f64,
+    /// recent / previous; `None` when previous is 0.
+    pub rate_ratio: Option<f64>,
     /// Two-sided p-value of equal rates (exact conditional Poisson test).
     pub p_value: f64,
 }
 
-/// Everything the crate says about one site as of a date.
+/// Everything the crate says about one site as of a date, made by [`SiteRisk::run`].
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct SiteRisk {
+pub struct SiteAssessment {
     /// The site.
     pub site: Site,
     /// The as-of date: incidents that start later are not counted.
@@ -198,34 +120,43 @@ pub struct SiteRisk {
     pub percentile: Option<f64>,
     /// Incidents per actor within the widest ring over the longest period, most first (an
     /// incident counts once for each actor named in it).
-    pub actors: Vec<(ArcStr, u64)>,
+    pub actors: Vec<ActorCount>,
+}
+
+/// Incidents naming one actor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActorCount {
+    /// The actor's name.
+    pub actor: ArcStr,
+    /// Incidents naming it.
+    pub incidents: u64,
 }
 
 /// What to measure at sites.
 ///
 /// ```
-/// use conflict_risk::{IncidentIndex, IncidentSet, Site, SiteRiskSpec, brief_incidents};
+/// use conflict_risk::{IncidentIndex, IncidentSet, Site, SiteRisk, brief_incidents};
 /// use conflict_risk::jiff::civil::date;
 /// let (set, _) = IncidentSet::validate(brief_incidents());
 /// let index = IncidentIndex::new(&set);
 /// let base = Site::new("Kpekakandi base area", 0.80, 10.95)?;
-/// let risk = SiteRiskSpec::default().assess(&index, &base, date(2024, 12, 31), None)?;
+/// let risk = SiteRisk::default().run(&index, &base, date(2024, 12, 31), None)?;
 /// assert!(risk.nearest.is_some());
 /// # Ok::<(), conflict_risk::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SiteRiskSpec {
+pub struct SiteRisk {
     rings_km: Vec<u32>,
     periods_days: Vec<u32>,
     trend_radius_km: f64,
     trend_days: u32,
 }
 
-impl Default for SiteRiskSpec {
+impl Default for SiteRisk {
     /// Rings of 10, 25, 50 and 100 km; periods of 30, 90 and 365 days; the trend within 50 km,
     /// last 90 days against the 90 before.
     fn default() -> Self {
-        SiteRiskSpec {
+        SiteRisk {
             rings_km: vec![10, 25, 50, 100],
             periods_days: vec![30, 90, 365],
             trend_radius_km: 50.0,
@@ -234,7 +165,14 @@ impl Default for SiteRiskSpec {
     }
 }
 
-impl SiteRiskSpec {
+impl SiteRisk {
+    /// The defaults: rings of 10, 25, 50 and 100 km; periods of 30, 90 and 365 days; the
+    /// trend within 50 km, last 90 days against the 90 before.
+    #[must_use]
+    pub fn new() -> Self {
+        SiteRisk::default()
+    }
+
     /// Other rings (km) and periods (days), each non-empty with values above 0.
     pub fn rings(mut self, rings_km: &[u32], periods_days: &[u32]) -> Result<Self> {
         for (name, v) in [("rings_km", rings_km), ("periods_days", periods_days)] {
@@ -275,16 +213,15 @@ impl SiteRiskSpec {
         (self.trend_radius_km, self.trend_days)
     }
 
-    /// Assess one site as of `as_of`; with a kernel surface and its computed cells (made as of
-    /// the same date, else `Err`), also the kernel risk at the site and its percentile among
-    /// the cells.
-    pub fn assess(
+    /// Assess one site as of `as_of`; with a kernel surface (made as of the same date, else
+    /// `Err`), also the kernel risk at the site and its percentile among the surface's cells.
+    pub fn run(
         &self,
         index: &IncidentIndex,
         site: &Site,
         as_of: Date,
-        surface: Option<(&KernelSurface, &RiskSurface)>,
-    ) -> Result<SiteRisk> {
+        surface: Option<&RiskSurface>,
+    ) -> Result<SiteAssessment> {
         let at = site.point();
         let incidents = index.set().incidents();
         let nearest = index
@@ -353,27 +290,31 @@ impl SiteRiskSpec {
             Ok(n)
         };
         let (recent, previous) = (count(recent_window)?, count(previous_window)?);
-        let (rate_ratio, p_value) = poisson_rate_test(recent, previous);
+        let (ratio, p_value) = poisson_rate_test(recent, previous);
+        let rate_ratio = (previous > 0).then_some(ratio);
         let (kernel_risk, percentile) = match surface {
-            Some((spec, _)) if spec.policy().as_of() != as_of => {
+            Some(cells) if cells.policy.as_of() != as_of => {
                 return Err(Error::invalid(
                     "as_of",
                     as_of,
                     format!(
                         "the kernel surface is as of {}: assess the site at the same date",
-                        spec.policy().as_of()
+                        cells.policy.as_of()
                     ),
                 ));
             }
-            Some((spec, cells)) => {
-                let (raw, _, _) = spec.at(index, at)?;
+            Some(cells) => {
+                let raw = cells.at(index, at)?.raw;
                 (Some(raw), Some(cells.percentile_of(raw)))
             }
             None => (None, None),
         };
-        let mut actors: Vec<(ArcStr, u64)> = actors.into_iter().collect();
-        actors.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        Ok(SiteRisk {
+        let mut actors: Vec<ActorCount> = actors
+            .into_iter()
+            .map(|(actor, incidents)| ActorCount { actor, incidents })
+            .collect();
+        actors.sort_by(|a, b| b.incidents.cmp(&a.incidents).then(a.actor.cmp(&b.actor)));
+        Ok(SiteAssessment {
             site: site.clone(),
             as_of,
             nearest,
@@ -396,10 +337,11 @@ impl SiteRiskSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geodesy::destination;
     use crate::incident::{Actor, ActorKind, DateSpan, Fatalities, Incident};
-    use crate::surface::{Grid, WeightPolicy};
+    use crate::index::BoundingBox;
+    use crate::surface::{Grid, KernelSurface, WeightPolicy};
     use crate::validate::IncidentSet;
-    use crate::{BoundingBox, destination};
     use jiff::civil::date;
 
     /// Incidents due east of the site at known distances and dates.
@@ -423,13 +365,20 @@ mod tests {
         ]
     }
 
+    fn count(actor: &str, incidents: u64) -> ActorCount {
+        ActorCount {
+            actor: ArcStr::from(actor),
+            incidents,
+        }
+    }
+
     #[test]
     fn every_number_by_hand() {
         let (set, _) = IncidentSet::validate(hand_built());
         let index = IncidentIndex::new(&set);
         let site = Site::new("base", 1.0, 10.0).expect("valid test input");
-        let risk = SiteRiskSpec::default()
-            .assess(&index, &site, date(2024, 12, 31), None)
+        let risk = SiteRisk::default()
+            .run(&index, &site, date(2024, 12, 31), None)
             .expect("valid test input");
         let nearest = risk.nearest.as_ref().expect("valid test input");
         assert_eq!(nearest.source_id, "a"); // f is nearer but after the as-of date
@@ -452,13 +401,10 @@ mod tests {
         // Trend within 50 km: last 90 days (Oct 3 – Dec 31) a, b; the 90 before (Jul 5 –
         // Oct 2) c, d. Equal counts: ratio 1, p 1.
         assert_eq!((risk.trend.recent, risk.trend.previous), (2, 2));
-        assert_eq!(risk.trend.rate_ratio, 1.0);
+        assert_eq!(risk.trend.rate_ratio, Some(1.0));
         assert_eq!(risk.trend.p_value, 1.0);
         // Actors within 100 km over 365 days: JNIM a, b, e; ISSP c, d.
-        assert_eq!(
-            risk.actors,
-            vec![(ArcStr::from("JNIM"), 3), (ArcStr::from("ISSP"), 2)]
-        );
+        assert_eq!(risk.actors, vec![count("JNIM", 3), count("ISSP", 2)]);
     }
 
     #[test]
@@ -472,9 +418,9 @@ mod tests {
         let cells = Grid::PrioGrid
             .cover(&BoundingBox::new(-1.0, 8.0, 3.0, 12.0).expect("valid test input"))
             .expect("valid test input");
-        let surface = spec.compute(&index, &cells);
-        let risk = SiteRiskSpec::default()
-            .assess(&index, &site, date(2024, 12, 31), Some((&spec, &surface)))
+        let surface = spec.run(&index, &cells);
+        let risk = SiteRisk::default()
+            .run(&index, &site, date(2024, 12, 31), Some(&surface))
             .expect("valid test input");
         // 1 − u² for a (5 km), b (20), c (40), d (40): 0.99 + 0.84 + 0.36 + 0.36.
         let expected = 0.99 + 0.84 + 0.36 + 0.36;
@@ -483,32 +429,17 @@ mod tests {
         // A surface of another date is refused.
         let other = date(2024, 6, 30);
         assert!(
-            SiteRiskSpec::default()
-                .assess(&index, &site, other, Some((&spec, &surface)))
+            SiteRisk::default()
+                .run(&index, &site, other, Some(&surface))
                 .is_err()
         );
         // Repeated rings and periods count once.
-        let twice = SiteRiskSpec::default()
+        let twice = SiteRisk::default()
             .rings(&[10, 10, 50], &[90, 90])
             .expect("valid test input")
-            .assess(&index, &site, date(2024, 12, 31), None)
+            .run(&index, &site, date(2024, 12, 31), None)
             .expect("valid test input");
         assert_eq!(twice.exposure.len(), 2);
-        assert_eq!(twice.actors, vec![(ArcStr::from("JNIM"), 2)]);
-    }
-
-    #[test]
-    fn site_lists_report_bad_rows_by_line() {
-        let bad = "name,latitude,longitude\nA,10,1\nB,ten,1\n";
-        match read_sites_from(bad.as_bytes()) {
-            Err(Error::Parse { line, field, .. }) => {
-                assert_eq!((line, field.as_str()), (3, "latitude"));
-            }
-            other => panic!("{other:?}"),
-        }
-        assert!(read_sites_from("name,x,y\n".as_bytes()).is_err());
-        let swapped_order = "longitude,name,latitude\n0.2,Dapaong,10.86\n";
-        let s = read_sites_from(swapped_order.as_bytes()).expect("valid test input");
-        assert_eq!((s[0].lon, s[0].lat), (0.2, 10.86));
+        assert_eq!(twice.actors, vec![count("JNIM", 2)]);
     }
 }

@@ -2,10 +2,11 @@
 //! points, the same partition of the core points, border points in a cluster with a core point
 //! within eps (the nearest one's), the same noise; weights and precision policies included.
 
+use conflict_risk::geodesy::destination;
 use conflict_risk::jiff::civil::date;
 use conflict_risk::{
     Clustering, CorridorScenario, DateSpan, Dbscan, GeoPrecision, Incident, IncidentIndex,
-    IncidentSet, PrecisionPolicy, destination, geo::Point, haversine_km,
+    IncidentSet, PrecisionPolicy, geo::Point, haversine_km,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
@@ -239,9 +240,12 @@ proptest! {
         let set = build(&pts);
         let index = IncidentIndex::new(&set);
         let ones = vec![1.0; set.len()];
-        let o = oracle(&set, eps, &ones, min_points as f64, policy);
+        let o = oracle(&set, eps, &ones, min_points as f64, policy.clone());
         prop_assume!(!o.ambiguous);
-        let c = Dbscan::new(eps, min_points).expect("params").precision(policy).run(&index);
+        let c = Dbscan::new(eps, min_points)
+            .and_then(|d| d.precision(policy))
+            .expect("params")
+            .run(&index);
         check(&c, &o);
     }
 

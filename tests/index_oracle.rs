@@ -4,10 +4,12 @@
 
 use conflict_risk::geo::Intersects;
 use conflict_risk::geo::{LineString, Point, Polygon};
+use conflict_risk::geodesy::{EARTH_RADIUS_KM, destination};
+use conflict_risk::index::Neighbor;
 use conflict_risk::jiff::{Span, civil::Date, civil::date};
 use conflict_risk::{
     BoundingBox, CorridorScenario, DateSpan, DateWindow, Incident, IncidentId, IncidentIndex,
-    IncidentSet, Neighbor, chord2_to_km, destination, haversine_km, unit_vector,
+    IncidentSet, haversine_km,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
@@ -79,8 +81,22 @@ fn check_radius(set: &IncidentSet, got: &[Neighbor], center: Point, r: f64, w: O
     }
 }
 
-/// Squared chord between two positions, from the public unit vectors: in km, the order the
-/// index must reproduce exactly, ties by id included.
+/// The unit vector of a lon/lat point, computed as the index computes it (the same operations
+/// in the same order, so the same bits): ties must come out in the same order.
+fn unit_vector(p: Point) -> [f64; 3] {
+    let (sin_lat, cos_lat) = p.y().to_radians().sin_cos();
+    let (sin_lon, cos_lon) = p.x().to_radians().sin_cos();
+    [cos_lat * cos_lon, cos_lat * sin_lon, sin_lat]
+}
+
+/// The great-circle km a squared unit-sphere chord stands for: 2R·asin(c/2).
+fn chord2_to_km(chord2: f64) -> f64 {
+    let half = (chord2.clamp(0.0, 4.0).sqrt() / 2.0).min(1.0);
+    2.0 * EARTH_RADIUS_KM * half.asin()
+}
+
+/// Squared chord between two positions: in km, the order the index must reproduce exactly,
+/// ties by id included.
 fn chord_2(a: Point, b: Point) -> f64 {
     let (u, v) = (unit_vector(a), unit_vector(b));
     (u[0] - v[0]).powi(2) + (u[1] - v[1]).powi(2) + (u[2] - v[2]).powi(2)

@@ -3,8 +3,9 @@
 
 use std::path::PathBuf;
 
+use conflict_risk::io::Format;
 use conflict_risk::{
-    ActorKind, Dataset, Error, EventKind, ExtraColumns, Format, GeoPrecision, IncidentSet, Loaded,
+    ActorKind, Dataset, Error, EventKind, ExtraColumns, GeoPrecision, IncidentSet, Loaded,
     PropertyMap, ReadOptions, TimePrecision, read_acled, read_geojson, read_path, write_csv,
     write_geojson,
 };

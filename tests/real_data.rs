@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use conflict_risk::{Format, GeoPrecision, IncidentSet, Loaded, ReadOptions, read_path};
+use conflict_risk::io::Format;
+use conflict_risk::{GeoPrecision, IncidentSet, Loaded, ReadOptions, read_path};
 
 fn data_file(name: &str) -> Option<PathBuf> {
     let dir = std::env::var_os("CONFLICT_RISK_DATA")
@@ -169,7 +170,7 @@ fn prio_grid_cells_match_ucdp_gids() {
 /// whose longitude sign error puts it in Nigeria, among them.
 #[test]
 fn burkina_rows_against_natural_earth_borders() {
-    use conflict_risk::{BorderPair, Borders, CountryCode, near_border_by_year};
+    use conflict_risk::{BorderPair, Borders, CountryCode};
     let (Some(events), Some(polygons), Some(lines)) = (
         data_file("ucdp_ged_bfa_gedevents-2025-01-17.csv"),
         data_file("ne_50m_admin_0_countries_wafrica.geojson"),
@@ -200,8 +201,8 @@ fn burkina_rows_against_natural_earth_borders() {
     let bfa = CountryCode::new("BFA").expect("code");
     let tgo = BorderPair::new(bfa, CountryCode::new("TGO").expect("code"));
     let ben = BorderPair::new(bfa, CountryCode::new("BEN").expect("code"));
-    let near_tgo = near_border_by_year(&borders, &set, tgo, 100.0);
-    let near_ben = near_border_by_year(&borders, &set, ben, 100.0);
+    let near_tgo = borders.near_border_by_year(&set, tgo, 100.0);
+    let near_ben = borders.near_border_by_year(&set, ben, 100.0);
     println!("within 100 km of BFA–TGO: {near_tgo:?}\nwithin 100 km of BFA–BEN: {near_ben:?}");
     // Violence reached the south-east borders as the insurgency spread: more in 2023 than
     // in 2019 near both.

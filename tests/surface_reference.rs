@@ -37,8 +37,9 @@ fn gi_star_matches_pysal_to_1e9() {
     ] {
         let gi = GiStar::new(rule)
             .unwrap()
-            .compute(&centres, &values)
-            .unwrap();
+            .run(&centres, &values)
+            .unwrap()
+            .cells;
         let mut significant = 0;
         for (i, (ours, theirs)) in gi.iter().zip(&reference).enumerate() {
             let (g, z, p_norm) = (

@@ -22,6 +22,7 @@ use crate::error::{Error, Result};
 use crate::geodesy::{dist2, km_to_chord2};
 use crate::incident::IncidentId;
 use crate::index::IncidentIndex;
+use crate::precision::PrecisionPolicy;
 
 /// A cluster's number: 0, 1, 2, ... in order of first appearance in the set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -40,22 +41,6 @@ impl ClusterId {
     }
 }
 
-/// What clustering does with incidents located only to a region or a country
-/// ([`GeoPrecision::is_coarse`](crate::GeoPrecision::is_coarse)), whose point stands for an area.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum PrecisionPolicy {
-    /// Treat them like any other incident.
-    #[default]
-    Keep,
-    /// Leave them out: they count for no one's neighbourhood and are labelled noise.
-    Drop,
-    /// Let them count in neighbourhoods and join clusters as border points, but never be core:
-    /// a pile of region-coded incidents on a provincial capital cannot make a cluster alone.
-    NeverCore,
-}
-
 /// DBSCAN parameters: `eps_km` (great-circle, inclusive) and `min_points` (the point counts
 /// itself, as in scikit-learn).
 ///
@@ -68,7 +53,7 @@ pub enum PrecisionPolicy {
 /// assert!(clustering.cluster_count() > 0);
 /// # Ok::<(), conflict_risk::Error>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Dbscan {
     eps_km: f64,
     min_points: usize,
@@ -133,10 +118,13 @@ impl Dbscan {
         }
     }
 
-    /// What to do with coarse incidents.
-    #[must_use]
-    pub fn precision(self, precision: PrecisionPolicy) -> Self {
-        Dbscan { precision, ..self }
+    /// What to do with coarse incidents: `Keep` (the default), `Drop` or `NeverCore`; the
+    /// surface policies are refused.
+    pub fn precision(self, precision: PrecisionPolicy) -> Result<Self> {
+        Ok(Dbscan {
+            precision: precision.for_clustering()?,
+            ..self
+        })
     }
 
     /// Cluster every incident of the index.
@@ -390,6 +378,7 @@ impl Dbscan {
             })
             .collect();
         Clustering {
+            params: self.clone(),
             clusters: number.len(),
             labels,
             core,
@@ -428,6 +417,7 @@ fn cell_key(v: &[f64; 3], side: f64) -> [i64; 3] {
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Clustering {
+    params: Dbscan,
     labels: Vec<Option<ClusterId>>,
     core: Vec<bool>,
     clusters: usize,
@@ -435,6 +425,12 @@ pub struct Clustering {
 }
 
 impl Clustering {
+    /// The parameters that made it.
+    #[must_use]
+    pub fn params(&self) -> &Dbscan {
+        &self.params
+    }
+
     /// The cluster of each incident, `None` for noise, by id.
     #[must_use]
     pub fn labels(&self) -> &[Option<ClusterId>] {

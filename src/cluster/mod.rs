@@ -5,5 +5,5 @@ mod dbscan;
 mod summary;
 mod union_find;
 
-pub use dbscan::{ClusterId, Clustering, Dbscan, PrecisionPolicy};
-pub use summary::{ClusterSummary, DeathTotals, HullShape, summarize};
+pub use dbscan::{ClusterId, Clustering, Dbscan};
+pub use summary::{ClusterSummary, DeathTotals, HullShape};

@@ -77,54 +77,52 @@ pub struct ClusterSummary {
     pub monthly: Vec<(i16, i8, usize)>,
 }
 
-/// Summarise every cluster of `clustering` over the incidents of `set`, in cluster order.
-///
-/// ```
-/// use conflict_risk::{CorridorScenario, Dbscan, HullShape, IncidentIndex, IncidentSet, summarize};
-/// let (set, _) = IncidentSet::validate(CorridorScenario::new(5_000).generate());
-/// let clustering = Dbscan::new(15.0, 8)?.run(&IncidentIndex::new(&set));
-/// let clusters = summarize(&set, &clustering, HullShape::Convex)?;
-/// assert_eq!(clusters.len(), clustering.cluster_count());
-/// assert_eq!(clusters.iter().map(|c| c.count).sum::<usize>(), set.len() - clustering.noise_count());
-/// # Ok::<(), conflict_risk::Error>(())
-/// ```
-pub fn summarize(
-    set: &IncidentSet,
-    clustering: &Clustering,
-    hull: HullShape,
-) -> Result<Vec<ClusterSummary>> {
-    if clustering.labels().len() != set.len() {
-        return Err(Error::invalid(
-            "clustering",
-            clustering.labels().len(),
-            format!(
-                "has a label per incident of another set ({} incidents)",
-                set.len()
-            ),
-        ));
-    }
-    if let HullShape::Concave { concavity } = hull
-        && !(concavity.is_finite() && concavity > 0.0)
-    {
-        return Err(Error::invalid(
-            "concavity",
-            concavity,
-            "must be finite and above 0",
-        ));
-    }
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); clustering.cluster_count()];
-    for (i, label) in clustering.labels().iter().enumerate() {
-        if let Some(l) = label {
-            members[l.get() as usize].push(i);
+impl Clustering {
+    /// Summarise every cluster of `clustering` over the incidents of `set`, in cluster order.
+    ///
+    /// ```
+    /// use conflict_risk::{CorridorScenario, Dbscan, HullShape, IncidentIndex, IncidentSet};
+    /// let (set, _) = IncidentSet::validate(CorridorScenario::new(5_000).generate());
+    /// let clustering = Dbscan::new(15.0, 8)?.run(&IncidentIndex::new(&set));
+    /// let clusters = clustering.summarize(&set, HullShape::Convex)?;
+    /// assert_eq!(clusters.len(), clustering.cluster_count());
+    /// assert_eq!(clusters.iter().map(|c| c.count).sum::<usize>(), set.len() - clustering.noise_count());
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    pub fn summarize(&self, set: &IncidentSet, hull: HullShape) -> Result<Vec<ClusterSummary>> {
+        if self.labels().len() != set.len() {
+            return Err(Error::invalid(
+                "clustering",
+                self.labels().len(),
+                format!(
+                    "has a label per incident of another set ({} incidents)",
+                    set.len()
+                ),
+            ));
         }
+        if let HullShape::Concave { concavity } = hull
+            && !(concavity.is_finite() && concavity > 0.0)
+        {
+            return Err(Error::invalid(
+                "concavity",
+                concavity,
+                "must be finite and above 0",
+            ));
+        }
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); self.cluster_count()];
+        for (i, label) in self.labels().iter().enumerate() {
+            if let Some(l) = label {
+                members[l.get() as usize].push(i);
+            }
+        }
+        let incidents = set.incidents();
+        Ok(members
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| !m.is_empty())
+            .map(|(c, m)| summarize_one(c as u32, m, incidents, self.core(), hull))
+            .collect())
     }
-    let incidents = set.incidents();
-    Ok(members
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| !m.is_empty())
-        .map(|(c, m)| summarize_one(c as u32, m, incidents, clustering.core(), hull))
-        .collect())
 }
 
 fn summarize_one(
@@ -286,7 +284,9 @@ mod tests {
             .run(&IncidentIndex::new(&set));
         assert_eq!(clustering.cluster_count(), 1);
         assert_eq!(clustering.noise_count(), 1); // the far one
-        let s = &summarize(&set, &clustering, HullShape::Convex).expect("summary")[0];
+        let s = &clustering
+            .summarize(&set, HullShape::Convex)
+            .expect("summary")[0];
         assert_eq!((s.count, s.core_count), (6, 6));
         assert!(s.cross_border);
         let cc = |c: &str| CountryCode::new(c);
@@ -346,11 +346,16 @@ mod tests {
         let clustering = Dbscan::new(10.0, 3)
             .expect("params")
             .run(&IncidentIndex::new(&set));
-        let s =
-            &summarize(&set, &clustering, HullShape::Concave { concavity: 2.0 }).expect("ok")[0];
+        let s = &clustering
+            .summarize(&set, HullShape::Concave { concavity: 2.0 })
+            .expect("ok")[0];
         assert!(!s.cross_border);
         assert_eq!(s.countries, [(CountryCode::new("TGO"), 4), (None, 2)]);
-        assert!(summarize(&set, &clustering, HullShape::Concave { concavity: 0.0 }).is_err());
+        assert!(
+            clustering
+                .summarize(&set, HullShape::Concave { concavity: 0.0 })
+                .is_err()
+        );
     }
 
     #[test]
@@ -359,7 +364,9 @@ mod tests {
         let clustering = Dbscan::new(10.0, 3)
             .expect("params")
             .run(&IncidentIndex::new(&set));
-        let clusters = summarize(&set, &clustering, HullShape::Convex).expect("summary");
+        let clusters = clustering
+            .summarize(&set, HullShape::Convex)
+            .expect("summary");
         let mut out = Vec::new();
         write_clusters_geojson(&mut out, &clusters).expect("write");
         let doc: serde_json::Value = serde_json::from_slice(&out).expect("json");

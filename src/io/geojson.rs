@@ -546,9 +546,10 @@ impl Props<'_> {
 ///
 /// ```
 /// use conflict_risk::{CorridorScenario, Dbscan, HullShape, IncidentIndex, IncidentSet};
-/// use conflict_risk::{summarize, write_clusters_geojson};
+/// use conflict_risk::write_clusters_geojson;
 /// let (set, _) = IncidentSet::validate(CorridorScenario::new(3_000).generate());
-/// let clusters = summarize(&set, &Dbscan::new(15.0, 8)?.run(&IncidentIndex::new(&set)), HullShape::Convex)?;
+/// let clustering = Dbscan::new(15.0, 8)?.run(&IncidentIndex::new(&set));
+/// let clusters = clustering.summarize(&set, HullShape::Convex)?;
 /// let mut out = Vec::new();
 /// write_clusters_geojson(&mut out, &clusters)?;
 /// assert!(String::from_utf8_lossy(&out).contains("\"cross_border\""));

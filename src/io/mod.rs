@@ -6,6 +6,7 @@ mod csv_out;
 mod fields;
 mod geojson;
 mod report;
+mod sites;
 mod ucdp;
 
 use std::fs::File;
@@ -19,6 +20,7 @@ pub use geojson::{ExtraColumns, PropertyMap, read_geojson, write_clusters_geojso
 pub use report::{
     FieldProblem, Format, LoadReport, LoadSummary, RejectedRow, RowWarning, SkippedLine,
 };
+pub use sites::{read_sites, read_sites_from};
 pub use ucdp::read_ucdp;
 
 use crate::error::{Error, Result};
@@ -52,7 +54,8 @@ pub fn read_path(path: impl AsRef<Path>, options: ReadOptions) -> Result<Loaded>
 /// Read any stream, choosing the reader from its content as [`read_path`] does.
 ///
 /// ```
-/// use conflict_risk::{Format, ReadOptions, read_any};
+/// use conflict_risk::io::Format;
+/// use conflict_risk::{ReadOptions, read_any};
 /// let csv = "id,date_start,date_end,latitude,longitude,where_prec,best\n1,2023-01-05,2023-01-05,12.3,-1.5,1,2\n";
 /// let loaded = read_any(csv.as_bytes(), ReadOptions::new())?;
 /// assert_eq!(loaded.report.format, Format::UcdpCsv);

@@ -12,7 +12,7 @@ use super::{
     YearShare,
 };
 use crate::borders::{BorderPair, BorderPlace, Borders};
-use crate::cluster::{ClusterSummary, Clustering, Dbscan, HullShape, summarize};
+use crate::cluster::{ClusterSummary, Clustering, Dbscan, HullShape};
 use crate::error::Result;
 use crate::incident::{CountryCode, Incident};
 use crate::index::{DateWindow, IncidentIndex};
@@ -68,8 +68,8 @@ impl CorridorReport {
             WeightPolicy::new(as_of).half_life_days(spec.half_life_days)?,
         )?;
         let cells = spec.grid.cover(&spec.region)?;
-        let surface = kernel.compute(index, &cells);
-        let site_section = site_section(index, sites, spec, as_of, &kernel, &surface)?;
+        let surface = kernel.run(index, &cells);
+        let site_section = site_section(index, sites, spec, as_of, &surface)?;
         let first = set.incidents().iter().map(|i| i.date.start).min();
         let tempo = tempo_section(index, groups, as_of, first, spec)?;
         let start = date(
@@ -161,7 +161,7 @@ fn cluster_section(
     let recent = set.subset(|i| i.date.end >= window.first_day());
     let recent_index = IncidentIndex::new(&recent);
     let clustering = Dbscan::new(spec.eps_km, spec.min_points)?.run(&recent_index);
-    let summaries = summarize(&recent, &clustering, HullShape::Convex)?;
+    let summaries = clustering.summarize(&recent, HullShape::Convex)?;
     let crossing = cross_border(&recent, &clustering, &summaries, borders);
     let mut largest: Vec<&ClusterSummary> = summaries.iter().collect();
     largest.sort_by(|a, b| b.count.cmp(&a.count).then(a.id.cmp(&b.id)));
@@ -271,7 +271,7 @@ fn border_section(
         })
         .collect();
     let in_no_polygon = misplaced.iter().filter(|m| m.lies_in.is_none()).count();
-    let by_year = crate::borders::band_counts_by_year(set, places, None);
+    let by_year = b.bands_by_year(set, places, None);
     let skip = by_year.len().saturating_sub(spec.band_years);
     let bands_by_year = by_year
         .into_iter()
@@ -285,7 +285,8 @@ fn border_section(
         .map(|pair| NearBorder {
             border: pair.to_string(),
             km: spec.near_border_km,
-            by_year: crate::borders::near_border_by_year(b, set, pair, spec.near_border_km)
+            by_year: b
+                .near_border_by_year(set, pair, spec.near_border_km)
                 .into_iter()
                 .map(|(key, count)| Count { key, count })
                 .collect(),
@@ -305,15 +306,12 @@ fn site_section(
     sites: &[Site],
     spec: &ReportSpec,
     as_of: Date,
-    kernel: &KernelSurface,
     surface: &RiskSurface,
 ) -> Result<SiteSection> {
     let rows = sites
         .iter()
         .map(|site| {
-            let r = spec
-                .site_risk
-                .assess(index, site, as_of, Some((kernel, surface)))?;
+            let r = spec.site_risk.run(index, site, as_of, Some(surface))?;
             Ok(SiteRow {
                 name: site.name.clone(),
                 lon: site.lon,

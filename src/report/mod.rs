@@ -5,6 +5,7 @@
 
 mod build;
 mod layers;
+mod risk_map;
 mod spec;
 mod text;
 
@@ -12,6 +13,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 pub use layers::WrittenLayers;
+pub use risk_map::{RiskMap, RiskMapSpec, SiteLine, TopCell};
 pub use spec::{ReportSpec, Source, ValidationCounts};
 
 /// The corridor report: where the proximity clusters are and which cross a border, how near

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::index::BoundingBox;
 use crate::io::LoadSummary;
-use crate::site::SiteRiskSpec;
+use crate::site::SiteRisk;
 use crate::surface::Grid;
 use crate::trend::{ActorGroups, Nexus};
 use crate::validate::ValidationReport;
@@ -48,7 +48,7 @@ impl Source {
 /// border figures count incidents within 100 km of the Burkina Faso–Togo and Burkina
 /// Faso–Benin borders; the risk surface is a 50 km quartic kernel with a 180-day half-life
 /// on H3 resolution 5 over the corridor (lon −6…15, lat 4…16); site exposure uses
-/// [`SiteRiskSpec::default`]; the tempo compares the last 12 complete months with the 12
+/// [`SiteRisk::default`]; the tempo compares the last 12 complete months with the 12
 /// before and fits Mann-Kendall over the last 24; JNIM's expansion is followed over at most
 /// six whole years, its southward front between 1.5° W and 4° E; the nexus pairs JNIM with
 /// Ansaru and with IS Sahel under [`Nexus::new`]'s defaults.
@@ -76,7 +76,7 @@ pub struct ReportSpec {
     pub(crate) grid: Grid,
     pub(crate) bandwidth_km: f64,
     pub(crate) half_life_days: f64,
-    pub(crate) site_risk: SiteRiskSpec,
+    pub(crate) site_risk: SiteRisk,
     pub(crate) tempo_countries: Vec<String>,
     pub(crate) tempo_groups: Vec<String>,
     pub(crate) expansion_group: String,
@@ -140,7 +140,7 @@ impl ReportSpec {
             },
             bandwidth_km: 50.0,
             half_life_days: 180.0,
-            site_risk: SiteRiskSpec::default(),
+            site_risk: SiteRisk::default(),
             tempo_countries: strings(&["TGO", "BEN", "BFA", "NGA"]),
             tempo_groups: strings(&["JNIM", "IS Sahel", "Ansaru"]),
             expansion_group: "JNIM".into(),
@@ -246,9 +246,9 @@ impl ReportSpec {
         Ok(self)
     }
 
-    /// What to measure at each site (default [`SiteRiskSpec::default`]).
+    /// What to measure at each site (default [`SiteRisk::default`]).
     #[must_use]
-    pub fn site_risk(mut self, spec: SiteRiskSpec) -> Self {
+    pub fn site_risk(mut self, spec: SiteRisk) -> Self {
         self.site_risk = spec;
         self
     }

@@ -8,13 +8,13 @@ use super::{
 };
 use crate::borders::BorderBand;
 
-/// `s` cut to `n` characters, the last replaced by `~` when anything was cut.
-pub(crate) fn truncate(s: &str, n: usize) -> String {
+/// `s` cut to `n` characters, the last replaced by `mark` when anything was cut.
+pub(crate) fn truncate(s: &str, n: usize, mark: char) -> String {
     if s.chars().count() <= n {
         s.to_string()
     } else {
         let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
-        t.push('~');
+        t.push(mark);
         t
     }
 }
@@ -158,7 +158,7 @@ impl Display for ClusterSection {
                 r.radius_km,
                 r.lon,
                 r.lat,
-                truncate(r.top_actor.as_deref().unwrap_or("-"), 24),
+                truncate(r.top_actor.as_deref().unwrap_or("-"), 24, '~'),
                 r.cross_border
                     .as_ref()
                     .map_or(String::new(), |c| format!("X {c}"))
@@ -251,7 +251,7 @@ impl Display for SiteSection {
             writeln!(
                 f,
                 "  {:<24} {:>8} {:>10} {:>7} {:>7} {:>8}  {:>4}->{:<4} {:>6.3} {:>5}",
-                truncate(&r.name, 24),
+                truncate(&r.name, 24, '~'),
                 num(r.nearest_km, 1),
                 r.nearest_date.map_or("-".into(), |d| d.to_string()),
                 e(25, 90),

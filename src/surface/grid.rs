@@ -149,7 +149,7 @@ fn h3_candidates(resolution: Resolution, bbox: &BoundingBox) -> Result<Vec<CellI
     // A point within the inradius (edge·√3/2) of a centre is in the cell; the lattice leaves no
     // point further than spacing/√2 from its nearest node.
     let spacing_km = resolution.edge_length_km() * 0.5;
-    let spacing_lat = spacing_km / crate::KM_PER_DEGREE;
+    let spacing_lat = spacing_km / crate::geodesy::KM_PER_DEGREE;
     let widest_lat = bbox.south().abs().max(bbox.north().abs()).min(89.0);
     let spacing_lon = spacing_lat / widest_lat.to_radians().cos();
     let width = if bbox.crosses_antimeridian() {

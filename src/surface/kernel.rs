@@ -4,7 +4,7 @@
 use geo::Point;
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::geodesy::{chord2_to_km, dist2, km_to_chord2, unit_vector};
@@ -14,7 +14,7 @@ use crate::surface::weight::{WeightPolicy, WeightReport, Weighted};
 
 /// The kernel's shape K(u) for u = d / h in [0, 1], each 1 at the centre and 0 beyond the
 /// bandwidth.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Kernel {
@@ -65,7 +65,7 @@ impl Kernel {
 /// let (set, _) = IncidentSet::validate(demo_incidents());
 /// let index = IncidentIndex::new(&set);
 /// let cells = Grid::PrioGrid.cover(&BoundingBox::new(-1.0, 10.0, 2.0, 12.0)?)?;
-/// let surface = KernelSurface::new(50.0, WeightPolicy::new(DEMO_AS_OF))?.compute(&index, &cells);
+/// let surface = KernelSurface::new(50.0, WeightPolicy::new(DEMO_AS_OF))?.run(&index, &cells);
 /// let top = surface.top(1)[0];
 /// assert_eq!(top.normalised, 1.0);
 /// assert_eq!(surface.policy.as_of(), DEMO_AS_OF);
@@ -97,6 +97,17 @@ pub struct CellRisk {
     /// Percent of the surface's cells with a lower `raw` ("riskier than p% of the region";
     /// 0 for a cell with no risk).
     pub percentile: f64,
+}
+
+/// The kernel risk at one point, made by [`KernelSurface::at`].
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct PointRisk {
+    /// Σ weight · K(d / h).
+    pub raw: f64,
+    /// Incidents with a positive weight within the bandwidth.
+    pub count: u32,
+    /// Their deaths (best estimates).
+    pub fatalities: i64,
 }
 
 /// A kernel density surface over a list of cells, with the parameters that made it.
@@ -155,7 +166,7 @@ impl KernelSurface {
     /// a tree of cell centres); otherwise each cell sums the incidents within reach (one index
     /// query per cell, on all cores with the `parallel` feature). Both give the same values.
     #[must_use]
-    pub fn compute(&self, index: &IncidentIndex, cells: &[CellId]) -> RiskSurface {
+    pub fn run(&self, index: &IncidentIndex, cells: &[CellId]) -> RiskSurface {
         let incidents = index.set().incidents();
         let (weights, report) = self.policy.weigh_all(incidents, self.bandwidth_km);
         let centres: Vec<Point<f64>> = cells.iter().map(CellId::centre).collect();
@@ -239,7 +250,7 @@ impl KernelSurface {
     }
 
     /// The farthest any incident reaches: the bandwidth, widened by up to 100 km of position
-    /// uncertainty under [`PrecisionWeighting::Widen`](crate::PrecisionWeighting::Widen).
+    /// uncertainty under [`PrecisionPolicy::Widen`](crate::PrecisionPolicy::Widen).
     fn reach_km(&self) -> f64 {
         let h = self.bandwidth_km;
         if self.policy.widens() {
@@ -268,12 +279,17 @@ impl KernelSurface {
 
     /// The raw kernel value at one point (a site), with the count and deaths within the
     /// bandwidth, under this surface's parameters.
-    pub fn at(&self, index: &IncidentIndex, point: Point<f64>) -> Result<(f64, u32, i64)> {
+    pub fn at(&self, index: &IncidentIndex, point: Point<f64>) -> Result<PointRisk> {
         crate::index::check_point(point)?;
         // One point: weigh only the incidents within reach, not the whole set.
         let incidents = index.set().incidents();
         let weigh = |i: usize| self.policy.weigh(&incidents[i], self.bandwidth_km).0;
-        Ok(self.at_with(index, weigh, point))
+        let (raw, count, fatalities) = self.at_with(index, weigh, point);
+        Ok(PointRisk {
+            raw,
+            count,
+            fatalities,
+        })
     }
 
     fn at_with(
@@ -315,6 +331,22 @@ fn rank(cells: &mut [CellRisk]) {
 }
 
 impl RiskSurface {
+    /// The parameters that made the surface.
+    #[must_use]
+    pub fn params(&self) -> KernelSurface {
+        KernelSurface {
+            bandwidth_km: self.bandwidth_km,
+            kernel: self.kernel,
+            policy: self.policy.clone(),
+        }
+    }
+
+    /// The kernel risk at one point under this surface's parameters (see
+    /// [`KernelSurface::at`]).
+    pub fn at(&self, index: &IncidentIndex, point: Point<f64>) -> Result<PointRisk> {
+        self.params().at(index, point)
+    }
+
     /// The `n` cells with the highest `raw`, highest first (ties by cell id).
     #[must_use]
     pub fn top(&self, n: usize) -> Vec<&CellRisk> {
@@ -348,8 +380,9 @@ impl RiskSurface {
 mod tests {
     use super::*;
     use crate::incident::{DateSpan, Fatalities, GeoPrecision, Incident};
+    use crate::precision::PrecisionPolicy;
     use crate::surface::grid::Grid;
-    use crate::surface::weight::{FatalityWeighting, PrecisionWeighting};
+    use crate::surface::weight::FatalityWeighting;
     use crate::validate::IncidentSet;
     use crate::{BoundingBox, haversine_km};
     use jiff::civil::date;
@@ -392,7 +425,7 @@ mod tests {
             Kernel::Uniform,
             Kernel::TruncatedGaussian,
         ] {
-            for precision in [PrecisionWeighting::Keep, PrecisionWeighting::Widen] {
+            for precision in [PrecisionPolicy::Keep, PrecisionPolicy::Widen] {
                 let policy = WeightPolicy::new(date(2025, 1, 31))
                     .fatalities(FatalityWeighting::LogOnePlus)
                     .half_life_days(90.0)
@@ -402,7 +435,7 @@ mod tests {
                 let spec = KernelSurface::new(40.0, policy.clone())
                     .expect("valid test input")
                     .kernel(kernel);
-                let surface = spec.compute(&index, &cells);
+                let surface = spec.run(&index, &cells);
                 // 3000 incidents over about 50 cells: the per-cell plan. The per-incident
                 // plan must agree.
                 let (weights, _) = policy.weigh_all(set.incidents(), 40.0);

@@ -9,10 +9,10 @@ mod series;
 mod weight;
 
 pub use grid::{CellId, Grid, PRIO_GRID_DEGREES, PrioCell};
-pub use hotspot::{EmergingClass, GiCell, GiStar, Neighbours, classify_emerging, space_time_gi};
-pub use kernel::{CellRisk, Kernel, KernelSurface, RiskSurface};
+pub use hotspot::{EmergingClass, GiCell, GiStar, HotSpots, MAX_GI_PERMUTATIONS, Neighbours};
+pub use kernel::{CellRisk, Kernel, KernelSurface, PointRisk, RiskSurface};
 pub use layer::CellLayer;
-pub use series::{CellSeries, EmergingCell, SliceLength, bin_by_cell, emerging_hot_spots};
-pub use weight::{
-    FatalityWeighting, PrecisionWeighting, WeightPolicy, WeightReport, uncertainty_km,
+pub use series::{
+    CellSeries, CellTotals, EmergingCell, EmergingHotSpots, EmergingMap, SliceLength,
 };
+pub use weight::{FatalityWeighting, WeightPolicy, WeightReport};

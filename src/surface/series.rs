@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::incident::{Incident, day_number};
 use crate::stats::MannKendall;
 use crate::surface::grid::{CellId, Grid};
-use crate::surface::hotspot::{EmergingClass, Neighbours, classify_emerging, space_time_gi};
+use crate::surface::hotspot::{EmergingClass, GiStar, Neighbours, space_time_gi};
 use crate::surface::weight::WeightPolicy;
 
 /// The length of a time slice.
@@ -81,39 +81,47 @@ fn cell_positions(incidents: &[Incident], cells: &[CellId]) -> Result<Vec<Option
         .collect())
 }
 
-/// Incidents binned into cells: the policy's weight summed per cell (a validated set's
-/// incidents always have a cell; those outside the listed cells are counted in the second
-/// value).
-///
-/// ```
-/// use conflict_risk::{BoundingBox, Grid, IncidentSet, WeightPolicy, bin_by_cell, brief_incidents};
-/// let (set, _) = IncidentSet::validate(brief_incidents());
-/// let cells = Grid::PrioGrid.cover(&BoundingBox::new(0.0, 10.5, 1.5, 11.5)?)?;
-/// let policy = WeightPolicy::new(conflict_risk::jiff::civil::date(2024, 12, 31));
-/// let (totals, outside) = bin_by_cell(set.incidents(), &cells, &policy)?;
-/// assert_eq!(totals.iter().sum::<f64>(), 3.0);
-/// assert_eq!(outside, 0);
-/// # Ok::<(), conflict_risk::Error>(())
-/// ```
-pub fn bin_by_cell(
-    incidents: &[Incident],
-    cells: &[CellId],
-    policy: &WeightPolicy,
-) -> Result<(Vec<f64>, usize)> {
-    let pos = cell_positions(incidents, cells)?;
-    let mut totals = vec![0.0; cells.len()];
-    let mut outside = 0;
-    for (i, p) in incidents.iter().zip(pos) {
-        let w = policy.weigh(i, 1.0).0.weight;
-        if w <= 0.0 {
-            continue;
+/// Weighted incidents per cell: the values a Gi* hot-spot analysis of counts runs on.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CellTotals {
+    /// The policy's weight summed per cell, in the order of the cells given.
+    pub totals: Vec<f64>,
+    /// Weighted incidents in none of the cells.
+    pub outside: usize,
+}
+
+impl CellTotals {
+    /// Incidents binned into cells: the policy's weight summed per cell (a validated set's
+    /// incidents always have a cell; those outside the listed cells are counted in the second
+    /// value).
+    ///
+    /// ```
+    /// use conflict_risk::surface::CellTotals;
+    /// use conflict_risk::{BoundingBox, Grid, IncidentSet, WeightPolicy, brief_incidents};
+    /// let (set, _) = IncidentSet::validate(brief_incidents());
+    /// let cells = Grid::PrioGrid.cover(&BoundingBox::new(0.0, 10.5, 1.5, 11.5)?)?;
+    /// let policy = WeightPolicy::new(conflict_risk::jiff::civil::date(2024, 12, 31));
+    /// let binned = CellTotals::new(set.incidents(), &cells, &policy)?;
+    /// assert_eq!(binned.totals.iter().sum::<f64>(), 3.0);
+    /// assert_eq!(binned.outside, 0);
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    pub fn new(incidents: &[Incident], cells: &[CellId], policy: &WeightPolicy) -> Result<Self> {
+        let pos = cell_positions(incidents, cells)?;
+        let mut totals = vec![0.0; cells.len()];
+        let mut outside = 0;
+        for (i, p) in incidents.iter().zip(pos) {
+            let w = policy.weigh(i, 1.0).0.weight;
+            if w <= 0.0 {
+                continue;
+            }
+            match p {
+                Some(k) => totals[k] += w,
+                None => outside += 1,
+            }
         }
-        match p {
-            Some(k) => totals[k] += w,
-            None => outside += 1,
-        }
+        Ok(CellTotals { totals, outside })
     }
-    Ok((totals, outside))
 }
 
 /// Incidents binned into cells × time slices.
@@ -189,49 +197,92 @@ pub struct EmergingCell {
 }
 
 /// Emerging hot spots (after ArcGIS's Emerging Hot Spot Analysis): space-time Gi* per cell
-/// and slice over `neighbours` in space and the `time_window` slices before, each cell
-/// classified by [`classify_emerging`] at significance `alpha`.
+/// and slice over the neighbours in space and the `time_window` slices before, each cell
+/// classified by [`EmergingClass::classify`] at significance `alpha`.
 ///
 /// ```
-/// use conflict_risk::{CellSeries, Grid, BoundingBox, Neighbours, SliceLength, WeightPolicy};
-/// use conflict_risk::{emerging_hot_spots, demo_incidents, IncidentSet, jiff::civil::date};
+/// use conflict_risk::{CellSeries, Grid, BoundingBox, EmergingHotSpots, Neighbours, SliceLength};
+/// use conflict_risk::{WeightPolicy, demo_incidents, IncidentSet, jiff::civil::date};
 /// let (set, _) = IncidentSet::validate(demo_incidents());
-/// let cells = Grid::PrioGrid.cover(&BoundingBox::new(-6.0, 4.0, 15.0, 16.0)?)?;
+/// let cells = Grid::PrioGrid.cover(&BoundingBox::CORRIDOR)?;
 /// let policy = WeightPolicy::new(date(2024, 12, 31));
 /// let series = CellSeries::new(set.incidents(), &cells, &policy, SliceLength::Quarter, date(2022, 1, 1))?;
-/// let found = emerging_hot_spots(&series, Neighbours::DistanceBand { km: 60.0 }, 1, 0.05)?;
-/// assert_eq!(found.len(), cells.len());
+/// let found = EmergingHotSpots::new(Neighbours::DistanceBand { km: 60.0 })?.run(&series)?;
+/// assert_eq!(found.cells.len(), cells.len());
 /// # Ok::<(), conflict_risk::Error>(())
 /// ```
-pub fn emerging_hot_spots(
-    series: &CellSeries,
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EmergingHotSpots {
     neighbours: Neighbours,
     time_window: usize,
     alpha: f64,
-) -> Result<Vec<EmergingCell>> {
-    if !(alpha > 0.0 && alpha < 1.0) {
-        return Err(Error::invalid("alpha", alpha, "must be between 0 and 1"));
-    }
-    let centres: Vec<Point<f64>> = series.cells.iter().map(CellId::centre).collect();
-    let zp = space_time_gi(&centres, &series.values, neighbours, time_window)?;
-    series
-        .cells
-        .iter()
-        .zip(zp)
-        .map(|(cell, zp)| {
-            let (z, p): (Vec<f64>, Vec<f64>) = zp.into_iter().unzip();
-            Ok(EmergingCell {
-                cell: *cell,
-                class: classify_emerging(&z, &p, alpha)?,
-                trend: if z.len() >= 2 {
-                    Some(MannKendall::test(&z)?)
-                } else {
-                    None
-                },
-                z,
-            })
+}
+
+/// Every cell's emerging hot-spot class, made by [`EmergingHotSpots::run`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EmergingMap {
+    /// What made it.
+    pub params: EmergingHotSpots,
+    /// One entry per cell of the series, in its order.
+    pub cells: Vec<EmergingCell>,
+}
+
+impl EmergingHotSpots {
+    /// Space-time Gi* over `neighbours` in space (validated as for [`GiStar::new`]), the slice
+    /// and the one before in time, at significance 0.05.
+    pub fn new(neighbours: Neighbours) -> Result<Self> {
+        GiStar::new(neighbours)?;
+        Ok(EmergingHotSpots {
+            neighbours,
+            time_window: 1,
+            alpha: 0.05,
         })
-        .collect()
+    }
+
+    /// How many slices before each slice count as its neighbours in time (0: none).
+    #[must_use]
+    pub fn time_window(self, slices: usize) -> Self {
+        EmergingHotSpots {
+            time_window: slices,
+            ..self
+        }
+    }
+
+    /// The significance level of the slices and the trend, strictly between 0 and 1.
+    pub fn alpha(self, alpha: f64) -> Result<Self> {
+        if !(alpha > 0.0 && alpha < 1.0) {
+            return Err(Error::invalid("alpha", alpha, "must be between 0 and 1"));
+        }
+        Ok(EmergingHotSpots { alpha, ..self })
+    }
+
+    /// Classify every cell of `series`.
+    pub fn run(&self, series: &CellSeries) -> Result<EmergingMap> {
+        let centres: Vec<Point<f64>> = series.cells.iter().map(CellId::centre).collect();
+        let zp = space_time_gi(&centres, &series.values, self.neighbours, self.time_window)?;
+        let cells = series
+            .cells
+            .iter()
+            .zip(zp)
+            .map(|(cell, zp)| {
+                let (z, p): (Vec<f64>, Vec<f64>) = zp.into_iter().unzip();
+                Ok(EmergingCell {
+                    cell: *cell,
+                    class: EmergingClass::classify(&z, &p, self.alpha)?,
+                    trend: if z.len() >= 2 {
+                        Some(MannKendall::test(&z)?)
+                    } else {
+                        None
+                    },
+                    z,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(EmergingMap {
+            params: self.clone(),
+            cells,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -289,6 +340,6 @@ mod tests {
                 .cell_of(0.0, 10.0)
                 .expect("valid test input"),
         ];
-        assert!(bin_by_cell(&incidents, &mixed, &policy).is_err());
+        assert!(CellTotals::new(&incidents, &mixed, &policy).is_err());
     }
 }

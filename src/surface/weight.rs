@@ -6,7 +6,8 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::incident::{EventKind, GeoPrecision, Incident, day_number};
+use crate::incident::{EventKind, Incident, day_number};
+use crate::precision::PrecisionPolicy;
 
 /// How deaths raise an incident's weight.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
@@ -20,51 +21,13 @@ pub enum FatalityWeighting {
     LogOnePlus,
 }
 
-/// What to do with incidents whose position is known only roughly.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum PrecisionWeighting {
-    /// Use every position as given.
-    #[default]
-    Keep,
-    /// Multiply the weight by a factor per precision class (missing classes count 1).
-    DownWeight(BTreeMap<GeoPrecision, f64>),
-    /// Leave out incidents located only to a region or country ([`GeoPrecision::is_coarse`]).
-    DropCoarse,
-    /// Widen the kernel by the position's uncertainty: the bandwidth becomes
-    /// `√(h² + r²)` with `r` from [`uncertainty_km`], and the weight is scaled by `h² / (h² + r²)`
-    /// so the incident's total mass stays the same. Country-level and unknown positions are
-    /// left out.
-    Widen,
-}
-
-/// The radius within which a position of this precision lies, km: exact 0, near 25 (UCDP
-/// `where_prec` 2: "within 25 km"), district 50, region 100; `None` for country-level or
-/// unknown positions.
-///
-/// ```
-/// use conflict_risk::{GeoPrecision, uncertainty_km};
-/// assert_eq!(uncertainty_km(GeoPrecision::Near), Some(25.0));
-/// assert_eq!(uncertainty_km(GeoPrecision::Country), None);
-/// ```
-#[must_use]
-pub fn uncertainty_km(precision: GeoPrecision) -> Option<f64> {
-    match precision {
-        GeoPrecision::Exact => Some(0.0),
-        GeoPrecision::Near => Some(25.0),
-        GeoPrecision::District => Some(50.0),
-        GeoPrecision::Region => Some(100.0),
-        _ => None,
-    }
-}
-
 /// How much each incident counts in a surface, a hot-spot analysis or a site's risk, as of a
 /// date. Incidents that start after the as-of date count 0. Weights multiply: fatalities ×
 /// event kind × precision × temporal decay.
 ///
 /// ```
-/// use conflict_risk::{EventKind, FatalityWeighting, WeightPolicy, jiff::civil::date};
+/// use conflict_risk::surface::FatalityWeighting;
+/// use conflict_risk::{EventKind, WeightPolicy, jiff::civil::date};
 /// let policy = WeightPolicy::new(date(2024, 12, 31))
 ///     .fatalities(FatalityWeighting::LogOnePlus)
 ///     .kind_weight(EventKind::RiotProtest, 0.0)?
@@ -77,7 +40,7 @@ pub struct WeightPolicy {
     as_of: Date,
     fatalities: FatalityWeighting,
     kind_weights: BTreeMap<EventKind, f64>,
-    precision: PrecisionWeighting,
+    precision: PrecisionPolicy,
     half_life_days: Option<f64>,
 }
 
@@ -113,7 +76,7 @@ impl WeightPolicy {
             as_of,
             fatalities: FatalityWeighting::None,
             kind_weights: BTreeMap::new(),
-            precision: PrecisionWeighting::Keep,
+            precision: PrecisionPolicy::Keep,
             half_life_days: None,
         }
     }
@@ -138,18 +101,10 @@ impl WeightPolicy {
         Ok(self)
     }
 
-    /// Treat roughly located incidents by `precision`.
-    pub fn precision(mut self, precision: PrecisionWeighting) -> Result<Self> {
-        if let PrecisionWeighting::DownWeight(factors) = &precision
-            && let Some((p, f)) = factors.iter().find(|(_, f)| !f.is_finite() || **f < 0.0)
-        {
-            return Err(Error::invalid(
-                "precision factor",
-                format!("{p:?} {f}"),
-                "must be finite and at least 0",
-            ));
-        }
-        self.precision = precision;
+    /// Treat roughly located incidents by `precision` (`Keep`, `Drop`, `DownWeight` or
+    /// `Widen`; `NeverCore` is for clustering and refused here).
+    pub fn precision(mut self, precision: PrecisionPolicy) -> Result<Self> {
+        self.precision = precision.for_surfaces()?;
         Ok(self)
     }
 
@@ -181,7 +136,7 @@ impl WeightPolicy {
 
     /// Whether the precision policy widens kernels.
     pub(crate) fn widens(&self) -> bool {
-        self.precision == PrecisionWeighting::Widen
+        self.precision == PrecisionPolicy::Widen
     }
 
     /// The weight of one incident for a kernel of `bandwidth_km` (0 when left out), and which
@@ -223,13 +178,13 @@ impl WeightPolicy {
         let mut uncertainty = 0.0;
         let mut effect = Effect::None;
         match &self.precision {
-            PrecisionWeighting::Keep => {}
-            PrecisionWeighting::DropCoarse => {
+            PrecisionPolicy::Keep | PrecisionPolicy::NeverCore => {}
+            PrecisionPolicy::Drop => {
                 if incident.geo_precision.is_coarse() {
                     return zero(Effect::DroppedPrecision);
                 }
             }
-            PrecisionWeighting::DownWeight(factors) => {
+            PrecisionPolicy::DownWeight(factors) => {
                 if let Some(&f) = factors.get(&incident.geo_precision) {
                     if f == 0.0 {
                         return zero(Effect::DroppedPrecision);
@@ -240,7 +195,7 @@ impl WeightPolicy {
                     }
                 }
             }
-            PrecisionWeighting::Widen => match uncertainty_km(incident.geo_precision) {
+            PrecisionPolicy::Widen => match incident.geo_precision.uncertainty_km() {
                 None => return zero(Effect::DroppedPrecision),
                 Some(r) if r > 0.0 => {
                     let h2 = bandwidth_km * bandwidth_km;
@@ -301,6 +256,7 @@ pub(crate) enum Effect {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::incident::GeoPrecision;
     use crate::incident::{DateSpan, Fatalities};
     use jiff::civil::date;
 
@@ -331,7 +287,7 @@ mod tests {
     #[test]
     fn widening_keeps_mass_and_drops_country_positions() {
         let policy = WeightPolicy::new(date(2024, 12, 31))
-            .precision(PrecisionWeighting::Widen)
+            .precision(PrecisionPolicy::Widen)
             .expect("valid test input");
         let mut near = on(date(2024, 6, 1));
         near.geo_precision = GeoPrecision::Near;
@@ -353,6 +309,6 @@ mod tests {
         assert!(p.clone().half_life_days(0.0).is_err());
         assert!(p.clone().kind_weight(EventKind::Battle, -1.0).is_err());
         let bad = BTreeMap::from([(GeoPrecision::Region, f64::NAN)]);
-        assert!(p.precision(PrecisionWeighting::DownWeight(bad)).is_err());
+        assert!(p.precision(PrecisionPolicy::DownWeight(bad)).is_err());
     }
 }

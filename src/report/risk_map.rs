@@ -1,0 +1,522 @@
+//! [`RiskMap`]: a risk map of any export, as a value: the kernel surface, Gi* hot spots on
+//! the weighted counts, emerging hot spots by quarter and the risk at named sites.
+
+use std::collections::BTreeMap;
+use std::fmt::{self, Display, Formatter};
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use super::Count;
+use super::text::truncate;
+use crate::error::{Error, Result};
+use crate::index::{BoundingBox, IncidentIndex};
+use crate::site::{Site, SiteRisk};
+use crate::surface::{
+    CellLayer, CellSeries, CellTotals, EmergingHotSpots, GiStar, Grid, Kernel, KernelSurface,
+    Neighbours, SliceLength, WeightPolicy,
+};
+
+/// Every choice of a [`RiskMap`], validated when set.
+///
+/// Defaults: the as-of date is the latest incident's last day; H3 resolution 5 over the
+/// corridor; a 50 km quartic kernel without decay; Gi* on the weighted count per cell with
+/// neighbours within the bandwidth, bins judged on Benjamini–Hochberg adjusted p, no
+/// permutations; emerging hot spots per quarter over the 3 years before the as-of date, each
+/// quarter with the one before, at α = 0.05, on counts without decay (decay would make every
+/// series rise); the ten riskiest cells listed; sites under [`SiteRisk::new`].
+///
+/// ```
+/// use conflict_risk::report::RiskMapSpec;
+/// use conflict_risk::{Grid, Kernel};
+/// let spec = RiskMapSpec::new()
+///     .grid(Grid::PrioGrid)
+///     .kernel(50.0, Kernel::Epanechnikov)?
+///     .half_life_days(180.0)?;
+/// assert!(RiskMapSpec::new().kernel(0.0, Kernel::Quartic).is_err());
+/// # Ok::<(), conflict_risk::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RiskMapSpec {
+    as_of: Option<Date>,
+    since: Option<Date>,
+    grid: Grid,
+    region: BoundingBox,
+    bandwidth_km: f64,
+    kernel: Kernel,
+    half_life_days: Option<f64>,
+    permutations: usize,
+    top: usize,
+    site_risk: SiteRisk,
+}
+
+impl Default for RiskMapSpec {
+    fn default() -> Self {
+        RiskMapSpec::new()
+    }
+}
+
+impl RiskMapSpec {
+    /// The defaults (see the type's documentation).
+    #[must_use]
+    pub fn new() -> Self {
+        RiskMapSpec {
+            as_of: None,
+            since: None,
+            grid: Grid::H3 {
+                resolution: h3o::Resolution::Five,
+            },
+            region: BoundingBox::CORRIDOR,
+            bandwidth_km: 50.0,
+            kernel: Kernel::Quartic,
+            half_life_days: None,
+            permutations: 0,
+            top: 10,
+            site_risk: SiteRisk::new(),
+        }
+    }
+
+    /// The as-of date: later incidents are left out.
+    #[must_use]
+    pub fn as_of(mut self, as_of: Date) -> Self {
+        self.as_of = Some(as_of);
+        self
+    }
+
+    /// The first day of the emerging hot-spot series.
+    #[must_use]
+    pub fn since(mut self, since: Date) -> Self {
+        self.since = Some(since);
+        self
+    }
+
+    /// The cells.
+    #[must_use]
+    pub fn grid(mut self, grid: Grid) -> Self {
+        self.grid = grid;
+        self
+    }
+
+    /// The region mapped.
+    #[must_use]
+    pub fn region(mut self, region: BoundingBox) -> Self {
+        self.region = region;
+        self
+    }
+
+    /// The kernel and its bandwidth, km (finite, above 0); the bandwidth is also the Gi* and
+    /// emerging hot-spot neighbourhood.
+    pub fn kernel(mut self, bandwidth_km: f64, kernel: Kernel) -> Result<Self> {
+        KernelSurface::new(
+            bandwidth_km,
+            WeightPolicy::new(jiff::civil::date(2000, 1, 1)),
+        )?;
+        self.bandwidth_km = bandwidth_km;
+        self.kernel = kernel;
+        Ok(self)
+    }
+
+    /// Halve an incident's weight every `days` before the as-of date (finite, above 0).
+    pub fn half_life_days(mut self, days: f64) -> Result<Self> {
+        WeightPolicy::new(jiff::civil::date(2000, 1, 1)).half_life_days(days)?;
+        self.half_life_days = Some(days);
+        Ok(self)
+    }
+
+    /// Gi* pseudo p-values from this many permutations (0 to
+    /// [`MAX_GI_PERMUTATIONS`](crate::surface::MAX_GI_PERMUTATIONS)).
+    pub fn permutations(mut self, permutations: usize) -> Result<Self> {
+        GiStar::new(Neighbours::KNearest { k: 1 })?.permutations(permutations)?;
+        self.permutations = permutations;
+        Ok(self)
+    }
+
+    /// How many of the riskiest cells the table lists.
+    #[must_use]
+    pub fn top(mut self, cells: usize) -> Self {
+        self.top = cells;
+        self
+    }
+
+    /// What to measure at each site.
+    #[must_use]
+    pub fn site_risk(mut self, site_risk: SiteRisk) -> Self {
+        self.site_risk = site_risk;
+        self
+    }
+}
+
+/// One of the riskiest cells.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TopCell {
+    /// The cell's id (H3 index or PRIO-GRID gid).
+    pub cell: String,
+    /// Its centre's longitude.
+    pub lon: f64,
+    /// Its centre's latitude.
+    pub lat: f64,
+    /// The kernel risk over the map's largest.
+    pub risk: f64,
+    /// Incidents within the bandwidth of the centre.
+    pub events: u32,
+    /// Their deaths.
+    pub deaths: i64,
+    /// Gi* z-score, if Gi* was computed.
+    pub gi_z: Option<f64>,
+    /// Gi* bin (−3…3), if computed.
+    pub gi_bin: Option<i8>,
+    /// The emerging hot-spot class, if computed.
+    pub emerging: Option<String>,
+}
+
+/// One site of the map.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SiteLine {
+    /// The site's name.
+    pub name: String,
+    /// Distance to the nearest incident, km.
+    pub nearest_km: Option<f64>,
+    /// Its first day.
+    pub nearest_date: Option<Date>,
+    /// Incidents within 25 km over 90 days, 50 km over 90 days and 100 km over 365 days
+    /// (`None` where the site spec does not measure that ring and period).
+    pub exposure: [Option<u64>; 3],
+    /// Incidents in the trend's previous period.
+    pub trend_previous: u64,
+    /// Incidents in the trend's recent period.
+    pub trend_recent: u64,
+    /// Two-sided p of equal rates.
+    pub trend_p: f64,
+    /// Percent of the map's cells with a lower kernel risk.
+    pub percentile: Option<f64>,
+    /// The actor in most incidents within the widest ring over the longest period.
+    pub top_actor: Option<Count<String>>,
+}
+
+/// A risk map, made by [`RiskMap::build`]; `Display` is the text the `risk_map` example
+/// prints.
+///
+/// ```
+/// use conflict_risk::report::{RiskMap, RiskMapSpec};
+/// use conflict_risk::{CorridorScenario, Grid, IncidentIndex, IncidentSet, brief_sites};
+/// let (set, _) = IncidentSet::validate(CorridorScenario::new(2_000).generate());
+/// let spec = RiskMapSpec::new().grid(Grid::PrioGrid);
+/// let map = RiskMap::build(&IncidentIndex::new(&set), &brief_sites(), &spec)?;
+/// assert_eq!(map.top.len(), 10);
+/// assert_eq!(map.sites.len(), 6);
+/// println!("{map}");
+/// # Ok::<(), conflict_risk::Error>(())
+/// ```
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RiskMap {
+    /// What made it.
+    pub spec: RiskMapSpec,
+    /// The as-of date used.
+    pub as_of: Date,
+    /// Incidents with a positive weight.
+    pub weighted: usize,
+    /// Incidents after the as-of date, left out.
+    pub after_as_of: usize,
+    /// Cells mapped.
+    pub cells: usize,
+    /// Weighted incidents outside every cell.
+    pub outside: usize,
+    /// Why Gi* was not computed, if it was not.
+    pub gi_not_computed: Option<String>,
+    /// Why emerging hot spots were not computed, if they were not.
+    pub emerging_not_computed: Option<String>,
+    /// The first day of the emerging series.
+    pub since: Date,
+    /// Its quarters.
+    pub quarters: usize,
+    /// Cells per emerging pattern (no pattern left out).
+    pub patterns: Vec<Count<String>>,
+    /// The riskiest cells, riskiest first.
+    pub top: Vec<TopCell>,
+    /// The sites, in the order given.
+    pub sites: Vec<SiteLine>,
+    #[serde(skip)]
+    layer: Option<CellLayer>,
+}
+
+fn class_name(class: crate::surface::EmergingClass) -> String {
+    serde_json::to_value(class)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+impl RiskMap {
+    /// Map the incidents of `index` and assess `sites`.
+    pub fn build(index: &IncidentIndex, sites: &[Site], spec: &RiskMapSpec) -> Result<RiskMap> {
+        let set = index.set();
+        let as_of = spec
+            .as_of
+            .or_else(|| set.incidents().iter().map(|i| i.date.end).max())
+            .unwrap_or(crate::sample::DEMO_AS_OF);
+        let mut policy = WeightPolicy::new(as_of);
+        if let Some(d) = spec.half_life_days {
+            policy = policy.half_life_days(d)?;
+        }
+        let cells = spec.grid.cover(&spec.region)?;
+        let kernel = KernelSurface::new(spec.bandwidth_km, policy.clone())?.kernel(spec.kernel);
+        let surface = kernel.run(index, &cells);
+        let band = Neighbours::DistanceBand {
+            km: spec.bandwidth_km,
+        };
+        // Gi* on the weighted count per cell.
+        let counts = CellTotals::new(set.incidents(), &cells, &policy)?;
+        let centres: Vec<_> = surface.cells.iter().map(|c| c.centre).collect();
+        let gi = GiStar::new(band)?
+            .permutations(spec.permutations)?
+            .fdr(true)
+            .run(&centres, &counts.totals);
+        // Emerging hot spots by quarter, on counts without decay.
+        let since = spec.since.unwrap_or_else(|| {
+            as_of
+                .checked_sub(jiff::Span::new().years(3))
+                .unwrap_or(as_of)
+        });
+        let series = CellSeries::new(
+            set.incidents(),
+            &cells,
+            &WeightPolicy::new(as_of),
+            SliceLength::Quarter,
+            since,
+        )?;
+        let emerging = EmergingHotSpots::new(band)?.run(&series);
+        let mut patterns: BTreeMap<String, u64> = BTreeMap::new();
+        if let Ok(e) = &emerging {
+            for c in e.cells.iter().map(|c| class_name(c.class)) {
+                if c != "no_pattern" {
+                    *patterns.entry(c).or_default() += 1;
+                }
+            }
+        }
+        let position: std::collections::HashMap<_, _> =
+            cells.iter().enumerate().map(|(k, c)| (*c, k)).collect();
+        let top = surface
+            .top(spec.top)
+            .into_iter()
+            .map(|c| {
+                let k = position.get(&c.cell).copied();
+                let gi_cell = gi.as_ref().ok().zip(k).map(|(g, k)| g.cells[k]);
+                TopCell {
+                    cell: c.cell.to_string(),
+                    lon: c.centre.x(),
+                    lat: c.centre.y(),
+                    risk: c.normalised,
+                    events: c.count,
+                    deaths: c.fatalities,
+                    gi_z: gi_cell.map(|g| g.z),
+                    gi_bin: gi_cell.map(|g| g.bin),
+                    emerging: emerging
+                        .as_ref()
+                        .ok()
+                        .zip(k)
+                        .map(|(e, k)| class_name(e.cells[k].class)),
+                }
+            })
+            .collect();
+        let site_lines = sites
+            .iter()
+            .map(|site| {
+                let r = spec.site_risk.run(index, site, as_of, Some(&surface))?;
+                let exp = |km: u32, d: u32| {
+                    r.exposure
+                        .iter()
+                        .find(|e| e.radius_km == km && e.days == d)
+                        .map(|e| e.incidents)
+                };
+                Ok(SiteLine {
+                    name: site.name.clone(),
+                    nearest_km: r.nearest.as_ref().map(|n| n.distance_km),
+                    nearest_date: r.nearest.as_ref().map(|n| n.date),
+                    exposure: [exp(25, 90), exp(50, 90), exp(100, 365)],
+                    trend_previous: r.trend.previous,
+                    trend_recent: r.trend.recent,
+                    trend_p: r.trend.p_value,
+                    percentile: r.percentile,
+                    top_actor: r.actors.first().map(|a| Count {
+                        key: a.actor.to_string(),
+                        count: a.incidents,
+                    }),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut layer = CellLayer::from_surface(&surface);
+        layer.push_column(
+            "weighted_count",
+            counts
+                .totals
+                .iter()
+                .map(|&v| serde_json::json!(v))
+                .collect(),
+        )?;
+        if let Ok(gi) = &gi {
+            layer.push_gi(&gi.cells)?;
+        }
+        if let Ok(e) = &emerging {
+            layer.push_emerging(&e.cells)?;
+        }
+        Ok(RiskMap {
+            spec: spec.clone(),
+            as_of,
+            weighted: surface.weights.weighted,
+            after_as_of: surface.weights.after_as_of,
+            cells: cells.len(),
+            outside: counts.outside,
+            gi_not_computed: gi.as_ref().err().map(ToString::to_string),
+            emerging_not_computed: emerging.as_ref().err().map(ToString::to_string),
+            since,
+            quarters: series.slices.len(),
+            patterns: patterns
+                .into_iter()
+                .map(|(key, count)| Count { key, count })
+                .collect(),
+            top,
+            sites: site_lines,
+            layer: Some(layer),
+        })
+    }
+
+    /// Write `risk_cells.geojson` and `risk_cells.csv` into `dir` (created if needed): every
+    /// cell with its risk, weighted count, Gi* and emerging columns. Returns the two paths. A
+    /// map read back from JSON has no cells to write: that is an `Err`.
+    pub fn write_layers(&self, dir: &Path) -> Result<[PathBuf; 2]> {
+        let Some(layer) = &self.layer else {
+            return Err(Error::invalid(
+                "risk map",
+                "deserialised",
+                "has no cells: build it from an index to write them",
+            ));
+        };
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), e))?;
+        let geojson = dir.join("risk_cells.geojson");
+        let csv = dir.join("risk_cells.csv");
+        let create =
+            |p: &Path| std::fs::File::create(p).map_err(|e| Error::io(p.display().to_string(), e));
+        layer.write_geojson(create(&geojson)?)?;
+        layer.write_csv(create(&csv)?)?;
+        Ok([geojson, csv])
+    }
+}
+
+fn grid_name(grid: Grid) -> String {
+    match grid {
+        Grid::H3 { resolution } => format!("H3 resolution {}", u8::from(resolution)),
+        Grid::PrioGrid => "PRIO-GRID 0.5°".to_string(),
+    }
+}
+
+fn opt(v: Option<f64>, width: usize, decimals: usize) -> String {
+    match v {
+        Some(v) if v.is_finite() => format!("{v:>width$.decimals$}"),
+        _ => format!("{:>width$}", "-"),
+    }
+}
+
+impl Display for RiskMap {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let s = &self.spec;
+        writeln!(
+            f,
+            "\nas of {}: {} incidents weighted; {} after the as-of date left out; half-life {}",
+            self.as_of,
+            self.weighted,
+            self.after_as_of,
+            s.half_life_days
+                .map_or("none".to_string(), |d| format!("{d} days"))
+        )?;
+        writeln!(
+            f,
+            "{} cells ({}) over lon {}..{}, lat {}..{}; the {:?} kernel at {} km",
+            self.cells,
+            grid_name(s.grid),
+            s.region.west(),
+            s.region.east(),
+            s.region.south(),
+            s.region.north(),
+            s.kernel,
+            s.bandwidth_km
+        )?;
+        if let Some(why) = &self.gi_not_computed {
+            writeln!(f, "Gi* not computed: {why}")?;
+        }
+        if self.outside > 0 {
+            writeln!(
+                f,
+                "{} weighted incidents lie outside the mapped region",
+                self.outside
+            )?;
+        }
+        if let Some(why) = &self.emerging_not_computed {
+            writeln!(f, "emerging hot spots not computed: {why}")?;
+        }
+        writeln!(
+            f,
+            "\n{:<16} {:>9} {:>8} {:>7} {:>8} {:>6} {:>7}  emerging ({} quarters from {})",
+            "cell", "centre", "risk", "events", "deaths", "Gi* z", "bin", self.quarters, self.since
+        )?;
+        for c in &self.top {
+            writeln!(
+                f,
+                "{:<16} {:>4.1},{:>4.1} {:>8.3} {:>7} {:>8} {} {:>7}  {}",
+                c.cell,
+                c.lon,
+                c.lat,
+                c.risk,
+                c.events,
+                c.deaths,
+                opt(c.gi_z, 6, 2),
+                c.gi_bin.map_or("-".to_string(), |b| b.to_string()),
+                c.emerging.as_deref().unwrap_or("-")
+            )?;
+        }
+        if self.emerging_not_computed.is_none() {
+            let list: Vec<String> = self
+                .patterns
+                .iter()
+                .map(|p| format!("{} {}", p.key, p.count))
+                .collect();
+            writeln!(
+                f,
+                "emerging patterns: {}",
+                if list.is_empty() {
+                    "none".to_string()
+                } else {
+                    list.join(", ")
+                }
+            )?;
+        }
+        writeln!(
+            f,
+            "\n{:<22} {:>11} {:>10} {:>9} {:>9} {:>9}  {:>6} {:>5} {:>5}  top actor (100 km, 365 d)",
+            "site", "nearest km", "on", "25km/90d", "50km/90d", "100km/1y", "trend", "p", "pct"
+        )?;
+        for l in &self.sites {
+            let e = |k: usize| l.exposure[k].map_or("-".to_string(), |n| n.to_string());
+            writeln!(
+                f,
+                "{:<22} {} {:>10} {:>9} {:>9} {:>9}  {:>2}->{:<3} {:>5.3} {}  {}",
+                truncate(&l.name, 22, '…'),
+                opt(l.nearest_km, 11, 1),
+                l.nearest_date.map_or("-".to_string(), |d| d.to_string()),
+                e(0),
+                e(1),
+                e(2),
+                l.trend_previous,
+                l.trend_recent,
+                l.trend_p,
+                opt(l.percentile, 5, 1),
+                l.top_actor.as_ref().map_or("-".to_string(), |a| format!(
+                    "{} ({})",
+                    truncate(&a.key, 40, '…'),
+                    a.count
+                ))
+            )?;
+        }
+        Ok(())
+    }
+}
