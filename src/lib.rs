@@ -40,6 +40,7 @@
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used)]
 
+mod bbox;
 pub mod borders;
 pub mod cluster;
 mod error;
@@ -58,6 +59,7 @@ pub mod surface;
 mod synthetic;
 pub mod trend;
 pub mod validate;
+mod window;
 
 // ---- errors
 pub use error::{Error, Result};
@@ -93,8 +95,8 @@ pub use precision::PrecisionPolicy;
 pub use site::{Site, SiteRisk};
 pub use stats::MannKendall;
 pub use surface::{
-    CellId, CellLayer, CellSeries, EmergingHotSpots, GiStar, Grid, Kernel, KernelSurface,
-    Neighbours, RiskSurface, SliceLength, WeightPolicy,
+    CellId, CellSeries, EmergingHotSpots, GiStar, Grid, Kernel, KernelSurface, Neighbours,
+    RiskSurface, SliceLength, WeightPolicy,
 };
 pub use trend::{ActorGroups, Expansion, Nexus, Tempo};
 
@@ -102,7 +104,9 @@ pub use trend::{ActorGroups, Expansion, Nexus, Tempo};
 pub use report::{CorridorReport, ReportSpec, Source};
 
 // ---- 6. write
-pub use io::{ExtraColumns, write_acled_csv, write_clusters_geojson, write_csv, write_geojson};
+pub use io::{
+    CellLayer, ExtraColumns, write_acled_csv, write_clusters_geojson, write_csv, write_geojson,
+};
 #[cfg(feature = "map")]
 pub use map::{MapLayers, render_map};
 

@@ -3,7 +3,7 @@
 
 use std::io::Read;
 
-use super::fields::{Countries, CsvInput, Interner, Loaded, ReadOptions, Row, Sink, SlashDates};
+use super::csv_in::{Countries, CsvInput, Interner, Loaded, ReadOptions, Row, Sink, SlashDates};
 use super::report::{Format, LoadReport};
 use crate::error::Result;
 use crate::incident::{

@@ -8,7 +8,7 @@ use geojson::{GeoJson, GeometryValue, JsonObject, JsonValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::fields::{Countries, Interner, Loaded, ReadOptions, Sink, SlashDates, parse_date};
+use super::csv_in::{Countries, Interner, Loaded, ReadOptions, Sink, SlashDates, parse_date};
 use super::report::{FieldProblem, Format, LoadReport, shorten};
 use crate::cluster::ClusterSummary;
 use crate::error::{Error, Result};
@@ -515,7 +515,7 @@ impl Props<'_> {
     /// A count of deaths: a whole number, as a number or text.
     fn count(&mut self, name: &str) -> Option<i32> {
         let t = self.text(name)?;
-        match super::fields::parse_whole(&t).and_then(|v| i32::try_from(v).ok()) {
+        match super::csv_in::parse_whole(&t).and_then(|v| i32::try_from(v).ok()) {
             Some(v) => Some(v),
             None => {
                 self.problem(name, &t, "not a whole number");

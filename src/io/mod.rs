@@ -2,8 +2,10 @@
 //! Every reader returns what it could read plus a [`LoadReport`] of every rejected row.
 
 mod acled;
+mod borders;
+mod cells;
+mod csv_in;
 mod csv_out;
-mod fields;
 mod geojson;
 mod report;
 mod sites;
@@ -14,8 +16,9 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 pub use acled::read_acled;
+pub use cells::CellLayer;
+pub use csv_in::{Loaded, ReadOptions};
 pub use csv_out::{write_acled_csv, write_csv};
-pub use fields::{Loaded, ReadOptions};
 pub use geojson::{ExtraColumns, PropertyMap, read_geojson, write_clusters_geojson, write_geojson};
 pub use report::{
     FieldProblem, Format, LoadReport, LoadSummary, RejectedRow, RowWarning, SkippedLine,

@@ -7,7 +7,7 @@ use std::io::Read;
 
 use csv::ByteRecord;
 
-use super::fields::{Countries, CsvInput, Interner, Loaded, ReadOptions, Row, Sink, SlashDates};
+use super::csv_in::{Countries, CsvInput, Interner, Loaded, ReadOptions, Row, Sink, SlashDates};
 use super::report::{Format, LoadReport};
 use crate::error::Result;
 use crate::incident::{
@@ -124,7 +124,7 @@ pub(crate) fn read_ucdp_from<R: Read>(
         row.check_length();
         // Ids are integers, written as floats in the HDX copy: keep them as integers.
         let raw_id = row.required(c.id).unwrap_or_default();
-        let id = super::fields::parse_whole(raw_id)
+        let id = super::csv_in::parse_whole(raw_id)
             .map_or_else(|| raw_id.to_string(), |v| v.to_string());
         let start = row.date(c.start, SlashDates::MonthFirst);
         let end = match c.end {

@@ -9,9 +9,10 @@ use super::CorridorReport;
 use crate::borders::{BorderPlace, Borders};
 use crate::cluster::ClusterSummary;
 use crate::error::{Error, Result};
+use crate::io::CellLayer;
 use crate::io::{ExtraColumns, write_clusters_geojson, write_geojson};
 use crate::site::Site;
-use crate::surface::{CellLayer, RiskSurface};
+use crate::surface::RiskSurface;
 use crate::validate::IncidentSet;
 
 /// What the layers are drawn from: kept by [`CorridorReport::build`], not serialised.

@@ -12,10 +12,11 @@ use super::Count;
 use super::text::truncate;
 use crate::error::{Error, Result};
 use crate::index::{BoundingBox, IncidentIndex};
+use crate::io::CellLayer;
 use crate::site::{Site, SiteRisk};
 use crate::surface::{
-    CellLayer, CellSeries, CellTotals, EmergingHotSpots, GiStar, Grid, Kernel, KernelSurface,
-    Neighbours, SliceLength, WeightPolicy,
+    CellSeries, CellTotals, EmergingHotSpots, GiStar, Grid, Kernel, KernelSurface, Neighbours,
+    SliceLength, WeightPolicy,
 };
 
 /// Every choice of a [`RiskMap`], validated when set.

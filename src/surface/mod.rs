@@ -4,14 +4,12 @@
 mod grid;
 mod hotspot;
 mod kernel;
-mod layer;
 mod series;
 mod weight;
 
 pub use grid::{CellId, Grid, PRIO_GRID_DEGREES, PrioCell};
 pub use hotspot::{EmergingClass, GiCell, GiStar, HotSpots, MAX_GI_PERMUTATIONS, Neighbours};
 pub use kernel::{CellRisk, Kernel, KernelSurface, PointRisk, RiskSurface};
-pub use layer::CellLayer;
 pub use series::{
     CellSeries, CellTotals, EmergingCell, EmergingHotSpots, EmergingMap, SliceLength,
 };

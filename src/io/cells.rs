@@ -6,10 +6,7 @@ use std::io::Write;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::surface::grid::CellId;
-use crate::surface::hotspot::GiCell;
-use crate::surface::kernel::RiskSurface;
-use crate::surface::series::EmergingCell;
+use crate::surface::{CellId, CellRisk, EmergingCell, GiCell, RiskSurface};
 
 /// Cells and columns of values, one value per cell in each column.
 ///
@@ -69,7 +66,7 @@ impl CellLayer {
     #[must_use]
     pub fn from_surface(surface: &RiskSurface) -> Self {
         let mut layer = CellLayer::new(surface.cells.iter().map(|c| c.cell).collect());
-        let col = |f: &dyn Fn(&crate::surface::kernel::CellRisk) -> Value| -> Vec<Value> {
+        let col = |f: &dyn Fn(&CellRisk) -> Value| -> Vec<Value> {
             surface.cells.iter().map(f).collect()
         };
         let same = |v: Value| vec![v; surface.cells.len()];
@@ -204,7 +201,7 @@ fn round(v: f64, digits: i32) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::surface::grid::Grid;
+    use crate::surface::Grid;
 
     #[test]
     fn geojson_has_closed_counter_clockwise_rings_and_ids() {

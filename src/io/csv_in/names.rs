@@ -1,0 +1,119 @@
+//! Shared text (interning) and country names and codes to ISO alpha-3.
+
+use arcstr::ArcStr;
+
+use rustc_hash::FxHashMap as HashMap;
+
+use super::*;
+use crate::incident::CountryCode;
+
+/// Repeated text shared as one `ArcStr` per distinct value.
+#[derive(Default)]
+pub(crate) struct Interner {
+    map: HashMap<Box<str>, ArcStr>,
+}
+
+impl Interner {
+    pub(crate) fn get(&mut self, s: &str) -> ArcStr {
+        if let Some(a) = self.map.get(s) {
+            return a.clone();
+        }
+        let a: ArcStr = ArcStr::from(s);
+        self.map.insert(Box::from(s), a.clone());
+        a
+    }
+
+    pub(crate) fn opt(&mut self, s: Option<&str>) -> Option<ArcStr> {
+        s.map(|s| self.get(s))
+    }
+}
+
+/// Country names and codes to ISO 3166-1 alpha-3, with a cache.
+#[derive(Default)]
+pub(crate) struct Countries {
+    cache: HashMap<String, Option<CountryCode>>,
+}
+
+impl Countries {
+    /// Resolve a row's country text, if any; a warning when the text names no known country.
+    pub(crate) fn resolve_or_warn(
+        &mut self,
+        text: Option<&str>,
+        warnings: &mut Vec<(&'static str, String)>,
+    ) -> Option<CountryCode> {
+        let t = text?;
+        let code = self.resolve(t);
+        if code.is_none() {
+            warnings.push((
+                "country",
+                format!("{t:?} is not a country this crate knows"),
+            ));
+        }
+        code
+    }
+
+    /// An alpha-3 code, a numeric code (`854`) or a name (`Burkina Faso`, `Ivory Coast`).
+    pub(crate) fn resolve(&mut self, text: &str) -> Option<CountryCode> {
+        if let Some(c) = self.cache.get(text) {
+            return *c;
+        }
+        let found = lookup_country(text);
+        self.cache.insert(text.to_string(), found);
+        found
+    }
+}
+
+pub(crate) fn lookup_country(text: &str) -> Option<CountryCode> {
+    let t = text.trim();
+    if t.len() == 3 && t.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return celes::Country::from_alpha3(t)
+            .ok()
+            .and_then(|c| CountryCode::new(c.alpha3));
+    }
+    if let Some(v) = parse_whole(t) {
+        return usize::try_from(v)
+            .ok()
+            .and_then(|v| celes::Country::from_value(v).ok())
+            .and_then(|c| CountryCode::new(c.alpha3));
+    }
+    let key: String = t
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'ô' | 'ó' => 'o',
+            'é' | 'è' => 'e',
+            'í' => 'i',
+            'ã' => 'a',
+            other => other,
+        })
+        .collect();
+    let country = celes::Country::from_name(&key)
+        .or_else(|_| celes::Country::from_alias(&key))
+        .or_else(|_| key.parse::<celes::Country>());
+    country.ok().and_then(|c| CountryCode::new(c.alpha3))
+}
+
+/// Rough extents (west, south, east, north; degrees, from Natural Earth 1:50m plus a margin) of
+/// the corridor's countries, for spotting coordinates written the wrong way round.
+pub(crate) const EXTENTS: [(&str, [f64; 4]); 8] = [
+    ("BEN", [0.76, 6.22, 3.83, 12.38]),
+    ("BFA", [-5.52, 9.42, 2.39, 15.08]),
+    ("CIV", [-8.6, 4.35, -2.51, 10.72]),
+    ("GHA", [-3.24, 4.76, 1.19, 11.17]),
+    ("MLI", [-12.28, 10.14, 4.23, 25.0]),
+    ("NER", [0.16, 11.7, 15.96, 23.52]),
+    ("NGA", [2.69, 4.28, 14.63, 13.87]),
+    ("TGO", [-0.09, 6.09, 1.78, 11.12]),
+];
+
+/// Whether (lon, lat) lies outside the country's extent while (lat, lon) lies inside it.
+pub(crate) fn looks_swapped(country: CountryCode, lon: f64, lat: f64) -> bool {
+    let Some((_, [w, s, e, n])) = EXTENTS.iter().find(|(c, _)| *c == country.as_str()) else {
+        return false;
+    };
+    let margin = 0.5;
+    let inside =
+        |x: f64, y: f64| x >= w - margin && x <= e + margin && y >= s - margin && y <= n + margin;
+    !inside(lon, lat) && inside(lat, lon)
+}

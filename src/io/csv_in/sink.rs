@@ -1,0 +1,162 @@
+//! The sink that files each row as accepted or rejected and checks what validation checks.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use super::*;
+use crate::error::{Error, Result};
+use crate::incident::{Incident, SourceId};
+use crate::io::report::{FieldProblem, LoadReport, RejectedRow, RowWarning, SkippedLine, shorten};
+use crate::validate::{Problem, Warning, check, warnings};
+
+/// Files each row as accepted or rejected, checks what validation checks, and stops at the
+/// first reject in strict mode.
+pub(crate) struct Sink {
+    pub(crate) report: LoadReport,
+    incidents: Vec<Incident>,
+    lines: Vec<u64>,
+    first_line_of_id: HashMap<SourceId, u64>,
+    strict: bool,
+    problems: Vec<Problem>,
+    id_field: String,
+}
+
+impl Sink {
+    /// A sink for a reader whose ids come from the field `id_field`.
+    pub(crate) fn new(report: LoadReport, options: ReadOptions, id_field: &str) -> Sink {
+        Sink {
+            id_field: id_field.to_string(),
+            report,
+            incidents: Vec::new(),
+            lines: Vec::new(),
+            first_line_of_id: HashMap::default(),
+            strict: options.is_strict(),
+            problems: Vec::new(),
+        }
+    }
+
+    pub(crate) fn skip(&mut self, line: u64, reason: impl Into<String>) {
+        self.report.skipped.push(SkippedLine {
+            line,
+            reason: reason.into(),
+        });
+    }
+
+    pub(crate) fn warn(&mut self, line: u64, source_id: &str, field: &str, message: String) {
+        self.report.warnings.push(RowWarning {
+            line,
+            source_id: source_id.to_string(),
+            field: field.to_string(),
+            message,
+        });
+    }
+
+    /// File a parsed row: `row_problems` from parsing, then the checks of validation.
+    pub(crate) fn row(
+        &mut self,
+        line: u64,
+        incident: Incident,
+        mut row_problems: Vec<FieldProblem>,
+        row_warnings: Vec<(&'static str, String)>,
+    ) -> Result<()> {
+        self.report.rows_seen += 1;
+        // Validation's checks. A field that failed to parse was reported already, and left as
+        // NaN (coordinates) or as the row's id: its echo from the checks is dropped.
+        check(&incident, &mut self.problems);
+        for p in self.problems.drain(..) {
+            let echo = match &p {
+                Problem::EmptyId => true,
+                Problem::NonFiniteCoordinate { field, .. } => row_problems
+                    .iter()
+                    .any(|rp| rp.field == *field || rp.field == "geometry"),
+                _ => false,
+            };
+            if !echo {
+                row_problems.push(FieldProblem {
+                    field: p.field().to_string(),
+                    value: problem_value(&p, &incident),
+                    reason: p.to_string(),
+                });
+            }
+        }
+        if let Some(&first) = self
+            .first_line_of_id
+            .get(&incident.source_id)
+            .filter(|_| row_problems.is_empty())
+        {
+            row_problems.push(FieldProblem {
+                field: self.id_field.clone(),
+                value: shorten(incident.source_id.as_str()),
+                reason: format!("duplicate id: line {first} has it too, and is kept"),
+            });
+        }
+        if !row_problems.is_empty() {
+            let source_id = Some(incident.source_id.as_str().to_string()).filter(|s| !s.is_empty());
+            if self.strict {
+                let p = &row_problems[0];
+                return Err(Error::Parse {
+                    line,
+                    field: p.field.clone(),
+                    reason: format!("{} (value {:?})", p.reason, p.value),
+                });
+            }
+            self.report.rejected.push(RejectedRow {
+                line,
+                source_id,
+                problems: row_problems,
+            });
+            return Ok(());
+        }
+        let id = incident.source_id.as_str().to_string();
+        for (field, message) in row_warnings {
+            self.warn(line, &id, field, message);
+        }
+        if let Some(c) = incident
+            .country
+            .filter(|&c| looks_swapped(c, incident.lon, incident.lat))
+        {
+            self.warn(
+                line,
+                &id,
+                "latitude, longitude",
+                format!(
+                    "({}, {}) lies outside {c}, but would lie inside it swapped: \
+                     latitude and longitude look exchanged",
+                    incident.lat, incident.lon
+                ),
+            );
+        }
+        for w in warnings(&incident) {
+            let field = match w {
+                Warning::CoarseLocation { .. } => "geo precision",
+                _ => "fatalities",
+            };
+            self.warn(line, &id, field, w.to_string());
+        }
+        self.first_line_of_id
+            .insert(incident.source_id.clone(), line);
+        self.report.accepted += 1;
+        self.incidents.push(incident);
+        self.lines.push(line);
+        Ok(())
+    }
+
+    pub(crate) fn finish(self) -> Loaded {
+        Loaded {
+            incidents: self.incidents,
+            lines: self.lines,
+            report: self.report,
+        }
+    }
+}
+
+pub(crate) fn problem_value(p: &Problem, i: &Incident) -> String {
+    match p {
+        Problem::NonFiniteCoordinate { value, .. }
+        | Problem::LatitudeOutOfRange { value }
+        | Problem::LongitudeOutOfRange { value } => value.to_string(),
+        Problem::NullIsland => format!("{}, {}", i.lat, i.lon),
+        Problem::EndBeforeStart { start, end } => format!("{start} .. {end}"),
+        Problem::NegativeFatalities { value, .. } => value.to_string(),
+        _ => shorten(i.source_id.as_str()),
+    }
+}
