@@ -1,6 +1,6 @@
 //! The crate's one error type.
 
-use crate::validate::problem::Problem;
+use crate::problem::Problem;
 
 /// Everything that can go wrong in this crate.
 ///

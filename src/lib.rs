@@ -51,6 +51,7 @@ pub mod io;
 #[cfg(feature = "map")]
 mod map;
 mod precision;
+mod problem;
 pub mod report;
 mod sample;
 pub mod site;

@@ -1,7 +1,6 @@
 //! Validation: the only way to build an [`IncidentSet`]. Every incident is checked against
 //! every rule, every problem is reported, and none is skipped silently.
 
-pub(crate) mod problem;
 mod report;
 #[cfg(test)]
 mod tests;
@@ -12,8 +11,8 @@ use jiff::civil::Date;
 use rustc_hash::FxHashMap as HashMap;
 use serde::{Serialize, Serializer};
 
-pub use problem::{Problem, Warning};
-pub(crate) use problem::{check, warnings};
+pub use crate::problem::{Problem, Warning};
+pub(crate) use crate::problem::{check, warnings};
 pub use report::{Flag, Rejection, ValidationReport};
 
 use crate::error::{Error, Result};

@@ -6,8 +6,8 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::problem::{Problem, Warning};
 use crate::incident::{IncidentId, SourceId};
+use crate::problem::{Problem, Warning};
 
 /// An incident left out of the set, with every problem found in it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
