@@ -123,7 +123,7 @@ fn run(args: &Args, dbscan: Dbscan) -> conflict_risk::Result<()> {
         let countries: Vec<String> = c
             .countries
             .iter()
-            .map(|(k, _)| k.map_or("?".to_string(), |k| k.to_string()))
+            .map(|c| c.key.map_or("?".to_string(), |k| k.to_string()))
             .collect();
         let mark = if c.cross_border { " (x)" } else { "" };
         println!(
@@ -137,7 +137,7 @@ fn run(args: &Args, dbscan: Dbscan) -> conflict_risk::Result<()> {
             c.centroid.y(),
             c.centroid.x(),
             format!("{}{mark}", countries.join("/")),
-            c.actors.first().map_or("", |(a, _)| &**a)
+            c.actors.first().map_or("", |a| a.key.as_str())
         );
     }
     println!("(x): cross-border, members recorded in more than one country");

@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::cluster::{ClusterSummary, Clustering};
 use crate::geodesy::{EARTH_RADIUS_KM, arc_distance, unit_vector};
 use crate::incident::{CountryCode, Incident};
+use crate::tally::Count;
 use crate::validate::IncidentSet;
 
 /// A country's outline.
@@ -380,7 +381,7 @@ impl Borders {
         summaries: &[ClusterSummary],
         places: &[BorderPlace],
     ) -> Vec<CrossBorderCluster> {
-        let mut members: Vec<BTreeMap<CountryCode, usize>> = vec![BTreeMap::new(); summaries.len()];
+        let mut members: Vec<BTreeMap<CountryCode, u64>> = vec![BTreeMap::new(); summaries.len()];
         for (label, place) in clustering.labels().iter().zip(places) {
             if let (Some(c), Some(country)) = (label, place.country)
                 && let Some(m) = members.get_mut(c.get() as usize)
@@ -403,7 +404,10 @@ impl Borders {
                     .collect();
                 (countries.len() > 1 || !crossed.is_empty()).then(|| CrossBorderCluster {
                     cluster: s.id.get(),
-                    countries: countries.into_iter().collect(),
+                    countries: countries
+                        .into_iter()
+                        .map(|(key, count)| Count { key, count })
+                        .collect(),
                     hull_crosses: crossed,
                 })
             })
@@ -417,7 +421,7 @@ pub struct CrossBorderCluster {
     /// The cluster's number.
     pub cluster: u32,
     /// Members per country, by polygon.
-    pub countries: Vec<(CountryCode, usize)>,
+    pub countries: Vec<Count<CountryCode>>,
     /// Borders the cluster's hull crosses.
     pub hull_crosses: Vec<BorderPair>,
 }

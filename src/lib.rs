@@ -58,6 +58,7 @@ pub mod site;
 mod stats;
 pub mod surface;
 mod synthetic;
+mod tally;
 pub mod trend;
 pub mod validate;
 mod window;

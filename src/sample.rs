@@ -195,7 +195,8 @@ mod tests {
     fn demo_ends_by_the_as_of_date() {
         let (set, report) = IncidentSet::validate(demo_incidents());
         assert!(report.rejected.is_empty());
-        let (first, last) = set.date_range().expect("non-empty");
+        let range = set.date_range().expect("non-empty");
+        let (first, last) = (range.first_day(), range.last_day());
         assert!(
             first >= date(2018, 1, 1) && last <= DEMO_AS_OF,
             "{first}..{last}"

@@ -207,10 +207,16 @@ impl SiteRisk {
         Ok(self)
     }
 
-    /// The trend's radius (km) and period (days).
+    /// The trend's radius, km.
     #[must_use]
-    pub fn trend_params(&self) -> (f64, u32) {
-        (self.trend_radius_km, self.trend_days)
+    pub fn trend_radius_km(&self) -> f64 {
+        self.trend_radius_km
+    }
+
+    /// The trend's period, days.
+    #[must_use]
+    pub fn trend_days(&self) -> u32 {
+        self.trend_days
     }
 
     /// Assess one site as of `as_of`; with a kernel surface (made as of the same date, else

@@ -5,5 +5,6 @@ mod dbscan;
 mod summary;
 mod union_find;
 
+pub use crate::tally::Count;
 pub use dbscan::{ClusterId, Clustering, Dbscan};
-pub use summary::{ClusterSummary, DeathTotals, HullShape};
+pub use summary::{ClusterSummary, DeathTotals, HullShape, MonthCount};

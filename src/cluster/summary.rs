@@ -12,6 +12,7 @@ use super::dbscan::{ClusterId, Clustering};
 use crate::error::{Error, Result};
 use crate::geodesy::{haversine_km, lon_lat_of, unit_vector};
 use crate::incident::{CountryCode, EventKind, Incident};
+use crate::tally::Count;
 use crate::validate::IncidentSet;
 
 /// How a cluster's outline is drawn, in lon/lat degrees.
@@ -41,6 +42,17 @@ pub struct DeathTotals {
     pub high: Option<i64>,
 }
 
+/// Incidents in one calendar month.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct MonthCount {
+    /// The year.
+    pub year: i16,
+    /// The month, 1 to 12.
+    pub month: i8,
+    /// Incidents whose first day falls in it.
+    pub count: u64,
+}
+
 /// One cluster, summarised.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ClusterSummary {
@@ -66,15 +78,15 @@ pub struct ClusterSummary {
     pub hull: Polygon<f64>,
     /// Actors (primary, secondary, associated) with the number of incidents naming them, most
     /// first, ties by name.
-    pub actors: Vec<(ArcStr, usize)>,
+    pub actors: Vec<Count<ArcStr>>,
     /// Event kinds with counts, most first.
-    pub kinds: Vec<(EventKind, usize)>,
+    pub kinds: Vec<Count<EventKind>>,
     /// Countries (ISO alpha-3 as recorded) with counts, most first; `None` for unknown.
-    pub countries: Vec<(Option<CountryCode>, usize)>,
+    pub countries: Vec<Count<Option<CountryCode>>>,
     /// Whether members are recorded in more than one country.
     pub cross_border: bool,
-    /// Incidents per month of their start date, `(year, month, count)`, in order.
-    pub monthly: Vec<(i16, i8, usize)>,
+    /// Incidents per month of their start date, in order.
+    pub monthly: Vec<MonthCount>,
 }
 
 impl Clustering {
@@ -171,10 +183,10 @@ fn summarize_one(
         low: any_low.then(|| total(|i| i.fatalities.low.unwrap_or(i.fatalities.best))),
         high: any_high.then(|| total(|i| i.fatalities.high.unwrap_or(i.fatalities.best))),
     };
-    let mut actors: BTreeMap<ArcStr, usize> = BTreeMap::new();
-    let mut kinds: BTreeMap<EventKind, usize> = BTreeMap::new();
-    let mut countries: BTreeMap<Option<CountryCode>, usize> = BTreeMap::new();
-    let mut monthly: BTreeMap<(i16, i8), usize> = BTreeMap::new();
+    let mut actors: BTreeMap<ArcStr, u64> = BTreeMap::new();
+    let mut kinds: BTreeMap<EventKind, u64> = BTreeMap::new();
+    let mut countries: BTreeMap<Option<CountryCode>, u64> = BTreeMap::new();
+    let mut monthly: BTreeMap<(i16, i8), u64> = BTreeMap::new();
     for &k in members {
         let i = of(k);
         // An incident naming an actor twice counts once for it.
@@ -210,19 +222,15 @@ fn summarize_one(
         radius_km,
         bbox: Rect::new((west, south), (east, north)),
         hull: outline,
-        actors: by_count(actors),
-        kinds: by_count(kinds),
-        countries: by_count(countries),
+        actors: Count::most_first(actors),
+        kinds: Count::most_first(kinds),
+        countries: Count::most_first(countries),
         cross_border: known_countries > 1,
-        monthly: monthly.into_iter().map(|((y, m), n)| (y, m, n)).collect(),
+        monthly: monthly
+            .into_iter()
+            .map(|((year, month), count)| MonthCount { year, month, count })
+            .collect(),
     }
-}
-
-/// Entries with counts, most first, ties in key order.
-fn by_count<K: Ord>(map: BTreeMap<K, usize>) -> Vec<(K, usize)> {
-    let mut v: Vec<(K, usize)> = map.into_iter().collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    v
 }
 
 #[cfg(test)]
@@ -290,7 +298,10 @@ mod tests {
         assert_eq!((s.count, s.core_count), (6, 6));
         assert!(s.cross_border);
         let cc = |c: &str| CountryCode::new(c);
-        assert_eq!(s.countries, [(cc("TGO"), 4), (cc("BFA"), 2)]);
+        let pairs = |v: &[Count<Option<CountryCode>>]| -> Vec<(Option<CountryCode>, u64)> {
+            v.iter().map(|c| (c.key, c.count)).collect()
+        };
+        assert_eq!(pairs(&s.countries), [(cc("TGO"), 4), (cc("BFA"), 2)]);
         // Deaths by hand: best 3+0+1+4+0+2 = 10; low 2+0+1+4+0+2 = 9; high 5+0+1+6+0+2 = 14.
         assert_eq!(
             s.fatalities,
@@ -304,11 +315,17 @@ mod tests {
             (s.first_day, s.last_day),
             (date(2023, 1, 5), date(2023, 3, 1))
         );
-        assert_eq!(s.monthly, [(2023, 1, 2), (2023, 2, 3), (2023, 3, 1)]);
-        assert_eq!(s.actors[0], (ArcStr::from("JNIM"), 6));
-        assert_eq!(s.actors[1], (ArcStr::from("Military Forces of Togo"), 4));
+        let months: Vec<(i16, i8, u64)> = s
+            .monthly
+            .iter()
+            .map(|m| (m.year, m.month, m.count))
+            .collect();
+        assert_eq!(months, [(2023, 1, 2), (2023, 2, 3), (2023, 3, 1)]);
+        let actor = |k: usize| (s.actors[k].key.as_str(), s.actors[k].count);
+        assert_eq!(actor(0), ("JNIM", 6));
+        assert_eq!(actor(1), ("Military Forces of Togo", 4));
         assert_eq!(
-            s.kinds,
+            s.kinds.iter().map(|k| (k.key, k.count)).collect::<Vec<_>>(),
             [
                 (EventKind::Battle, 4),
                 (EventKind::ViolenceAgainstCivilians, 2)
@@ -350,7 +367,8 @@ mod tests {
             .summarize(&set, HullShape::Concave { concavity: 2.0 })
             .expect("ok")[0];
         assert!(!s.cross_border);
-        assert_eq!(s.countries, [(CountryCode::new("TGO"), 4), (None, 2)]);
+        let pairs: Vec<_> = s.countries.iter().map(|c| (c.key, c.count)).collect();
+        assert_eq!(pairs, [(CountryCode::new("TGO"), 4), (None, 2)]);
         assert!(
             clustering
                 .summarize(&set, HullShape::Concave { concavity: 0.0 })

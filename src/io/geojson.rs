@@ -585,9 +585,9 @@ pub fn write_clusters_geojson<W: Write>(writer: W, clusters: &[ClusterSummary]) 
                     "centroid_lat": round(c.centroid.y()),
                     "radius_km": (c.radius_km * 1000.0).round() / 1000.0,
                     "cross_border": c.cross_border,
-                    "countries": text(c.countries.iter().map(|(k, n)| format!("{} {n}", k.map_or("unknown".to_string(), |k| k.to_string()))).collect()),
-                    "top_actors": text(c.actors.iter().take(5).map(|(a, n)| format!("{a} {n}")).collect()),
-                    "kinds": text(c.kinds.iter().map(|(k, n)| format!("{} {n}", k.label())).collect()),
+                    "countries": text(c.countries.iter().map(|n| format!("{} {}", n.key.map_or("unknown".to_string(), |k| k.to_string()), n.count)).collect()),
+                    "top_actors": text(c.actors.iter().take(5).map(|a| format!("{} {}", a.key, a.count)).collect()),
+                    "kinds": text(c.kinds.iter().map(|k| format!("{} {}", k.key.label(), k.count)).collect()),
                 },
             })
         })

@@ -21,7 +21,8 @@ pub use csv_in::{Loaded, ReadOptions};
 pub use csv_out::{write_acled_csv, write_csv};
 pub use geojson::{ExtraColumns, PropertyMap, read_geojson, write_clusters_geojson, write_geojson};
 pub use report::{
-    FieldProblem, Format, LoadReport, LoadSummary, RejectedRow, RowWarning, SkippedLine,
+    FieldProblem, Format, LoadReport, LoadSummary, RejectedLine, RejectedRow, RowWarning,
+    SkippedLine,
 };
 pub use sites::{read_sites, read_sites_from};
 pub use ucdp::read_ucdp;

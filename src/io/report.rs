@@ -126,7 +126,16 @@ pub struct LoadSummary {
     /// Warnings on accepted rows.
     pub warnings: u64,
     /// The first three rejected rows: line and every problem, in words.
-    pub first_rejections: Vec<(u64, String)>,
+    pub first_rejections: Vec<RejectedLine>,
+}
+
+/// A rejected row in words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectedLine {
+    /// Where the row starts (for GeoJSON, the feature's number).
+    pub line: u64,
+    /// Every problem of the row, in words.
+    pub reason: String,
 }
 
 impl LoadReport {
@@ -150,7 +159,10 @@ impl LoadReport {
                         .iter()
                         .map(|p| format!("{} = \"{}\": {}", p.field, p.value, p.reason))
                         .collect();
-                    (r.line, problems.join("; "))
+                    RejectedLine {
+                        line: r.line,
+                        reason: problems.join("; "),
+                    }
                 })
                 .collect(),
         }

@@ -7,9 +7,9 @@ use jiff::civil::{Date, date};
 use super::layers::LayerData;
 use super::{
     BandYear, BorderSection, BordersUsed, ClusterRow, ClusterSection, CorridorReport, Count,
-    CrossBorder, DataSection, ExpansionRow, ExpansionSection, Misplaced, NearBorder, NexusSection,
-    NexusVerdict, ReportSpec, SiteRow, SiteSection, Spread, TempoRow, TempoSection, YearChange,
-    YearShare,
+    CrossBorder, DataSection, ExpansionRow, ExpansionSection, LonLat, Misplaced, NearBorder,
+    NexusSection, NexusVerdict, ReportSpec, SiteRow, SiteSection, Spread, TempoRow, TempoSection,
+    YearChange, YearDistance, YearShare,
 };
 use crate::borders::{BorderPair, BorderPlace, Borders};
 use crate::cluster::{ClusterSummary, Clustering, Dbscan, HullShape};
@@ -174,7 +174,7 @@ fn cluster_section(
             radius_km: s.radius_km,
             lon: s.centroid.x(),
             lat: s.centroid.y(),
-            top_actor: s.actors.first().map(|(a, _)| a.to_string()),
+            top_actor: s.actors.first().map(|a| a.key.to_string()),
             cross_border: crossing.get(&s.id.get()).cloned(),
         })
         .collect();
@@ -214,9 +214,9 @@ fn cross_border(
                             countries: c
                                 .countries
                                 .iter()
-                                .map(|(k, n)| Count {
-                                    key: k.to_string(),
-                                    count: *n as u64,
+                                .map(|m| Count {
+                                    key: m.key.to_string(),
+                                    count: m.count,
                                 })
                                 .collect(),
                             hull_crosses: c.hull_crosses.iter().map(|p| p.to_string()).collect(),
@@ -233,9 +233,9 @@ fn cross_border(
                 let countries = s
                     .countries
                     .iter()
-                    .map(|(c, n)| Count {
-                        key: c.map_or("?".into(), |c| c.to_string()),
-                        count: *n as u64,
+                    .map(|c| Count {
+                        key: c.key.map_or("?".into(), |k| k.to_string()),
+                        count: c.count,
                     })
                     .collect();
                 (
@@ -326,7 +326,10 @@ fn site_section(
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let (trend_radius_km, trend_days) = spec.site_risk.trend_params();
+    let (trend_radius_km, trend_days) = (
+        spec.site_risk.trend_radius_km(),
+        spec.site_risk.trend_days(),
+    );
     Ok(SiteSection {
         rows,
         trend_radius_km,
@@ -417,7 +420,10 @@ fn expansion_section(
         .map(|s| ExpansionRow {
             year: s.start.year(),
             events: s.incidents,
-            centroid: s.centroid.map(|c| (c.x(), c.y())),
+            centroid: s.centroid.map(|c| LonLat {
+                lon: c.x(),
+                lat: c.y(),
+            }),
             lat_p10: s.lat_p10,
             hull_km2: s.hull_area_km2,
             cells: s.active_cells,
@@ -426,7 +432,7 @@ fn expansion_section(
             change: s.change,
         })
         .collect();
-    let (west, east) = spec.front_lon;
+    let (west, east) = (spec.front_west, spec.front_east);
     let on_front = |i: &Incident| is_group(i) && (west..=east).contains(&i.lon);
     let front = Expansion::yearly().run(index, years, on_front)?.steps;
     let active: Vec<_> = front
@@ -476,7 +482,8 @@ fn expansion_section(
         group: spec.expansion_group.clone(),
         rows,
         spread,
-        front_lon: spec.front_lon,
+        front_west: west,
+        front_east: east,
         partial_last_year: as_of.month() != 12 || as_of.day() != 31,
         share,
         share_countries: spec.share_countries.clone(),
@@ -490,7 +497,7 @@ fn nexus_section(
     years: DateWindow,
 ) -> Result<NexusSection> {
     let n = meeting.run(index, groups, years)?;
-    let (a, b) = meeting.groups();
+    let (a, b) = (meeting.group_a(), meeting.group_b());
     let k = n.cross_k;
     let verdict = if n.incidents.a == 0 || n.incidents.b == 0 {
         NexusVerdict::OneGroupAbsent
@@ -504,10 +511,13 @@ fn nexus_section(
         b: b.to_string(),
         incidents_a: n.incidents.a,
         incidents_b: n.incidents.b,
-        closest_km: n
+        closest: n
             .min_km_by_period
             .iter()
-            .map(|p| (p.start.year(), p.km))
+            .map(|p| YearDistance {
+                year: p.start.year(),
+                km: p.km,
+            })
             .collect(),
         colocated_pairs: n.colocated_pairs,
         shared_cells: n.shared_cells,

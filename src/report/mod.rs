@@ -12,6 +12,7 @@ mod text;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+pub use crate::tally::Count;
 pub use layers::WrittenLayers;
 pub use risk_map::{RiskMap, RiskMapSpec, SiteLine, TopCell};
 pub use spec::{ReportSpec, Source, ValidationCounts};
@@ -60,15 +61,6 @@ pub struct CorridorReport {
     /// What the layers and the map are drawn from (not serialised).
     #[serde(skip)]
     layers: Option<layers::LayerData>,
-}
-
-/// A count per key (a country, a year).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Count<K> {
-    /// The key.
-    pub key: K,
-    /// The count.
-    pub count: u64,
 }
 
 /// 1. What the report is made of.
@@ -302,8 +294,10 @@ pub struct ExpansionSection {
     pub rows: Vec<ExpansionRow>,
     /// The southern edge's move on the front, if two years have enough incidents there.
     pub spread: Option<Spread>,
-    /// The front's longitudes, west and east.
-    pub front_lon: (f64, f64),
+    /// The front's west edge, longitude.
+    pub front_west: f64,
+    /// The front's east edge, longitude.
+    pub front_east: f64,
     /// The last year is cut short by the as-of date.
     pub partial_last_year: bool,
     /// Share (percent) of the group's incidents recorded in the share countries, per year.
@@ -319,8 +313,8 @@ pub struct ExpansionRow {
     pub year: i16,
     /// Incidents.
     pub events: usize,
-    /// Spherical centroid (lon, lat).
-    pub centroid: Option<(f64, f64)>,
+    /// Spherical centroid.
+    pub centroid: Option<LonLat>,
     /// 10th-percentile latitude.
     pub lat_p10: Option<f64>,
     /// Convex hull area, km².
@@ -333,6 +327,24 @@ pub struct ExpansionRow {
     pub km_from_clusters: Option<f64>,
     /// The change from the year before.
     pub change: Option<crate::trend::SpreadKind>,
+}
+
+/// A position, WGS 84 degrees.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LonLat {
+    /// Longitude.
+    pub lon: f64,
+    /// Latitude.
+    pub lat: f64,
+}
+
+/// The closest approach of two groups in one year.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct YearDistance {
+    /// The year.
+    pub year: i16,
+    /// Great-circle km; `None` when a group is absent that year.
+    pub km: Option<f64>,
 }
 
 /// The southern edge's move between two years.
@@ -370,8 +382,8 @@ pub struct NexusSection {
     pub incidents_a: usize,
     /// Incidents of the second group.
     pub incidents_b: usize,
-    /// Closest approach per year, km (`None`: a group absent that year).
-    pub closest_km: Vec<(i16, Option<f64>)>,
+    /// Closest approach per year.
+    pub closest: Vec<YearDistance>,
     /// Pairs within the pair distance and days.
     pub colocated_pairs: u64,
     /// PRIO-GRID cells with both.

@@ -84,8 +84,8 @@ impl Display for DataText<'_> {
                 "{}: {} ({}), {} rows read, {} accepted, {} rejected, {} warnings",
                 s.name, l.format, l.layout, l.rows_seen, l.accepted, l.rejected, l.warnings
             )?;
-            for (line, why) in &l.first_rejections {
-                writeln!(f, "    rejected line {line}: {why}")?;
+            for r in &l.first_rejections {
+                writeln!(f, "    rejected line {}: {}", r.line, r.reason)?;
             }
         }
         writeln!(
@@ -340,7 +340,7 @@ impl Display for ExpansionText<'_> {
                 r.year,
                 r.events,
                 r.centroid
-                    .map_or("-".into(), |(lon, lat)| format!("{lon:.2},{lat:.2}")),
+                    .map_or("-".into(), |c| format!("{:.2},{:.2}", c.lon, c.lat)),
                 num(r.lat_p10, 2),
                 r.hull_km2,
                 r.cells,
@@ -351,7 +351,7 @@ impl Display for ExpansionText<'_> {
             )?;
         }
         if let Some(s) = &x.spread {
-            let (west, east) = x.front_lon;
+            let (west, east) = (x.front_west, x.front_east);
             let deg = |v: f64, pos: char, neg: char| {
                 format!("{} {}", v.abs(), if v >= 0.0 { pos } else { neg })
             };
@@ -411,9 +411,9 @@ fn country_names(codes: &[String]) -> String {
 impl Display for NexusSection {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         let mins: Vec<String> = self
-            .closest_km
+            .closest
             .iter()
-            .map(|(y, km)| format!("{y}: {}", num(*km, 0)))
+            .map(|d| format!("{}: {}", d.year, num(d.km, 0)))
             .collect();
         writeln!(
             f,

@@ -134,10 +134,16 @@ impl Nexus {
         Nexus { seed, ..self }
     }
 
-    /// The two groups' names.
+    /// The first group's name.
     #[must_use]
-    pub fn groups(&self) -> (&str, &str) {
-        (&self.a, &self.b)
+    pub fn group_a(&self) -> &str {
+        &self.a
+    }
+
+    /// The second group's name.
+    #[must_use]
+    pub fn group_b(&self) -> &str {
+        &self.b
     }
 
     /// The co-location distance, km.

@@ -7,7 +7,7 @@ mod tests;
 
 use std::sync::Arc;
 
-use jiff::civil::Date;
+use crate::window::DateWindow;
 use rustc_hash::FxHashMap as HashMap;
 use serde::{Serialize, Serializer};
 
@@ -196,12 +196,13 @@ impl IncidentSet {
         }
     }
 
-    /// The earliest start and latest end date in the set, or `None` if it is empty.
+    /// The window from the earliest start to the latest end date in the set, or `None` if it
+    /// is empty.
     #[must_use]
-    pub fn date_range(&self) -> Option<(Date, Date)> {
+    pub fn date_range(&self) -> Option<DateWindow> {
         let first = self.incidents.iter().map(|i| i.date.start).min()?;
         let last = self.incidents.iter().map(|i| i.date.end).max()?;
-        Some((first, last))
+        DateWindow::new(first, last).ok()
     }
 }
 
