@@ -15,7 +15,10 @@ use conflict_risk::{
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use serde_json::json;
-use support::{create, io_error, median, peak_rss_mb, reset_peak_rss, timed, usage_error};
+use support::{
+    create, exit_on_error, help_or_unexpected, io_error, median, peak_rss_mb, reset_peak_rss,
+    timed, usage_error,
+};
 
 const USAGE: &str = "\
 usage: bench [--what index|read_acled|dbscan|dbscan_naive|surface] [--n N] [--repeat R] [--queries Q] [--radius-km KM]
@@ -101,11 +104,7 @@ fn parse() -> Result<Args, lexopt::Error> {
             Long("seed") => a.seed = p.value()?.parse()?,
             Long("eps-km") => a.eps_km = p.value()?.parse()?,
             Long("min-points") => a.min_points = p.value()?.parse()?,
-            Short('h') | Long("help") => {
-                println!("{USAGE}");
-                std::process::exit(0);
-            }
-            _ => return Err(arg.unexpected()),
+            _ => help_or_unexpected(arg, USAGE)?,
         }
     }
     if a.n == 0 || a.repeat == 0 || a.queries == 0 {
@@ -121,24 +120,9 @@ fn main() {
     let args = parse().unwrap_or_else(|e| usage_error(e, USAGE));
     match args.what {
         What::Index => bench_index(&args),
-        What::Dbscan | What::DbscanNaive => {
-            if let Err(e) = bench_dbscan(&args) {
-                eprintln!("error: {e}");
-                std::process::exit(1);
-            }
-        }
-        What::Surface => {
-            if let Err(e) = bench_surface(&args) {
-                eprintln!("error: {e}");
-                std::process::exit(1);
-            }
-        }
-        What::ReadAcled => {
-            if let Err(e) = bench_read_acled(&args) {
-                eprintln!("error: {e}");
-                std::process::exit(1);
-            }
-        }
+        What::Dbscan | What::DbscanNaive => exit_on_error(bench_dbscan(&args)),
+        What::Surface => exit_on_error(bench_surface(&args)),
+        What::ReadAcled => exit_on_error(bench_read_acled(&args)),
     }
 }
 

@@ -13,7 +13,10 @@ use std::path::PathBuf;
 
 use conflict_risk::{Dbscan, HullShape, IncidentIndex, write_clusters_geojson};
 use serde_json::json;
-use support::{create, io_error, load_input, peak_rss_mb, timed, usage_error};
+use support::{
+    create, exit_on_error, help_or_unexpected, io_error, load_input, peak_rss_mb, timed,
+    usage_error,
+};
 
 const USAGE: &str = "\
 usage: cluster [--input FILE] [--eps-km KM] [--min-points N] [--window-days D]
@@ -71,11 +74,7 @@ fn parse() -> Result<Args, lexopt::Error> {
             Long("geojson-out") => a.geojson_out = Some(p.value()?.into()),
             Long("top") => a.top = p.value()?.parse()?,
             Long("json") => a.json = true,
-            Short('h') | Long("help") => {
-                println!("{USAGE}");
-                std::process::exit(0);
-            }
-            _ => return Err(arg.unexpected()),
+            _ => help_or_unexpected(arg, USAGE)?,
         }
     }
     Ok(a)
@@ -91,10 +90,7 @@ fn main() {
         },
         Err(e) => usage_error(e, USAGE),
     };
-    if let Err(e) = run(&args, dbscan) {
-        eprintln!("error: {e}");
-        std::process::exit(1);
-    }
+    exit_on_error(run(&args, dbscan));
 }
 
 fn run(args: &Args, dbscan: Dbscan) -> conflict_risk::Result<()> {

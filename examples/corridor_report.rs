@@ -20,7 +20,7 @@ use conflict_risk::{
     Borders, CorridorReport, IncidentIndex, IncidentSet, ReadOptions, ReportSpec, Site, Source,
     brief_sites, demo_incidents, read_path, read_sites,
 };
-use support::{create, io_error, usage_error};
+use support::{create, help_or_unexpected, io_error};
 
 const USAGE: &str = "\
 usage: corridor_report [--input FILE]... [--borders FILE]... [--sites FILE] [--as-of DATE]
@@ -70,22 +70,14 @@ fn parse() -> Result<Args, lexopt::Error> {
             Long("as-of") => a.as_of = Some(p.value()?.parse()?),
             Long("out") => a.out = Some(p.value()?.into()),
             Long("json-out") => a.json_out = Some(p.value()?.into()),
-            Short('h') | Long("help") => {
-                println!("{USAGE}");
-                std::process::exit(0);
-            }
-            _ => return Err(arg.unexpected()),
+            _ => help_or_unexpected(arg, USAGE)?,
         }
     }
     Ok(a)
 }
 
 fn main() {
-    let args = parse().unwrap_or_else(|e| usage_error(e, USAGE));
-    if let Err(e) = run(&args) {
-        eprintln!("error: {e}");
-        std::process::exit(1);
-    }
+    support::main(USAGE, parse, run);
 }
 
 fn run(args: &Args) -> conflict_risk::Result<()> {

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use conflict_risk::{
     ExtraColumns, IncidentSet, ReadOptions, demo_incidents, read_path, write_csv, write_geojson,
 };
-use support::{create, usage_error};
+use support::{create, help_or_unexpected};
 
 const USAGE: &str = "\
 usage: export [--input FILE]... [--geojson-out FILE] [--csv-out FILE] [--strict] [--all-rows]
@@ -54,27 +54,14 @@ fn parse() -> Result<Args, lexopt::Error> {
             Long("csv-out") => a.csv = Some(p.value()?.into()),
             Long("strict") => a.strict = true,
             Long("all-rows") => a.all_rows = true,
-            Short('h') | Long("help") => {
-                println!("{USAGE}");
-                std::process::exit(0);
-            }
-            _ => return Err(arg.unexpected()),
+            _ => help_or_unexpected(arg, USAGE)?,
         }
     }
     Ok(a)
 }
 
 fn main() {
-    let args = parse().unwrap_or_else(|e| usage_error(e, USAGE));
-    if let Err(e) = run(&args) {
-        eprintln!("error: {e}");
-        let mut source = std::error::Error::source(&e);
-        while let Some(s) = source {
-            eprintln!("  caused by: {s}");
-            source = s.source();
-        }
-        std::process::exit(1);
-    }
+    support::main(USAGE, parse, run);
 }
 
 fn run(args: &Args) -> conflict_risk::Result<()> {

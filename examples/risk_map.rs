@@ -15,7 +15,7 @@ use conflict_risk::report::{RiskMap, RiskMapSpec};
 use conflict_risk::{
     BoundingBox, DEMO_AS_OF, Grid, IncidentIndex, Kernel, brief_sites, read_sites,
 };
-use support::{load_input, timed, usage_error};
+use support::{help_or_unexpected, load_input, timed};
 
 const USAGE: &str = "\
 usage: risk_map [--input FILE] [--grid h3|prio] [--resolution R] [--bandwidth-km KM]
@@ -116,11 +116,7 @@ fn parse() -> Result<Args, Box<dyn std::error::Error>> {
             Long("permutations") => a.permutations = p.value()?.parse()?,
             Long("top") => a.top = p.value()?.parse()?,
             Long("out") => a.out = p.value()?.into(),
-            Short('h') | Long("help") => {
-                println!("{USAGE}");
-                std::process::exit(0);
-            }
-            _ => return Err(arg.unexpected().into()),
+            _ => help_or_unexpected(arg, USAGE)?,
         }
     }
     a.grid = match grid.as_str() {
@@ -132,11 +128,7 @@ fn parse() -> Result<Args, Box<dyn std::error::Error>> {
 }
 
 fn main() {
-    let args = parse().unwrap_or_else(|e| usage_error(e, USAGE));
-    if let Err(e) = run(&args) {
-        eprintln!("error: {e}");
-        std::process::exit(1);
-    }
+    support::main(USAGE, parse, run);
 }
 
 fn run(args: &Args) -> conflict_risk::Result<()> {

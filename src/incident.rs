@@ -611,6 +611,33 @@ pub struct Incident {
 }
 
 impl Incident {
+    /// Set the dataset and the source's own precision codes, decoded by that dataset's
+    /// scheme (ACLED's `geo_precision`/`time_precision` or UCDP's `where_prec`/`date_prec`).
+    pub(crate) fn set_source_codes(&mut self, dataset: Dataset, geo: Option<u8>, time: Option<u8>) {
+        let ucdp = dataset == Dataset::UcdpGed;
+        self.dataset = dataset;
+        self.geo_precision_code = geo;
+        self.geo_precision = geo
+            .and_then(|c| {
+                if ucdp {
+                    GeoPrecision::from_ucdp(c)
+                } else {
+                    GeoPrecision::from_acled(c)
+                }
+            })
+            .unwrap_or_default();
+        self.time_precision_code = time;
+        self.time_precision = time
+            .and_then(|c| {
+                if ucdp {
+                    TimePrecision::from_ucdp(c)
+                } else {
+                    TimePrecision::from_acled(c)
+                }
+            })
+            .unwrap_or_default();
+    }
+
     /// An incident with an id, a position (lon, lat in WGS 84 degrees) and a date span; every
     /// other field empty or unknown.
     #[must_use]

@@ -6,6 +6,8 @@
 //! first cluster its expansion reaches, this crate to its nearest core point's cluster: both are
 //! DBSCAN, so only the rule is compared for border points.)
 
+mod common;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -27,12 +29,7 @@ fn reference(name: &str) -> Reference {
         .join("tests/fixtures/sklearn")
         .join(name);
     let mut r = csv::Reader::from_path(&path).expect("fixture");
-    let header: Vec<String> = r
-        .headers()
-        .expect("header")
-        .iter()
-        .map(String::from)
-        .collect();
+    let header = common::header(&mut r);
     let with_points = header[0] == "lon";
     let mut lonlat = Vec::new();
     let mut results = vec![Vec::new(); SETTINGS.len()];
@@ -127,28 +124,13 @@ fn synthetic_points_match_scikit_learn() {
     compare(&set, &r, "synthetic");
 }
 
-fn real_file(name: &str) -> Option<PathBuf> {
-    let dir = std::env::var_os("CONFLICT_RISK_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
-    let path = dir.join(name);
-    if path.is_file() {
-        Some(path)
-    } else if std::env::var_os("CI").is_some() {
-        panic!("{} is missing (CI is set)", path.display());
-    } else {
-        eprintln!("skipped: {} not found", path.display());
-        None
-    }
-}
-
 #[test]
 fn real_ucdp_files_match_scikit_learn() {
     for (file, fixture) in [
         ("ucdp_ged_bfa_gedevents-2025-01-17.csv", "ucdp_bfa.csv"),
         ("ucdp_ged_nga_hdx_conflict_data_nga.csv", "ucdp_nga.csv"),
     ] {
-        let Some(path) = real_file(file) else {
+        let Some(path) = common::data_file(file) else {
             continue;
         };
         let loaded = read_path(&path, ReadOptions::new()).expect("reads");

@@ -1,6 +1,8 @@
 //! The readers on hand-written fixtures (`tests/fixtures/`): every layout and every malformed
 //! case, with the exact accepted counts, rejected lines and reasons.
 
+mod common;
+
 use std::path::PathBuf;
 
 use conflict_risk::io::Format;
@@ -89,13 +91,7 @@ fn acled_2023_layout() {
         Some(ActorKind::Civilians)
     );
     // The one warning: TGO200 is located to the region only.
-    let w: Vec<(u64, &str)> = l
-        .report
-        .warnings
-        .iter()
-        .map(|w| (w.line, w.field.as_str()))
-        .collect();
-    assert_eq!(w, [(4, "geo precision")]);
+    assert_eq!(common::warning_lines(&l.report), [(4, "geo precision")]);
     assert!(l.incidents.iter().all(|i| i.dataset == Dataset::Acled));
 }
 
@@ -269,13 +265,7 @@ fn ucdp_web_export() {
         year.secondary_actor.as_ref().map(|a| a.kind),
         Some(ActorKind::Civilians)
     );
-    let w: Vec<(u64, &str)> = l
-        .report
-        .warnings
-        .iter()
-        .map(|w| (w.line, w.field.as_str()))
-        .collect();
-    assert_eq!(w, [(4, "geo precision")]);
+    assert_eq!(common::warning_lines(&l.report), [(4, "geo precision")]);
 }
 
 #[test]
@@ -429,12 +419,7 @@ fn csv_out_has_latitude_longitude_and_extras() {
     let mut out = Vec::new();
     write_csv(&mut out, &incidents, &extra).expect("write");
     let mut r = csv::Reader::from_reader(out.as_slice());
-    let header: Vec<String> = r
-        .headers()
-        .expect("header")
-        .iter()
-        .map(String::from)
-        .collect();
+    let header = common::header(&mut r);
     assert_eq!(
         &header[..5],
         ["id", "latitude", "longitude", "time", "date_end"]

@@ -2,32 +2,13 @@
 //! `CONFLICT_RISK_DATA`). When `CI` is set a missing file fails the test; elsewhere the test
 //! says it skipped.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+mod common;
 
+use std::collections::BTreeMap;
+
+use common::data_file;
 use conflict_risk::io::Format;
 use conflict_risk::{GeoPrecision, IncidentSet, Loaded, ReadOptions, read_path};
-
-fn data_file(name: &str) -> Option<PathBuf> {
-    let dir = std::env::var_os("CONFLICT_RISK_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
-    let path = dir.join(name);
-    if path.is_file() {
-        Some(path)
-    } else if std::env::var_os("CI").is_some() {
-        panic!(
-            "{} is missing (CI is set, so real-data tests must run)",
-            path.display()
-        );
-    } else {
-        eprintln!(
-            "skipped: {} not found (set CONFLICT_RISK_DATA)",
-            path.display()
-        );
-        None
-    }
-}
 
 fn codes(
     loaded: &Loaded,

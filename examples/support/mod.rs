@@ -36,6 +36,43 @@ pub fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
+/// The last arms of every example's argument loop: `-h`/`--help` prints the usage and exits
+/// with status 0; anything else is an unexpected argument.
+pub fn help_or_unexpected(arg: lexopt::Arg<'_>, usage: &str) -> Result<(), lexopt::Error> {
+    use lexopt::Arg::{Long, Short};
+    match arg {
+        Short('h') | Long("help") => {
+            println!("{usage}");
+            std::process::exit(0);
+        }
+        _ => Err(arg.unexpected()),
+    }
+}
+
+/// An example's `main`: parse the arguments (a usage error exits with status 2, after the
+/// usage), then run (an error exits with status 1, with its causes).
+pub fn main<A, E: std::fmt::Display>(
+    usage: &str,
+    parse: impl FnOnce() -> Result<A, E>,
+    run: impl FnOnce(&A) -> conflict_risk::Result<()>,
+) {
+    let args = parse().unwrap_or_else(|e| usage_error(e, usage));
+    exit_on_error(run(&args));
+}
+
+/// Exit with status 1 after printing `error` and each of its causes on stderr, or return.
+pub fn exit_on_error(result: conflict_risk::Result<()>) {
+    if let Err(e) = result {
+        eprintln!("error: {e}");
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            eprintln!("  caused by: {s}");
+            source = s.source();
+        }
+        std::process::exit(1);
+    }
+}
+
 /// Print `message` and the usage to stderr and exit with status 2.
 pub fn usage_error(message: impl std::fmt::Display, usage: &str) -> ! {
     eprintln!("error: {message}\n\n{usage}");

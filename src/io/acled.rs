@@ -6,10 +6,7 @@ use std::io::Read;
 use super::csv_in::{Countries, CsvInput, Interner, Loaded, ReadOptions, Row, Sink, SlashDates};
 use super::report::{Format, LoadReport};
 use crate::error::Result;
-use crate::incident::{
-    Actor, ActorKind, Dataset, DateSpan, EventKind, Fatalities, GeoPrecision, Incident,
-    TimePrecision,
-};
+use crate::incident::{Actor, ActorKind, Dataset, DateSpan, EventKind, Fatalities, Incident};
 
 /// Read an ACLED CSV export from any reader, streaming: one record is in memory at a time.
 ///
@@ -122,15 +119,7 @@ pub(crate) fn read_acled_from<R: Read>(
             (None, _) => 0,
         };
         let mut incident = Incident::new(id, lon, lat, DateSpan::day(date.unwrap_or_default()));
-        incident.dataset = Dataset::Acled;
-        incident.geo_precision_code = geo_code;
-        incident.geo_precision = geo_code
-            .and_then(GeoPrecision::from_acled)
-            .unwrap_or_default();
-        incident.time_precision_code = time_code;
-        incident.time_precision = time_code
-            .and_then(TimePrecision::from_acled)
-            .unwrap_or_default();
+        incident.set_source_codes(Dataset::Acled, geo_code, time_code);
         let event_type = row.text(c.event_type);
         incident.kind = event_type.map_or(EventKind::Other, EventKind::from_acled);
         incident.event_type = names.opt(event_type);

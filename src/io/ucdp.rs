@@ -11,8 +11,7 @@ use super::csv_in::{Countries, CsvInput, Interner, Loaded, ReadOptions, Row, Sin
 use super::report::{Format, LoadReport};
 use crate::error::Result;
 use crate::incident::{
-    Actor, ActorKind, Dataset, DateSpan, EventKind, Fatalities, GeoPrecision, Incident,
-    TimePrecision, UcdpDetails,
+    Actor, ActorKind, Dataset, DateSpan, EventKind, Fatalities, Incident, UcdpDetails,
 };
 
 /// Read a UCDP GED CSV from any reader, streaming: one record is in memory at a time.
@@ -145,15 +144,7 @@ pub(crate) fn read_ucdp_from<R: Read>(
             .and_then(|v| u32::try_from(v).ok());
         let start = start.unwrap_or_default();
         let mut incident = Incident::new(id, lon, lat, DateSpan::new(start, end.unwrap_or(start)));
-        incident.dataset = Dataset::UcdpGed;
-        incident.geo_precision_code = where_prec;
-        incident.geo_precision = where_prec
-            .and_then(GeoPrecision::from_ucdp)
-            .unwrap_or_default();
-        incident.time_precision_code = date_prec;
-        incident.time_precision = date_prec
-            .and_then(TimePrecision::from_ucdp)
-            .unwrap_or_default();
+        incident.set_source_codes(Dataset::UcdpGed, where_prec, date_prec);
         incident.kind = violence.map_or(EventKind::Other, EventKind::from_ucdp);
         incident.event_type = violence.map(|v| {
             names.get(match v {
