@@ -158,7 +158,7 @@ const CHUNK: usize = 1 << 16;
 
 /// A seeded, deterministic synthetic corridor of any size. **Synthetic: not real events.**
 ///
-/// Incidents fall in Gaussian hotspots around the [`corridor_places`] (widths 5–40 km, in km
+/// Incidents fall in Gaussian hotspots around the places of [`CorridorScenario::places`] (widths 5–40 km, in km
 /// on the ground) with heavy-tailed (Pareto) hotspot weights, plus 20 % uniform background over
 /// lon −6..15, lat 4..16. Activity grows 35 % a year from 2018 to 2024; hotspots in northern
 /// Togo and Benin switch on in 2020–2021. About 55 % of incidents have no fatalities, the rest

@@ -122,7 +122,7 @@ impl<G> QueryArea for G where
 /// within a date window (see [`IncidentIndex::during`]).
 ///
 /// Distances are great-circle distances in km on the sphere of radius
-/// [`EARTH_RADIUS_KM`](crate::EARTH_RADIUS_KM), computed from unit vectors: they agree with
+/// [`EARTH_RADIUS_KM`](crate::geodesy::EARTH_RADIUS_KM), computed from unit vectors: they agree with
 /// [`haversine_km`](crate::haversine_km) to floating-point rounding (about 1e-9 km).
 ///
 /// ```

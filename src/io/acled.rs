@@ -11,8 +11,8 @@ use crate::incident::{Actor, ActorKind, Dataset, DateSpan, EventKind, Fatalities
 /// Read an ACLED CSV export from any reader, streaming: one record is in memory at a time.
 ///
 /// `event_date` may be `YYYY-MM-DD`, `DD-MM-YYYY` or `16 May 2025`; `inter1`/`inter2` numbers
-/// or text; `geo_precision` and `time_precision` 1–3 map to [`GeoPrecision`] and
-/// [`TimePrecision`] with the raw code kept; associated actors are split on `;`. ACLED gives
+/// or text; `geo_precision` and `time_precision` 1–3 map to [`GeoPrecision`](crate::GeoPrecision) and
+/// [`TimePrecision`](crate::TimePrecision) with the raw code kept; associated actors are split on `;`. ACLED gives
 /// one date per event, so the span is that day, whatever the time precision says.
 ///
 /// ```

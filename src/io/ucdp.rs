@@ -16,7 +16,7 @@ use crate::incident::{
 
 /// Read a UCDP GED CSV from any reader, streaming: one record is in memory at a time.
 ///
-/// `where_prec` 1–7 and `date_prec` 1–5 map to [`GeoPrecision`] and [`TimePrecision`] with the
+/// `where_prec` 1–7 and `date_prec` 1–5 map to [`GeoPrecision`](crate::GeoPrecision) and [`TimePrecision`](crate::TimePrecision) with the
 /// raw codes kept; `type_of_violence` gives the [`EventKind`]; `side_a` and `side_b` become the
 /// actors ("Government of …" as state forces, "Civilians" as civilians, others as rebel
 /// groups); `best`, `low` and `high` the fatalities; the death split, `conflict_name` and
