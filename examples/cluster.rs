@@ -8,14 +8,13 @@
 
 mod support;
 
-use std::io::Write;
 use std::path::PathBuf;
 
+use conflict_risk::io::write_labels_csv;
 use conflict_risk::{Dbscan, HullShape, IncidentIndex, write_clusters_geojson};
 use serde_json::json;
 use support::{
-    create, exit_on_error, help_or_unexpected, io_error, load_input, peak_rss_mb, timed,
-    usage_error,
+    create, exit_on_error, help_or_unexpected, load_input, peak_rss_mb, timed, usage_error,
 };
 
 const USAGE: &str = "\
@@ -139,19 +138,7 @@ fn run(args: &Args, dbscan: Dbscan) -> conflict_risk::Result<()> {
     println!("(x): cross-border, members recorded in more than one country");
 
     if let Some(path) = &args.labels_out {
-        let mut w = std::io::BufWriter::new(create(path)?);
-        writeln!(w, "id,cluster,core").map_err(io_error(path))?;
-        for (i, incident) in set.incidents().iter().enumerate() {
-            let cluster = clustering.labels()[i].map_or(String::new(), |c| c.get().to_string());
-            let id = incident.source_id.as_str();
-            let id = if id.contains([',', '"', '\n']) {
-                format!("\"{}\"", id.replace('"', "\"\""))
-            } else {
-                id.to_string()
-            };
-            writeln!(w, "{id},{cluster},{}", clustering.core()[i]).map_err(io_error(path))?;
-        }
-        w.flush().map_err(io_error(path))?;
+        write_labels_csv(create(path)?, &set, &clustering)?;
         println!(
             "wrote labels of {} incidents to {}",
             set.len(),

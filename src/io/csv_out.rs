@@ -7,8 +7,10 @@ use std::io::Write;
 use geojson::JsonValue;
 
 use super::geojson::{ExtraColumns, properties};
+use crate::cluster::Clustering;
 use crate::error::{Error, Result};
 use crate::incident::{Actor, ActorKind, Incident};
+use crate::validate::IncidentSet;
 
 /// Write incidents as CSV: `id, latitude, longitude, time, date_end`, then every model field
 /// under the names [`write_geojson`](crate::write_geojson) uses (associated actors joined with
@@ -200,4 +202,51 @@ fn inter_text(kind: ActorKind) -> &'static str {
         ActorKind::Civilians => "Civilians",
         _ => "External/Other forces",
     }
+}
+/// Write a clustering's labels as CSV, one row per incident in id order: `id` (the source's),
+/// `cluster` (empty for noise) and `core` (`true`/`false`).
+///
+/// ```
+/// use conflict_risk::{Dbscan, IncidentIndex, IncidentSet, brief_incidents};
+/// use conflict_risk::io::write_labels_csv;
+/// let (set, _) = IncidentSet::validate(brief_incidents());
+/// let clustering = Dbscan::new(1.0, 3)?.run(&IncidentIndex::new(&set));
+/// let mut out = Vec::new();
+/// write_labels_csv(&mut out, &set, &clustering)?;
+/// let text = String::from_utf8(out).expect("utf-8");
+/// assert_eq!(text.lines().count(), 4);
+/// assert!(text.starts_with("id,cluster,core\n"));
+/// assert!(text.lines().skip(1).all(|l| l.ends_with(",0,true")));
+/// # Ok::<(), conflict_risk::Error>(())
+/// ```
+pub fn write_labels_csv<W: Write>(
+    writer: W,
+    set: &IncidentSet,
+    clustering: &Clustering,
+) -> Result<()> {
+    if clustering.labels().len() != set.len() {
+        return Err(Error::invalid(
+            "clustering",
+            clustering.labels().len(),
+            format!(
+                "has a label per incident of another set ({} incidents)",
+                set.len()
+            ),
+        ));
+    }
+    let mut w = csv::Writer::from_writer(writer);
+    let err = |e: csv::Error| Error::io("<writer>", std::io::Error::other(e));
+    w.write_record(["id", "cluster", "core"]).map_err(err)?;
+    for ((incident, label), core) in set
+        .incidents()
+        .iter()
+        .zip(clustering.labels())
+        .zip(clustering.core())
+    {
+        let cluster = label.map_or(String::new(), |c| c.get().to_string());
+        let core = if *core { "true" } else { "false" };
+        w.write_record([incident.source_id.as_str(), cluster.as_str(), core])
+            .map_err(err)?;
+    }
+    w.flush().map_err(|e| Error::io("<writer>", e))
 }

@@ -18,7 +18,7 @@ use std::path::Path;
 pub use acled::read_acled;
 pub use cells::CellLayer;
 pub use csv_in::{Loaded, ReadOptions};
-pub use csv_out::{write_acled_csv, write_csv};
+pub use csv_out::{write_acled_csv, write_csv, write_labels_csv};
 pub use geojson::{ExtraColumns, PropertyMap, read_geojson, write_clusters_geojson, write_geojson};
 pub use report::{
     FieldProblem, Format, LoadReport, LoadSummary, RejectedLine, RejectedRow, RowWarning,
