@@ -138,7 +138,7 @@ fn run(args: &Args, dbscan: Dbscan) -> conflict_risk::Result<()> {
     println!("(x): cross-border, members recorded in more than one country");
 
     if let Some(path) = &args.labels_out {
-        write_labels_csv(create(path)?, &set, &clustering)?;
+        write_labels_csv(create(path)?, &set, &clustering).map_err(|e| e.at_path(path))?;
         println!(
             "wrote labels of {} incidents to {}",
             set.len(),
@@ -146,7 +146,7 @@ fn run(args: &Args, dbscan: Dbscan) -> conflict_risk::Result<()> {
         );
     }
     if let Some(path) = &args.geojson_out {
-        write_clusters_geojson(create(path)?, &clusters)?;
+        write_clusters_geojson(create(path)?, &clusters).map_err(|e| e.at_path(path))?;
         println!(
             "wrote {} cluster outlines to {}",
             clusters.len(),

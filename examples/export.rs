@@ -88,11 +88,13 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
         print!("{report}");
     }
     if let Some(path) = &args.geojson {
-        write_geojson(create(path)?, set.incidents(), &ExtraColumns::new())?;
+        write_geojson(create(path)?, set.incidents(), &ExtraColumns::new())
+            .map_err(|e| e.at_path(path))?;
         println!("wrote {} incidents to {}", set.len(), path.display());
     }
     if let Some(path) = &args.csv {
-        write_csv(create(path)?, set.incidents(), &ExtraColumns::new())?;
+        write_csv(create(path)?, set.incidents(), &ExtraColumns::new())
+            .map_err(|e| e.at_path(path))?;
         println!("wrote {} incidents to {}", set.len(), path.display());
     }
     Ok(())

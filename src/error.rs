@@ -71,6 +71,19 @@ impl Error {
         }
     }
 
+    /// The same error, naming `path` if it is an i/o error on a stream (`<reader>` or
+    /// `<writer>`): a writer does not know the file it writes to, its caller does.
+    #[must_use]
+    pub fn at_path(self, path: &std::path::Path) -> Self {
+        match self {
+            Error::Io { path: p, source } if p.starts_with('<') => Error::Io {
+                path: path.display().to_string(),
+                source,
+            },
+            other => other,
+        }
+    }
+
     /// Shorthand for [`Error::Format`].
     pub(crate) fn format(reason: impl Into<String>) -> Self {
         Error::Format {

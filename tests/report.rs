@@ -320,3 +320,32 @@ fn layers_are_written_where_asked() {
     assert!(written.map.as_ref().is_some_and(|m| m.is_file()));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_as_of_date_far_past_the_data_is_refused_not_reported_as_calm() {
+    let incidents = pile("a", 12, 0.5, 11.0, date(2023, 3, 1), "BFA", "JNIM");
+    let (set, _) = IncidentSet::validate(incidents);
+    let index = IncidentIndex::new(&set);
+    let far = ReportSpec::new().as_of(date(9999, 12, 31));
+    let err = CorridorReport::build(&index, None, &[], &far).expect_err("refused");
+    let text = err.to_string();
+    assert!(text.contains("9999-12-31"), "{text}");
+    assert!(
+        text.contains("the data runs from 2023-03-01 to 2023-03-12"),
+        "{text}"
+    );
+    let before = ReportSpec::new().as_of(date(2020, 1, 1));
+    let err = CorridorReport::build(&index, None, &[], &before).expect_err("refused");
+    assert!(err.to_string().contains("before the data starts"), "{err}");
+    // A month after the data ends: kept, with a warning in words.
+    let later = ReportSpec::new().as_of(date(2023, 4, 11));
+    let r = CorridorReport::build(&index, None, &[], &later).expect("kept");
+    assert_eq!(r.data.warnings.len(), 1);
+    assert!(
+        r.to_string()
+            .contains("warning: the data ends on 2023-03-12, 30 days before the as-of date"),
+        "{r}"
+    );
+    let risk = conflict_risk::report::RiskMapSpec::new().as_of(date(9999, 12, 31));
+    assert!(conflict_risk::report::RiskMap::build(&index, &[], &risk).is_err());
+}

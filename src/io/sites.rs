@@ -3,6 +3,7 @@
 use std::io::Read;
 use std::path::Path;
 
+use super::csv_in::{CsvInput, decode_text};
 use crate::error::{Error, Result};
 use crate::site::Site;
 
@@ -19,57 +20,45 @@ use crate::site::Site;
 /// # Ok::<(), conflict_risk::Error>(())
 /// ```
 pub fn read_sites_from(reader: impl Read) -> Result<Vec<Site>> {
-    let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+    read_sites_named(reader, "the site list")
+}
+
+fn read_sites_named(reader: impl Read, source: &str) -> Result<Vec<Site>> {
+    let mut input = CsvInput::open(reader, source)?;
+    let columns = &input.columns;
+    let name_at = columns.require(&["name", "site"], "site name")?;
+    let lat_at = columns.require(&["latitude", "lat"], "latitude")?;
+    let lon_at = columns.require(&["longitude", "lon", "lng", "long"], "longitude")?;
     let parse_err = |line: u64, field: &str, reason: String| Error::Parse {
         line,
         field: field.to_string(),
         reason,
     };
-    let header = csv
-        .headers()
-        .map_err(|e| parse_err(1, "header", e.to_string()))?
-        .clone();
-    let find = |names: &[&str]| {
-        header.iter().position(|h| {
-            names.contains(
-                &h.trim()
-                    .trim_start_matches('\u{feff}')
-                    .to_ascii_lowercase()
-                    .as_str(),
-            )
-        })
-    };
-    let name_at = find(&["name", "site"]);
-    let lat_at = find(&["latitude", "lat"]);
-    let lon_at = find(&["longitude", "lon", "lng", "long"]);
-    let (Some(name_at), Some(lat_at), Some(lon_at)) = (name_at, lat_at, lon_at) else {
-        return Err(parse_err(
-            1,
-            "header",
-            "a site list needs name, latitude and longitude columns".into(),
-        ));
-    };
     let mut sites = Vec::new();
-    for (k, record) in csv.records().enumerate() {
-        let line = record
-            .as_ref()
-            .ok()
-            .and_then(|r| r.position())
-            .map_or(k as u64 + 2, |p| p.line());
-        let record = record.map_err(|e| parse_err(line, "row", e.to_string()))?;
-        let text = |at: usize| record.get(at).map(str::trim).unwrap_or("");
+    while let Some(line) = input.next_line()? {
+        let record = &input.record;
+        let text = |at: usize| decode_text(record.get(at).unwrap_or_default());
+        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue; // a blank line
+        }
         let number = |at: usize, field: &str| {
-            text(at)
+            let t = text(at);
+            t.trim()
                 .parse::<f64>()
-                .map_err(|_| parse_err(line, field, format!("{:?} is not a number", text(at))))
+                .map_err(|_| parse_err(line, field, format!("\"{}\" is not a number", t.trim())))
         };
         let name = text(name_at);
+        let name = name.trim();
         if name.is_empty() {
             return Err(parse_err(line, "name", "a site needs a name".into()));
         }
         let (lat, lon) = (number(lat_at, "latitude")?, number(lon_at, "longitude")?);
-        let site = Site::new(name, lon, lat)
-            .map_err(|e| parse_err(line, "latitude/longitude", e.to_string()))?;
+        let site = Site::new(name, lon, lat).map_err(|e| match e {
+            Error::InvalidParameter { reason, value, .. } => {
+                parse_err(line, "latitude/longitude", format!("{value}: {reason}"))
+            }
+            other => other,
+        })?;
         sites.push(site);
     }
     Ok(sites)
@@ -78,8 +67,9 @@ pub fn read_sites_from(reader: impl Read) -> Result<Vec<Site>> {
 /// [`read_sites_from`] a file.
 pub fn read_sites(path: impl AsRef<Path>) -> Result<Vec<Site>> {
     let path = path.as_ref();
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path.display().to_string(), e))?;
-    read_sites_from(file)
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| Error::io(&name, e))?;
+    read_sites_named(std::io::BufReader::new(file), &name)
 }
 
 #[cfg(test)]
@@ -99,5 +89,38 @@ mod tests {
         let swapped_order = "longitude,name,latitude\n0.2,Dapaong,10.86\n";
         let s = read_sites_from(swapped_order.as_bytes()).expect("valid test input");
         assert_eq!((s[0].lon, s[0].lat), (0.2, 10.86));
+    }
+
+    #[test]
+    fn crlf_lines_are_counted_right() {
+        // The old reader took the csv crate's line, one too low after CRLF line ends.
+        let bad = "name,latitude,longitude\r\nA,10,1\r\nB,ten,1\r\n";
+        match read_sites_from(bad.as_bytes()) {
+            Err(Error::Parse { line, field, .. }) => {
+                assert_eq!((line, field.as_str()), (3, "latitude"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn windows_1252_names_are_decoded_not_refused() {
+        // "Tanguiéta" and "Kpendjal’s base" as Excel saves them: é is 0xE9, ’ is 0x92.
+        let mut bytes = b"name,latitude,longitude\nTangui\xe9ta,10.62,1.27\n".to_vec();
+        bytes.extend_from_slice(b"Kpendjal\x92s base,10.95,0.80\n");
+        let sites = read_sites_from(bytes.as_slice()).expect("read");
+        assert_eq!(sites[0].name, "Tanguiéta");
+        assert_eq!(sites[1].name, "Kpendjal\u{2019}s base");
+    }
+
+    #[test]
+    fn a_missing_column_is_named_in_words() {
+        let err = read_sites_from("name,lat\nA,10\n".as_bytes()).expect_err("no longitude");
+        let text = err.to_string();
+        assert!(text.contains("longitude"), "{text}");
+        assert!(
+            !text.contains("Utf8") && !text.contains("ErrorKind"),
+            "{text}"
+        );
     }
 }

@@ -36,10 +36,7 @@ impl CorridorReport {
         spec: &ReportSpec,
     ) -> Result<CorridorReport> {
         let all = index.set();
-        let as_of = spec
-            .as_of
-            .or_else(|| all.incidents().iter().map(|i| i.date.end).max())
-            .unwrap_or(crate::sample::DEMO_AS_OF);
+        let (as_of, as_of_warning) = super::checked_as_of(all, spec.as_of)?;
         let after_as_of = all
             .incidents()
             .iter()
@@ -57,7 +54,8 @@ impl CorridorReport {
         let places = borders.map(|b| b.place_all(set));
         let groups = &spec.groups;
 
-        let data = data_section(set, borders, spec, after_as_of);
+        let mut data = data_section(set, borders, spec, after_as_of);
+        data.warnings.extend(as_of_warning);
         let clusters = cluster_section(set, borders, spec, as_of)?;
         let border_section = match (borders, &places) {
             (Some(b), Some(p)) => Some(border_section(b, set, p, spec)),
@@ -141,6 +139,7 @@ fn data_section(
             lines: b.lines().len(),
             files: b.files().to_vec(),
         }),
+        warnings: Vec::new(),
     }
 }
 

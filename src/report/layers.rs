@@ -104,11 +104,15 @@ impl CorridorReport {
             column(l.set.incidents(), |i| json!(groups.names_of(i).join("; "))),
         )?;
         let incidents = dir.join("incidents.geojson");
-        write_geojson(create(&incidents)?, l.set.incidents(), &extra)?;
+        write_geojson(create(&incidents)?, l.set.incidents(), &extra)
+            .map_err(|e| e.at_path(&incidents))?;
         let clusters = dir.join("clusters.geojson");
-        write_clusters_geojson(create(&clusters)?, &l.summaries)?;
+        write_clusters_geojson(create(&clusters)?, &l.summaries)
+            .map_err(|e| e.at_path(&clusters))?;
         let risk_cells = dir.join("risk_cells.geojson");
-        CellLayer::from_surface(&l.surface).write_geojson(create(&risk_cells)?)?;
+        CellLayer::from_surface(&l.surface)
+            .write_geojson(create(&risk_cells)?)
+            .map_err(|e| e.at_path(&risk_cells))?;
         let map = self.draw_map(l, dir, width_px)?;
         Ok(WrittenLayers {
             incidents,

@@ -63,6 +63,48 @@ pub struct CorridorReport {
     layers: Option<layers::LayerData>,
 }
 
+/// The as-of date to use: the one asked for, checked against the data's dates, or the latest
+/// incident's last day. `Err` when the date asked for is before the data starts or more than a
+/// year after it ends (every figure would read as calm for want of data); a date after the data
+/// ends but within a year comes back with a warning.
+pub(crate) fn checked_as_of(
+    set: &crate::validate::IncidentSet,
+    asked: Option<Date>,
+) -> crate::error::Result<(Date, Option<String>)> {
+    let range = set.date_range();
+    let Some(asked) = asked else {
+        return Ok((range.map_or(crate::sample::DEMO_AS_OF, |r| r.last_day()), None));
+    };
+    let Some(range) = range else {
+        return Ok((asked, None));
+    };
+    let (first, last) = (range.first_day(), range.last_day());
+    let runs = format!("the data runs from {first} to {last}");
+    if asked < first {
+        return Err(crate::error::Error::invalid(
+            "as_of",
+            asked,
+            format!("is before the data starts: {runs}"),
+        ));
+    }
+    let days_after = (asked - last).get_days();
+    if days_after > 365 {
+        return Err(crate::error::Error::invalid(
+            "as_of",
+            asked,
+            format!(
+                "is {days_after} days after the data ends: every figure would read as calm for want of data ({runs})"
+            ),
+        ));
+    }
+    let warning = (days_after > 0).then(|| {
+        format!(
+            "the data ends on {last}, {days_after} days before the as-of date: figures for those days are no data, not calm"
+        )
+    });
+    Ok((asked, warning))
+}
+
 /// 1. What the report is made of.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DataSection {
@@ -80,6 +122,8 @@ pub struct DataSection {
     pub by_country: Vec<Count<String>>,
     /// The borders used, if any.
     pub borders: Option<BordersUsed>,
+    /// Warnings about the data as a whole (an as-of date after the data ends).
+    pub warnings: Vec<String>,
 }
 
 /// The borders a report used.

@@ -233,6 +233,8 @@ pub struct RiskMap {
     pub quarters: usize,
     /// Cells per emerging pattern (no pattern left out).
     pub patterns: Vec<Count<String>>,
+    /// Warnings about the data as a whole (an as-of date after the data ends).
+    pub warnings: Vec<String>,
     /// The riskiest cells, riskiest first.
     pub top: Vec<TopCell>,
     /// The sites, in the order given.
@@ -252,10 +254,7 @@ impl RiskMap {
     /// Map the incidents of `index` and assess `sites`.
     pub fn build(index: &IncidentIndex, sites: &[Site], spec: &RiskMapSpec) -> Result<RiskMap> {
         let set = index.set();
-        let as_of = spec
-            .as_of
-            .or_else(|| set.incidents().iter().map(|i| i.date.end).max())
-            .unwrap_or(crate::sample::DEMO_AS_OF);
+        let (as_of, as_of_warning) = super::checked_as_of(set, spec.as_of)?;
         let mut policy = WeightPolicy::new(as_of);
         if let Some(d) = spec.half_life_days {
             policy = policy.half_life_days(d)?;
@@ -376,6 +375,7 @@ impl RiskMap {
                 .into_iter()
                 .map(|(key, count)| Count { key, count })
                 .collect(),
+            warnings: as_of_warning.into_iter().collect(),
             top,
             sites: site_lines,
             layer: Some(layer),
@@ -398,8 +398,12 @@ impl RiskMap {
         let csv = dir.join("risk_cells.csv");
         let create =
             |p: &Path| std::fs::File::create(p).map_err(|e| Error::io(p.display().to_string(), e));
-        layer.write_geojson(create(&geojson)?)?;
-        layer.write_csv(create(&csv)?)?;
+        layer
+            .write_geojson(create(&geojson)?)
+            .map_err(|e| e.at_path(&geojson))?;
+        layer
+            .write_csv(create(&csv)?)
+            .map_err(|e| e.at_path(&csv))?;
         Ok([geojson, csv])
     }
 }
@@ -442,6 +446,9 @@ impl Display for RiskMap {
             s.kernel,
             s.bandwidth_km
         )?;
+        for w in &self.warnings {
+            writeln!(f, "warning: {w}")?;
+        }
         if let Some(why) = &self.gi_not_computed {
             writeln!(f, "Gi* not computed: {why}")?;
         }

@@ -97,6 +97,9 @@ impl Display for DataText<'_> {
             d.validation.rejected,
             d.validation.warnings
         )?;
+        for w in &d.warnings {
+            writeln!(f, "warning: {w}")?;
+        }
         writeln!(f, "by recorded country: {}", list(&d.by_country, " "))?;
         match &d.borders {
             None => writeln!(

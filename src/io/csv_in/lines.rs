@@ -121,12 +121,13 @@ pub(crate) fn next_record<R: Read>(
 ) -> Result<bool> {
     reader.read_byte_record(record).map_err(|e| {
         let line = e.position().map_or(0, csv::Position::line);
+        let reason = e.to_string();
         match e.into_kind() {
             csv::ErrorKind::Io(io) => Error::io(source, io),
-            other => Error::Parse {
+            _ => Error::Parse {
                 line,
                 field: "record".into(),
-                reason: format!("{other:?}"),
+                reason,
             },
         }
     })

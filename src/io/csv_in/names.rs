@@ -117,3 +117,16 @@ pub(crate) fn looks_swapped(country: CountryCode, lon: f64, lat: f64) -> bool {
         |x: f64, y: f64| x >= w - margin && x <= e + margin && y >= s - margin && y <= n + margin;
     !inside(lon, lat) && inside(lat, lon)
 }
+
+/// A field's text: UTF-8 when it is valid UTF-8, else Windows-1252 (the encoding of
+/// Excel-saved files), so that no row is lost for its bytes and `’` stays `’`.
+pub(crate) fn decode_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+        }
+    }
+}
