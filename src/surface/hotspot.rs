@@ -69,6 +69,26 @@ pub struct GiStar {
     fdr: bool,
 }
 
+impl std::fmt::Display for Neighbours {
+    /// "cells within 50 km" or "the 6 nearest cells".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Neighbours::DistanceBand { km } => write!(f, "cells within {km} km"),
+            Neighbours::KNearest { k } => write!(f, "the {k} nearest cells"),
+        }
+    }
+}
+
+/// The most (cell, neighbour) pairs a Gi* neighbourhood list may hold: 50 million (200 MB).
+/// A band wide enough to make every cell every other's neighbour is refused before it fills
+/// the memory.
+pub const MAX_NEIGHBOUR_PAIRS: usize = 50_000_000;
+
+/// The most values the conditional permutations of one [`GiStar::run`] may draw
+/// (permutations × the neighbours of every cell): one billion, about a minute on one core.
+/// More is refused before the work starts, with the figure.
+pub const MAX_PERMUTATION_DRAWS: u64 = 1_000_000_000;
+
 /// The most conditional permutations [`GiStar::permutations`] accepts: 99,999.
 pub const MAX_GI_PERMUTATIONS: usize = 99_999;
 
@@ -171,6 +191,23 @@ impl GiStar {
             ));
         }
         let hoods = neighbourhoods(centres, self.neighbours)?;
+        let draws = (self.permutations as u64).saturating_mul(
+            hoods
+                .iter()
+                .map(|h| h.len().saturating_sub(1) as u64)
+                .sum::<u64>(),
+        );
+        if draws > MAX_PERMUTATION_DRAWS {
+            return Err(Error::invalid(
+                "permutations",
+                self.permutations,
+                format!(
+                    "over {} cells and their neighbours they would draw {draws} values, more than \
+                     the limit of {MAX_PERMUTATION_DRAWS}: use fewer permutations or a smaller neighbourhood",
+                    centres.len()
+                ),
+            ));
+        }
         let moments = Moments::of(values)?;
         let mut cells: Vec<GiCell> = hoods
             .iter()
@@ -316,10 +353,10 @@ fn neighbourhoods(centres: &[Point<f64>], rule: Neighbours) -> Result<Vec<Vec<u3
             .map(|(c, i)| GeomWithData::new(unit_vector(*c), i))
             .collect(),
     );
-    let hoods = centres
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
+    let mut hoods = Vec::with_capacity(centres.len());
+    let mut pairs = 0usize;
+    for (i, c) in centres.iter().enumerate() {
+        let hood = {
             let q = unit_vector(*c);
             let mut hood: Vec<u32> = match rule {
                 Neighbours::DistanceBand { km } => tree
@@ -348,8 +385,22 @@ fn neighbourhoods(centres: &[Point<f64>], rule: Neighbours) -> Result<Vec<Vec<u3
             hood.sort_unstable();
             hood.dedup();
             hood
-        })
-        .collect();
+        };
+        pairs = pairs.saturating_add(hood.len());
+        if pairs > MAX_NEIGHBOUR_PAIRS {
+            return Err(Error::invalid(
+                "neighbours",
+                rule,
+                format!(
+                    "the neighbourhoods of {} cells hold over {MAX_NEIGHBOUR_PAIRS} (cell, neighbour) pairs \
+                     (the limit, about {} MB): use a smaller band, fewer neighbours or fewer cells",
+                    centres.len(),
+                    MAX_NEIGHBOUR_PAIRS * 4 / 1_000_000
+                ),
+            ));
+        }
+        hoods.push(hood);
+    }
     Ok(hoods)
 }
 

@@ -8,7 +8,10 @@ mod series;
 mod weight;
 
 pub use grid::{CellId, Grid, PRIO_GRID_DEGREES, PrioCell};
-pub use hotspot::{EmergingClass, GiCell, GiStar, HotSpots, MAX_GI_PERMUTATIONS, Neighbours};
+pub use hotspot::{
+    EmergingClass, GiCell, GiStar, HotSpots, MAX_GI_PERMUTATIONS, MAX_NEIGHBOUR_PAIRS,
+    MAX_PERMUTATION_DRAWS, Neighbours,
+};
 pub use kernel::{CellRisk, Kernel, KernelSurface, PointRisk, RiskSurface};
 pub use series::{
     CellSeries, CellTotals, EmergingCell, EmergingHotSpots, EmergingMap, SliceLength,
