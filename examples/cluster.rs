@@ -14,7 +14,8 @@ use conflict_risk::io::write_labels_csv;
 use conflict_risk::{Dbscan, HullShape, IncidentIndex, write_clusters_geojson};
 use serde_json::json;
 use support::{
-    create, exit_on_error, help_or_unexpected, load_input, peak_rss_mb, timed, usage_error,
+    create, exit_on_error, help_or_unexpected, load_input, peak_rss_mb, progress_wanted, timed,
+    usage_error, with_progress,
 };
 
 const USAGE: &str = "\
@@ -37,6 +38,8 @@ of each other share a cluster; other points within KM of a core point join its c
   --top N             clusters shown in the table [15]
   --json              end stdout with one JSON line: n, clusters, noise, read_s, index_s,
                       cluster_s, peak_rss_mb
+  --quiet             no progress lines on stderr (shown only on a terminal, for
+                      steps over 2 seconds)
   -h, --help          this text";
 
 struct Args {
@@ -48,6 +51,7 @@ struct Args {
     geojson_out: Option<PathBuf>,
     top: usize,
     json: bool,
+    quiet: bool,
 }
 
 fn parse() -> Result<Args, lexopt::Error> {
@@ -61,6 +65,7 @@ fn parse() -> Result<Args, lexopt::Error> {
         geojson_out: None,
         top: 15,
         json: false,
+        quiet: false,
     };
     let mut p = lexopt::Parser::from_env();
     while let Some(arg) = p.next()? {
@@ -72,6 +77,7 @@ fn parse() -> Result<Args, lexopt::Error> {
             Long("labels-out") => a.labels_out = Some(p.value()?.into()),
             Long("geojson-out") => a.geojson_out = Some(p.value()?.into()),
             Long("top") => a.top = p.value()?.parse()?,
+            Long("quiet") => a.quiet = true,
             Long("json") => a.json = true,
             _ => help_or_unexpected(arg, USAGE)?,
         }
@@ -93,9 +99,11 @@ fn main() {
 }
 
 fn run(args: &Args, dbscan: Dbscan) -> conflict_risk::Result<()> {
-    let (set, read_s) = load_input(args.input.as_deref())?;
+    let show = progress_wanted(args.quiet);
+    let (set, read_s) = load_input(args.input.as_deref(), show)?;
     let (index, index_s) = timed(|| IncidentIndex::new(&set));
-    let (clustering, cluster_s) = timed(|| dbscan.run(&index));
+    let (clustering, cluster_s) =
+        timed(|| with_progress("clustering", show, || dbscan.run(&index)));
     let clusters = clustering.summarize(&set, HullShape::Convex)?;
     let window = args
         .window_days

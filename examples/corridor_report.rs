@@ -20,7 +20,7 @@ use conflict_risk::{
     Borders, CorridorReport, IncidentIndex, IncidentSet, ReadOptions, ReportSpec, Site, Source,
     brief_sites, demo_incidents, read_path, read_sites,
 };
-use support::{create, help_or_unexpected, io_error};
+use support::{create, help_or_unexpected, io_error, progress_wanted, with_progress};
 
 const USAGE: &str = "\
 usage: corridor_report [--input FILE]... [--borders FILE]... [--sites FILE] [--as-of DATE]
@@ -41,6 +41,8 @@ by hand (Kpendjal, northern Togo, 2022-2024) and 20,000 SYNTHETIC incidents (not
                    incident's last day; 2024-12-31 for the demo]
   --out DIR        folder for the layers and map.png [corridor_report_out]
   --json-out FILE  also write the whole report as JSON
+  --quiet          no progress lines on stderr (they show only on a terminal, for steps
+                   that take over 2 seconds)
   -h, --help       this text
 
 Figures: clusters are great-circle DBSCAN (25 km, 5 incidents) over the last 365 days;
@@ -56,6 +58,7 @@ struct Args {
     as_of: Option<Date>,
     out: Option<PathBuf>,
     json_out: Option<PathBuf>,
+    quiet: bool,
 }
 
 fn parse() -> Result<Args, lexopt::Error> {
@@ -70,6 +73,7 @@ fn parse() -> Result<Args, lexopt::Error> {
             Long("as-of") => a.as_of = Some(p.value()?.parse()?),
             Long("out") => a.out = Some(p.value()?.into()),
             Long("json-out") => a.json_out = Some(p.value()?.into()),
+            Long("quiet") => a.quiet = true,
             _ => help_or_unexpected(arg, USAGE)?,
         }
     }
@@ -81,6 +85,7 @@ fn main() {
 }
 
 fn run(args: &Args) -> conflict_risk::Result<()> {
+    let show = progress_wanted(args.quiet);
     let mut spec = ReportSpec::new();
     let mut incidents = Vec::new();
     if args.inputs.is_empty() {
@@ -92,7 +97,8 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
             ));
     }
     for path in &args.inputs {
-        let loaded = read_path(path, ReadOptions::new())?;
+        let label = format!("reading {}", path.display());
+        let loaded = with_progress(&label, show, || read_path(path, ReadOptions::new()))?;
         spec = spec.source(Source::file(
             path.display().to_string(),
             loaded.report.summary(),
@@ -113,13 +119,17 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
         Some(path) => read_sites(path)?,
         None => brief_sites(),
     };
-    let report = CorridorReport::build(&IncidentIndex::new(&set), borders.as_ref(), &sites, &spec)?;
+    let report = with_progress("building the report", show, || {
+        CorridorReport::build(&IncidentIndex::new(&set), borders.as_ref(), &sites, &spec)
+    })?;
     print!("{report}");
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| "corridor_report_out".into());
-    let written = report.write_layers(&out, 1800)?;
+    let written = with_progress("writing the layers and the map", show, || {
+        report.write_layers(&out, 1800)
+    })?;
     if let Some(path) = &args.json_out {
         serde_json::to_writer(std::io::BufWriter::new(create(path)?), &report)
             .map_err(|e| io_error(path)(e.into()))?;

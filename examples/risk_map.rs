@@ -15,7 +15,7 @@ use conflict_risk::report::{RiskMap, RiskMapSpec};
 use conflict_risk::{
     BoundingBox, DEMO_AS_OF, Grid, IncidentIndex, Kernel, brief_sites, read_sites,
 };
-use support::{help_or_unexpected, load_input, timed};
+use support::{help_or_unexpected, load_input, progress_wanted, timed, with_progress};
 
 const USAGE: &str = "\
 usage: risk_map [--input FILE] [--grid h3|prio] [--resolution R] [--bandwidth-km KM]
@@ -46,6 +46,8 @@ halved every D days before it), then:
   --permutations N      also compute Gi* pseudo p-values from N permutations [0]
   --top N               cells shown in the table [10]
   --out DIR             folder for risk_cells.geojson and risk_cells.csv [risk_map_out]
+  --quiet               no progress lines on stderr (shown only on a terminal, for
+                        steps over 2 seconds)
   -h, --help            this text";
 
 struct Args {
@@ -60,6 +62,7 @@ struct Args {
     sites: Option<PathBuf>,
     permutations: usize,
     top: usize,
+    quiet: bool,
     out: PathBuf,
 }
 
@@ -79,6 +82,7 @@ fn parse() -> Result<Args, Box<dyn std::error::Error>> {
         sites: None,
         permutations: 0,
         top: 10,
+        quiet: false,
         out: PathBuf::from("risk_map_out"),
     };
     let mut p = lexopt::Parser::from_env();
@@ -115,6 +119,7 @@ fn parse() -> Result<Args, Box<dyn std::error::Error>> {
             Long("sites") => a.sites = Some(p.value()?.into()),
             Long("permutations") => a.permutations = p.value()?.parse()?,
             Long("top") => a.top = p.value()?.parse()?,
+            Long("quiet") => a.quiet = true,
             Long("out") => a.out = p.value()?.into(),
             _ => help_or_unexpected(arg, USAGE)?,
         }
@@ -132,7 +137,8 @@ fn main() {
 }
 
 fn run(args: &Args) -> conflict_risk::Result<()> {
-    let (set, _) = load_input(args.input.as_deref())?;
+    let show = progress_wanted(args.quiet);
+    let (set, _) = load_input(args.input.as_deref(), show)?;
     let mut spec = RiskMapSpec::new()
         .grid(args.grid)
         .region(args.region)
@@ -154,7 +160,11 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
         Some(path) => read_sites(path)?,
         None => brief_sites(),
     };
-    let (map, seconds) = timed(|| RiskMap::build(&IncidentIndex::new(&set), &sites, &spec));
+    let (map, seconds) = timed(|| {
+        with_progress("mapping", show, || {
+            RiskMap::build(&IncidentIndex::new(&set), &sites, &spec)
+        })
+    });
     let map = map?;
     print!("{map}");
     let [geojson, csv] = map.write_layers(&args.out)?;

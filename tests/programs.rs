@@ -85,8 +85,13 @@ fn run(example: &str, args: &[String]) -> Run {
 
 /// A run that ended as a program should: exit 0, or 1/2 with an `error:` line in words.
 fn check(example: &str, args: &[String], r: &Run) {
-    let what = format!("{example} {args:?}\nstdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
-    let code = r.code.unwrap_or_else(|| panic!("killed by a signal: {what}"));
+    let what = format!(
+        "{example} {args:?}\nstdout:\n{}\nstderr:\n{}",
+        r.stdout, r.stderr
+    );
+    let code = r
+        .code
+        .unwrap_or_else(|| panic!("killed by a signal: {what}"));
     assert!(!r.stderr.contains("panicked"), "panicked: {what}");
     assert!(
         !r.stdout.contains("NaN") && !r.stdout.contains("inf "),
@@ -123,14 +128,25 @@ fn a_write_error_names_the_file_and_the_reason() {
     check("cluster", &a, &r);
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     assert!(r.stderr.contains("clusters.geojson"), "{}", r.stderr);
-    assert!(r.stderr.contains("No such file or directory"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("No such file or directory"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
 fn a_far_as_of_date_is_refused_with_the_data_range() {
     let input = input().display().to_string();
     for example in ["corridor_report", "risk_map"] {
-        let a = args(&["--input", &input, "--as-of", "9999-12-31", "--out", "out_far"]);
+        let a = args(&[
+            "--input",
+            &input,
+            "--as-of",
+            "9999-12-31",
+            "--out",
+            "out_far",
+        ]);
         let r = run(example, &a);
         check(example, &a, &r);
         assert_eq!(r.code, Some(1), "{example}: {}", r.stderr);

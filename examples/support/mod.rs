@@ -4,6 +4,46 @@
 
 use std::time::Instant;
 
+/// Whether progress lines may be shown: stderr is a terminal and `--quiet` was not given.
+pub fn progress_wanted(quiet: bool) -> bool {
+    use std::io::IsTerminal;
+    !quiet && std::io::stderr().is_terminal()
+}
+
+/// Run `f`; if it is still running after 2 seconds and `show` is set, keep a progress line on
+/// stderr ("building the report... 7 s") until it ends, then clear it.
+pub fn with_progress<T: Send>(label: &str, show: bool, f: impl FnOnce() -> T + Send) -> T {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    if !show {
+        return f();
+    }
+    let done = AtomicBool::new(false);
+    let start = Instant::now();
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let mut shown = false;
+            let mut last = 0;
+            while !done.load(Ordering::Relaxed) {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                let s = start.elapsed().as_secs();
+                if s >= 2 && s != last && !done.load(Ordering::Relaxed) {
+                    eprint!("\r{label}... {s} s ");
+                    let _ = std::io::stderr().flush();
+                    shown = true;
+                    last = s;
+                }
+            }
+            if shown {
+                eprint!("\r{}\r", " ".repeat(label.len() + 16));
+            }
+        });
+        let out = f();
+        done.store(true, Ordering::Relaxed);
+        out
+    })
+}
+
 /// Run `f` and return its result with the wall time in seconds.
 pub fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
     let t = Instant::now();
@@ -83,11 +123,17 @@ pub fn usage_error(message: impl std::fmt::Display, usage: &str) -> ! {
 /// embedded demo data; then validate. Returns the set and the reading time in seconds.
 pub fn load_input(
     input: Option<&std::path::Path>,
+    show_progress: bool,
 ) -> conflict_risk::Result<(conflict_risk::IncidentSet, f64)> {
     use conflict_risk::{IncidentSet, ReadOptions, demo_incidents, read_path};
     let (incidents, read_s) = match input {
         Some(path) => {
-            let (loaded, s) = timed(|| read_path(path, ReadOptions::new()));
+            let label = format!("reading {}", path.display());
+            let (loaded, s) = timed(|| {
+                with_progress(&label, show_progress, || {
+                    read_path(path, ReadOptions::new())
+                })
+            });
             let loaded = loaded?;
             print!("{}", loaded.report);
             (loaded.incidents, s)

@@ -73,7 +73,10 @@ pub(crate) fn checked_as_of(
 ) -> crate::error::Result<(Date, Option<String>)> {
     let range = set.date_range();
     let Some(asked) = asked else {
-        return Ok((range.map_or(crate::sample::DEMO_AS_OF, |r| r.last_day()), None));
+        return Ok((
+            range.map_or(crate::sample::DEMO_AS_OF, |r| r.last_day()),
+            None,
+        ));
     };
     let Some(range) = range else {
         return Ok((asked, None));
