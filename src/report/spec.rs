@@ -58,6 +58,8 @@ impl Source {
 /// let spec = ReportSpec::new().as_of(date(2024, 12, 31)).cluster_window_days(180)?;
 /// assert_eq!(spec.cluster_days(), 180);
 /// assert!(ReportSpec::new().cluster_window_days(0).is_err());
+/// assert!(ReportSpec::new().share_countries(&["TGO", "Benin"]).is_err());
+/// assert!(ReportSpec::new().front(4.0, -1.5, 10).is_err());
 /// # Ok::<(), conflict_risk::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -114,6 +116,16 @@ impl Default for ReportSpec {
 
 fn pair(a: &str, b: &str) -> (String, String) {
     (a.to_string(), b.to_string())
+}
+
+fn check_codes(name: &'static str, codes: &[&str]) -> Result<()> {
+    match codes
+        .iter()
+        .find(|c| crate::incident::CountryCode::new(c).is_none())
+    {
+        Some(bad) => Err(Error::invalid(name, bad, "is not an ISO 3166 alpha-3 code")),
+        None => Ok(()),
+    }
 }
 
 fn strings(v: &[&str]) -> Vec<String> {
@@ -214,15 +226,7 @@ impl ReportSpec {
             ));
         }
         for (a, b) in pairs {
-            for code in [a, b] {
-                if crate::incident::CountryCode::new(code).is_none() {
-                    return Err(Error::invalid(
-                        "border_pairs",
-                        code,
-                        "is not an ISO 3166 alpha-3 code",
-                    ));
-                }
-            }
+            check_codes("border_pairs", &[a, b])?;
         }
         self.border_pairs = pairs.iter().map(|(a, b)| pair(a, b)).collect();
         self.near_border_km = km;
@@ -271,6 +275,74 @@ impl ReportSpec {
     pub fn nexus(mut self, meetings: Vec<Nexus>) -> Self {
         self.nexus = meetings;
         self
+    }
+
+    /// How many of the last years the border-band table shows (at least 1; default 8).
+    pub fn band_years(mut self, years: usize) -> Result<Self> {
+        if years == 0 {
+            return Err(Error::invalid("band_years", years, "needs at least 1 year"));
+        }
+        self.band_years = years;
+        Ok(self)
+    }
+
+    /// The tempo's series besides the total: recorded countries (ISO alpha-3) and groups (names
+    /// of [`ReportSpec::groups`]); default TGO, BEN, BFA, NGA and JNIM, IS Sahel, Ansaru.
+    pub fn tempo_series(mut self, countries: &[&str], groups: &[&str]) -> Result<Self> {
+        check_codes("tempo_countries", countries)?;
+        self.tempo_countries = strings(countries);
+        self.tempo_groups = strings(groups);
+        Ok(self)
+    }
+
+    /// The group whose expansion is followed and over how many whole years before the as-of
+    /// year (1 to 100; default JNIM over 6).
+    pub fn expansion(mut self, group: &str, years: i16) -> Result<Self> {
+        if !(1..=100).contains(&years) {
+            return Err(Error::invalid(
+                "expansion_years",
+                years,
+                "must be from 1 to 100",
+            ));
+        }
+        if group.trim().is_empty() {
+            return Err(Error::invalid(
+                "expansion_group",
+                "\"\"",
+                "needs a group name",
+            ));
+        }
+        self.expansion_group = group.to_string();
+        self.expansion_years = years;
+        Ok(self)
+    }
+
+    /// The southward front: the longitudes it spans (west ≤ east, degrees) and the incidents a
+    /// year needs to count (default 1.5° W to 4° E, 10 incidents).
+    pub fn front(mut self, west: f64, east: f64, min_incidents: usize) -> Result<Self> {
+        if !(west.is_finite()
+            && east.is_finite()
+            && (-180.0..=east).contains(&west)
+            && east <= 180.0)
+        {
+            return Err(Error::invalid(
+                "front",
+                format!("{west}..{east}"),
+                "needs finite longitudes with -180 <= west <= east <= 180",
+            ));
+        }
+        self.front_west = west;
+        self.front_east = east;
+        self.front_min_incidents = min_incidents;
+        Ok(self)
+    }
+
+    /// The countries (ISO alpha-3) whose share of the expanding group's incidents is shown
+    /// (default TGO and BEN).
+    pub fn share_countries(mut self, countries: &[&str]) -> Result<Self> {
+        check_codes("share_countries", countries)?;
+        self.share_countries = strings(countries);
+        Ok(self)
     }
 
     /// The as-of date set, if any.
