@@ -21,18 +21,22 @@ pub(crate) struct LayerData {
     /// The incidents up to the as-of date.
     pub set: IncidentSet,
     /// The clustered window's incidents.
+    #[cfg_attr(not(feature = "map"), allow(dead_code))] // drawn on the map only
     pub recent: IncidentSet,
     /// Where each incident of `set` stands against the borders.
     pub places: Option<Vec<BorderPlace>>,
     /// The clusters.
     pub summaries: Vec<ClusterSummary>,
     /// Clusters that cross a border.
+    #[cfg_attr(not(feature = "map"), allow(dead_code))] // drawn on the map only
     pub crossing: BTreeSet<u32>,
     /// The risk surface.
     pub surface: RiskSurface,
     /// The borders.
+    #[cfg_attr(not(feature = "map"), allow(dead_code))] // drawn on the map only
     pub borders: Option<Borders>,
     /// The sites.
+    #[cfg_attr(not(feature = "map"), allow(dead_code))] // drawn on the map only
     pub sites: Vec<Site>,
 }
 
