@@ -7,7 +7,7 @@ mod kernel;
 mod series;
 mod weight;
 
-pub use grid::{CellId, Grid, PRIO_GRID_DEGREES, PrioCell};
+pub use grid::{CellId, Grid, MAX_COVER_CELLS, PRIO_GRID_DEGREES, PrioCell};
 pub use hotspot::{EmergingClass, GiCell, GiStar, HotSpots, MAX_GI_PERMUTATIONS, Neighbours};
 pub use kernel::{CellRisk, Kernel, KernelSurface, PointRisk, RiskSurface};
 pub use series::{
