@@ -1,6 +1,7 @@
 //! The two grids analysts map risk on: H3 hexagons (kepler.gl, humanitarian dashboards) and
 //! PRIO-GRID 0.5° squares (UCDP's `priogrid_gid`).
 
+use std::f64::consts::{FRAC_PI_2, PI};
 use std::fmt;
 
 use geo::{Contains, Coord, LineString, Point, Polygon};
@@ -14,6 +15,24 @@ use crate::index::BoundingBox;
 pub const PRIO_GRID_DEGREES: f64 = 0.5;
 const PRIO_COLUMNS: u32 = 720;
 const PRIO_ROWS: u32 = 360;
+
+/// The most cells [`Grid::cover`] and [`Grid::cover_polygon`] take on for one region.
+///
+/// The count is estimated before any work: for H3, the region's area on the sphere, grown by a
+/// rim three parent-cell edges wide (the band along the edges where the cover examines cells
+/// it then drops), over the resolution's average cell area; for PRIO-GRID, the rows times the
+/// columns the box spans, exactly. A region over the budget is an [`Error::InvalidParameter`]
+/// naming the estimate and the budget, returned in microseconds: resolution 8 over
+/// [`BoundingBox::CORRIDOR`] (about 4.2 million cells) is refused, and so is every finer
+/// resolution over it, sevenfold a step (29 million cells at resolution 9).
+///
+/// An H3 cover costs about 0.75 µs and 25 bytes a cell at its peak, nearly all of the time in
+/// h3o's cell centres (release build, a shared two-core machine). The whole globe at
+/// resolution 5 (2 016 842 cells) fits the budget: 1.5 s and 50 MB peak resident memory, of
+/// which the result is 32 MB. A full budget is about 2 s and 65 MB. Resolution 6 over the
+/// globe (14.1 million cells) does not fit. Every PRIO-GRID region fits (259 200 cells in
+/// all).
+pub const MAX_COVER_CELLS: usize = 2_500_000;
 
 /// A grid system: H3 at a resolution, or PRIO-GRID.
 ///
@@ -82,12 +101,20 @@ impl Grid {
     }
 
     /// Every cell whose centre lies in the box, ordered by id. The cells on the box's edge
-    /// overhang it; the union of the cells covers the box but for slivers at its rim.
+    /// overhang it; the union of the cells covers the box but for slivers at its rim. Any box
+    /// on the sphere is covered: one reaching a pole, one crossing the antimeridian
+    /// (`west > east`), the whole globe.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] when the region needs more than [`MAX_COVER_CELLS`] cells at
+    /// this resolution (estimated from its area, before any work).
     ///
     /// ```
     /// use conflict_risk::{BoundingBox, Grid};
     /// let corridor = BoundingBox::new(-6.0, 4.0, 15.0, 16.0)?;
     /// assert_eq!(Grid::PrioGrid.cover(&corridor)?.len(), 42 * 24);
+    /// assert!(Grid::h3(8)?.cover(&corridor).is_err()); // about 4.2 million cells
     /// # Ok::<(), conflict_risk::Error>(())
     /// ```
     pub fn cover(&self, bbox: &BoundingBox) -> Result<Vec<CellId>> {
@@ -95,6 +122,11 @@ impl Grid {
     }
 
     /// Every cell whose centre lies in the polygon (lon/lat, boundary included), ordered by id.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] when the polygon's bounding box needs more than
+    /// [`MAX_COVER_CELLS`] cells at this resolution.
     pub fn cover_polygon(&self, polygon: &Polygon<f64>) -> Result<Vec<CellId>> {
         let Some(rect) = geo::BoundingRect::bounding_rect(polygon) else {
             return Ok(Vec::new());
@@ -115,82 +147,206 @@ impl Grid {
         bbox: &BoundingBox,
         inside: impl Fn(Coord) -> bool,
     ) -> Result<Vec<CellId>> {
+        self.check_budget(bbox)?;
         let mut cells: Vec<CellId> = match self {
-            Grid::PrioGrid => {
-                let row = |lat: f64| PrioCell::row_of(lat);
-                let col = |lon: f64| PrioCell::col_of(lon);
-                let cols: Vec<u32> = if bbox.crosses_antimeridian() {
-                    (col(bbox.west())..PRIO_COLUMNS)
-                        .chain(0..=col(bbox.east()))
-                        .collect()
-                } else {
-                    (col(bbox.west())..=col(bbox.east())).collect()
-                };
-                (row(bbox.south())..=row(bbox.north()))
-                    .flat_map(|r| cols.iter().map(move |&c| PrioCell::from_row_col(r, c)))
-                    .map(CellId::Prio)
-                    .collect()
-            }
-            Grid::H3 { resolution } => h3_candidates(*resolution, bbox)?
+            Grid::PrioGrid => prio_rows(bbox)
+                .flat_map(|r| prio_columns(bbox).map(move |c| PrioCell::from_row_col(r, c)))
+                .map(CellId::Prio)
+                .filter(|c| inside(c.centre().0))
+                .collect(),
+            Grid::H3 { resolution } => h3_cover(*resolution, bbox, inside)
                 .into_iter()
                 .map(CellId::H3)
                 .collect(),
         };
-        cells.retain(|c| inside(c.centre().0));
         cells.sort_unstable();
         cells.dedup();
         Ok(cells)
     }
+
+    /// Refuses a region whose estimated cell count is over [`MAX_COVER_CELLS`].
+    fn check_budget(&self, bbox: &BoundingBox) -> Result<()> {
+        let (name, value, estimate) = match self {
+            Grid::PrioGrid => {
+                let rows = prio_rows(bbox).count();
+                (
+                    "grid",
+                    "PRIO-GRID".to_string(),
+                    rows * prio_columns(bbox).count(),
+                )
+            }
+            Grid::H3 { resolution } => {
+                let estimate = h3_cell_estimate(*resolution, bbox);
+                // Saturates: a float over usize::MAX becomes usize::MAX, still over the budget.
+                (
+                    "resolution",
+                    u8::from(*resolution).to_string(),
+                    estimate.ceil() as usize,
+                )
+            }
+        };
+        if estimate > MAX_COVER_CELLS {
+            return Err(Error::invalid(
+                name,
+                value,
+                format!(
+                    "the region needs about {estimate} cells, over the budget of {MAX_COVER_CELLS} cells (MAX_COVER_CELLS): use a coarser resolution or a smaller region"
+                ),
+            ));
+        }
+        Ok(())
+    }
 }
 
-/// The H3 cells of a lattice of points over the box, spaced closely enough that every cell
-/// whose centre is in the box holds a lattice point, with their neighbours for the rim.
-fn h3_candidates(resolution: Resolution, bbox: &BoundingBox) -> Result<Vec<CellIndex>> {
-    // A point within the inradius (edge·√3/2) of a centre is in the cell; the lattice leaves no
-    // point further than spacing/√2 from its nearest node.
-    let spacing_km = resolution.edge_length_km() * 0.5;
-    let spacing_lat = spacing_km / crate::geodesy::KM_PER_DEGREE;
-    let widest_lat = bbox.south().abs().max(bbox.north().abs()).min(89.0);
-    let spacing_lon = spacing_lat / widest_lat.to_radians().cos();
-    let width = if bbox.crosses_antimeridian() {
+/// The PRIO-GRID rows (0 at the south pole) that the box's latitudes span.
+fn prio_rows(bbox: &BoundingBox) -> std::ops::RangeInclusive<u32> {
+    PrioCell::row_of(bbox.south())..=PrioCell::row_of(bbox.north())
+}
+
+/// The PRIO-GRID columns (0 at the antimeridian) that the box's longitudes span, west to east
+/// and across the antimeridian when the box crosses it; a column may come twice when the box
+/// wraps all the way round.
+fn prio_columns(bbox: &BoundingBox) -> impl Iterator<Item = u32> {
+    let (west, east) = (PrioCell::col_of(bbox.west()), PrioCell::col_of(bbox.east()));
+    let (first, second) = if bbox.crosses_antimeridian() {
+        (west..=PRIO_COLUMNS - 1, Some(0..=east))
+    } else {
+        (west..=east, None)
+    };
+    first.chain(second.into_iter().flatten())
+}
+
+/// The box's width in degrees of longitude, 0 to 360, across the antimeridian when it crosses.
+fn lon_width(bbox: &BoundingBox) -> f64 {
+    if bbox.crosses_antimeridian() {
         bbox.east() + 360.0 - bbox.west()
     } else {
         bbox.east() - bbox.west()
-    };
-    let rows = ((bbox.north() - bbox.south()) / spacing_lat).ceil() as u64 + 1;
-    let cols = (width / spacing_lon).ceil() as u64 + 1;
-    const LIMIT: u64 = 50_000_000;
-    if rows.saturating_mul(cols) > LIMIT {
-        return Err(Error::invalid(
-            "resolution",
-            u8::from(resolution),
-            format!(
-                "the region needs over {LIMIT} lattice points at this resolution: use a coarser one or a smaller region"
-            ),
-        ));
     }
-    let mut cells = Vec::new();
-    for r in 0..rows {
-        let lat = (bbox.south() + r as f64 * spacing_lat).min(bbox.north());
-        for c in 0..cols {
-            let mut lon = (bbox.west() + c as f64 * spacing_lon).min(bbox.west() + width);
-            if lon > 180.0 {
-                lon -= 360.0;
+}
+
+/// How far from a cell's centre, in average edges of the cell's resolution, the centre of any
+/// of its descendants can lie: H3 children are not nested in their parent, so a descendant
+/// may overhang its ancestor. Measured over every cell of resolutions 1 to 6 against each of
+/// its ancestors: at most 1.133 (0.720, 0.981, 1.084, 1.121 and 1.133 for one to five levels
+/// down, each step about a third of the one before, so the series stays under 1.15). 1.5
+/// leaves a third more.
+const H3_DESCENDANT_REACH: f64 = 1.5;
+
+/// The number of H3 cells a cover of the box examines: the box's area on the unit sphere,
+/// grown by a rim as wide as three parent edges (the parents kept along the edges hold
+/// children that fall outside), as area + perimeter·rim + π·rim² at most the sphere, over the
+/// resolution's average cell area.
+fn h3_cell_estimate(resolution: Resolution, bbox: &BoundingBox) -> f64 {
+    let width = lon_width(bbox).to_radians();
+    let (south, north) = (bbox.south().to_radians(), bbox.north().to_radians());
+    let area = width * (north.sin() - south.sin());
+    // The parallels, and the meridians unless the box goes all the way round.
+    let meridians = if lon_width(bbox) >= 360.0 {
+        0.0
+    } else {
+        2.0 * (north - south)
+    };
+    let perimeter = width * (south.cos() + north.cos()) + meridians;
+    let parent = resolution.pred().unwrap_or(resolution);
+    let rim = 2.0 * H3_DESCENDANT_REACH * parent.edge_length_rads();
+    let grown = (area + perimeter * rim + PI * rim * rim).min(4.0 * PI);
+    grown / resolution.area_rads2()
+}
+
+/// The H3 cells at `resolution` whose centre is `inside`, ordered by id; `inside` holds no
+/// point outside the box.
+///
+/// From the 122 base cells down, one resolution at a time: a cell is kept when its centre lies
+/// within [`H3_DESCENDANT_REACH`] edges of the box, which every ancestor of a cell whose centre
+/// is in the box does; the kept cells' children make the next resolution. At `resolution` the
+/// centre itself is tested. Any box on the sphere works alike: one holding a pole, one
+/// crossing the antimeridian, the globe (where every cell is kept).
+fn h3_cover(
+    resolution: Resolution,
+    bbox: &BoundingBox,
+    inside: impl Fn(Coord) -> bool,
+) -> Vec<CellIndex> {
+    let centre = |cell: CellIndex| {
+        let ll = LatLng::from(cell);
+        Coord {
+            x: ll.lng(),
+            y: ll.lat(),
+        }
+    };
+    let mut cells: Vec<CellIndex> = CellIndex::base_cells().collect();
+    let mut level = Resolution::Zero;
+    while level != resolution {
+        let reach = Reach::around(bbox, H3_DESCENDANT_REACH * level.edge_length_rads());
+        cells.retain(|&c| reach.contains(centre(c)));
+        let Some(next) = level.succ() else {
+            break;
+        };
+        cells = cells.iter().flat_map(|c| c.children(next)).collect();
+        level = next;
+    }
+    cells.retain(|&c| inside(centre(c)));
+    // Children of distinct parents are distinct: sorting is all that is left.
+    cells.sort_unstable();
+    cells
+}
+
+/// A lon/lat region holding every point within a great-circle distance of a box.
+#[derive(Clone, Copy, Debug)]
+struct Reach {
+    south: f64,
+    north: f64,
+    /// West and east edges (west > east crosses the antimeridian); `None` for every longitude.
+    lon: Option<(f64, f64)>,
+}
+
+impl Reach {
+    /// The box grown by `distance` radians: latitudes by the distance, longitudes by the
+    /// widest a cap of that radius spans around a point of the box, asin(sin d / cos φ) at the
+    /// box's most poleward latitude φ; every longitude when such a cap holds a pole.
+    fn around(bbox: &BoundingBox, distance: f64) -> Self {
+        let pad = distance.to_degrees();
+        let south = (bbox.south() - pad).max(-90.0);
+        let north = (bbox.north() + pad).min(90.0);
+        let poleward = bbox.south().abs().max(bbox.north().abs()).to_radians();
+        let ratio = distance.sin() / poleward.cos();
+        let every = Reach {
+            south,
+            north,
+            lon: None,
+        };
+        if distance >= FRAC_PI_2 || ratio >= 1.0 || south <= -90.0 || north >= 90.0 {
+            return every;
+        }
+        let spread = ratio.asin().to_degrees();
+        if lon_width(bbox) + 2.0 * spread >= 360.0 {
+            return every;
+        }
+        let wrap = |lon: f64| {
+            if lon < -180.0 {
+                lon + 360.0
+            } else if lon > 180.0 {
+                lon - 360.0
+            } else {
+                lon
             }
-            if let Ok(ll) = LatLng::new(lat, lon) {
-                cells.push(ll.to_cell(resolution));
-            }
+        };
+        Reach {
+            lon: Some((wrap(bbox.west() - spread), wrap(bbox.east() + spread))),
+            ..every
         }
     }
-    cells.sort_unstable();
-    cells.dedup();
-    let mut with_rim: Vec<CellIndex> = cells
-        .iter()
-        .flat_map(|c| c.grid_disk::<Vec<CellIndex>>(1))
-        .collect();
-    with_rim.sort_unstable();
-    with_rim.dedup();
-    Ok(with_rim)
+
+    /// Whether the point is in the region, edges included; longitudes -180 and 180 are one.
+    fn contains(&self, c: Coord) -> bool {
+        let lon_in = |lon: f64| match self.lon {
+            None => true,
+            Some((west, east)) if west <= east => (west..=east).contains(&lon),
+            Some((west, east)) => lon >= west || lon <= east,
+        };
+        (self.south..=self.north).contains(&c.y)
+            && (lon_in(c.x) || (c.x.abs() == 180.0 && lon_in(-c.x)))
+    }
 }
 
 /// A PRIO-GRID cell, by its `gid = row·720 + col + 1` (row counted from the south pole, col
@@ -414,6 +570,133 @@ mod tests {
         assert_eq!(cover, fine);
         // About 12 000 km² over cells of 200-250 km² here (H3 cell areas vary by place).
         assert!((48..=62).contains(&cover.len()), "{}", cover.len());
+    }
+
+    #[test]
+    fn reach_holds_every_point_within_its_distance() {
+        use crate::geodesy::{EARTH_RADIUS_KM, destination};
+        for (w, s, e, n) in [
+            (-6.0, 4.0, 15.0, 16.0),
+            (170.0, -20.0, -170.0, 0.0),
+            (-180.0, 60.0, 180.0, 85.0),
+            (10.0, -89.0, 20.0, -70.0),
+            (-180.0, -10.0, -179.0, 10.0),
+            (0.0, 0.0, 0.0, 0.0),
+        ] {
+            let bbox = BoundingBox::new(w, s, e, n).expect("valid test input");
+            for distance_km in [1.0, 50.0, 500.0, 3000.0] {
+                let reach = Reach::around(&bbox, distance_km / EARTH_RADIUS_KM);
+                for i in 0..=10 {
+                    for j in 0..=10 {
+                        let lon = w + lon_width(&bbox) * f64::from(i) / 10.0;
+                        let lon = if lon > 180.0 { lon - 360.0 } else { lon };
+                        let lat = s + (n - s) * f64::from(j) / 10.0;
+                        for bearing in (0..360).step_by(5) {
+                            let p = destination(
+                                Point::new(lon, lat),
+                                f64::from(bearing),
+                                distance_km * (1.0 - 1e-9),
+                            );
+                            assert!(
+                                reach.contains(p.0),
+                                "{p:?}, {distance_km} km from ({lon}, {lat}) in {bbox:?}: {reach:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn estimates_follow_the_area() {
+        let globe = BoundingBox::new(-180.0, -90.0, 180.0, 90.0).expect("valid test input");
+        for r in 0..=15u8 {
+            let res = Resolution::try_from(r).expect("valid test input");
+            // The average area leaves out the 12 smaller pentagons: 4% at resolution 0.
+            let ratio = h3_cell_estimate(res, &globe) / res.cell_count() as f64;
+            assert!((0.95..=1.0).contains(&ratio), "{r}: {ratio}");
+        }
+        // The corridor at resolution 5: 13 878 cells, and a rim of some 2 000.
+        let corridor = h3_cell_estimate(Resolution::Five, &BoundingBox::CORRIDOR);
+        assert!((13_878.0..16_000.0).contains(&corridor), "{corridor}");
+        // A line holds no centre but crosses cells all the same: the rim counts them.
+        let equator = BoundingBox::new(-180.0, 0.0, 180.0, 0.0).expect("valid test input");
+        assert!(h3_cell_estimate(Resolution::Twelve, &equator) > MAX_COVER_CELLS as f64);
+        let whole = Grid::PrioGrid
+            .cover(&globe)
+            .expect("every PRIO-GRID region fits");
+        assert_eq!(whole.len(), (PRIO_ROWS * PRIO_COLUMNS) as usize);
+    }
+
+    #[test]
+    fn over_the_budget_is_refused_with_the_count() {
+        let err = Grid::h3(8)
+            .expect("valid test input")
+            .cover(&BoundingBox::CORRIDOR)
+            .expect_err("over the budget");
+        let text = err.to_string();
+        assert!(
+            text.starts_with("invalid parameter `resolution` = 8: the region needs about 4"),
+            "{text}"
+        );
+        assert!(text.contains("over the budget of 2500000 cells"), "{text}");
+        // Resolution 7 (about 680 000 cells) fits.
+        assert!(h3_cell_estimate(Resolution::Seven, &BoundingBox::CORRIDOR) < 1e6);
+    }
+
+    #[test]
+    fn prio_columns_wrap_the_antimeridian() {
+        let pacific = BoundingBox::new(179.0, 0.0, -179.0, 1.0).expect("valid test input");
+        // Column 2 starts at -179°, on the east edge: a candidate whose centre is outside.
+        assert_eq!(
+            prio_columns(&pacific).collect::<Vec<_>>(),
+            [718, 719, 0, 1, 2]
+        );
+        let cover = Grid::PrioGrid.cover(&pacific).expect("valid test input");
+        let centres: Vec<(f64, f64)> = cover.iter().map(|c| c.centre().x_y()).collect();
+        assert_eq!(
+            centres,
+            [
+                (-179.75, 0.25),
+                (-179.25, 0.25),
+                (179.25, 0.25),
+                (179.75, 0.25),
+                (-179.75, 0.75),
+                (-179.25, 0.75),
+                (179.25, 0.75),
+                (179.75, 0.75),
+            ]
+        );
+        // The pole rows: the whole top row of 720 cells, centres at 89.75° N.
+        let cap = BoundingBox::new(-180.0, 89.6, 180.0, 90.0).expect("valid test input");
+        let top = Grid::PrioGrid.cover(&cap).expect("valid test input");
+        assert_eq!(top.len(), 720);
+        assert!(top.iter().all(|c| c.centre().y() == 89.75));
+    }
+
+    #[test]
+    fn h3_cover_reaches_the_poles_and_crosses_the_antimeridian() {
+        // Every cell of resolution 2, kept when the box holds its centre.
+        let all: Vec<CellIndex> = CellIndex::base_cells()
+            .flat_map(|b| b.children(Resolution::Two))
+            .collect();
+        let grid = Grid::h3(2).expect("valid test input");
+        for (w, s, e, n) in [
+            (-180.0, 70.0, 180.0, 90.0),
+            (150.0, -90.0, -150.0, -50.0),
+            (100.0, -40.0, 99.0, 40.0),
+        ] {
+            let bbox = BoundingBox::new(w, s, e, n).expect("valid test input");
+            let expected: Vec<CellId> = all
+                .iter()
+                .map(|&c| CellId::H3(c))
+                .filter(|c| bbox.contains(c.centre().x(), c.centre().y()))
+                .collect();
+            let cover = grid.cover(&bbox).expect("valid test input");
+            assert!(!cover.is_empty());
+            assert_eq!(cover, expected, "{bbox:?}");
+        }
     }
 
     #[test]

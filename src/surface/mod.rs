@@ -7,7 +7,7 @@ mod kernel;
 mod series;
 mod weight;
 
-pub use grid::{CellId, Grid, PRIO_GRID_DEGREES, PrioCell};
+pub use grid::{CellId, Grid, MAX_COVER_CELLS, PRIO_GRID_DEGREES, PrioCell};
 pub use hotspot::{
     EmergingClass, GiCell, GiStar, HotSpots, MAX_GI_PERMUTATIONS, MAX_NEIGHBOUR_PAIRS,
     MAX_PERMUTATION_DRAWS, Neighbours,
