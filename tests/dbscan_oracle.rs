@@ -360,3 +360,39 @@ fn bad_parameters_are_errors() {
     let c = d.run(&IncidentIndex::new(&empty));
     assert_eq!((c.labels().len(), c.cluster_count()), (0, 0));
 }
+
+/// From the symptom: eps 1e-20 km put every point in two clusters with no noise (a saturating
+/// cell key), 1e-12 gave 59 clusters. Below 1 m eps is refused; at 1 m it is exact.
+#[test]
+fn eps_below_a_metre_is_refused_and_a_metre_is_exact() {
+    for tiny in [1e-20, 1e-12, 0.000_999] {
+        let err = Dbscan::new(tiny, 5).expect_err("refused");
+        assert!(err.to_string().contains("0.001 km"), "{err}");
+    }
+    let day = date(2024, 1, 1);
+    // Pairs 0.8 m apart, pairs 2 m apart: only the first are neighbours at 1 m.
+    let mut incidents = Vec::new();
+    for k in 0..20 {
+        let p = Point::new(1.0 + 0.01 * f64::from(k), 11.0);
+        let gap_m = if k % 2 == 0 { 0.8 } else { 2.0 };
+        let q = destination(p, 90.0, gap_m / 1000.0);
+        incidents.push(Incident::new(
+            format!("a{k}").as_str(),
+            p.x(),
+            p.y(),
+            DateSpan::day(day),
+        ));
+        incidents.push(Incident::new(
+            format!("b{k}").as_str(),
+            q.x(),
+            q.y(),
+            DateSpan::day(day),
+        ));
+    }
+    let (set, _) = IncidentSet::validate(incidents);
+    let c = Dbscan::new(Dbscan::MIN_EPS_KM, 2)
+        .expect("at the floor")
+        .run(&IncidentIndex::new(&set));
+    assert_eq!(c.cluster_count(), 10);
+    assert_eq!(c.noise_count(), 20);
+}

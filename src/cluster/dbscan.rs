@@ -70,13 +70,20 @@ impl Dbscan {
         eps_days: None,
     };
 
-    /// Parameters; `Err` unless `eps_km` is finite and positive and `min_points >= 1`.
+    /// The smallest `eps_km` accepted: 1 m (0.001 km). DBSCAN numbers grid cells about
+    /// `eps / √3` wide on the unit sphere; far below 1 m the cell numbers saturate (at 1e-20 km
+    /// every point fell in a couple of cells) and the cells are finer than the rounding of the
+    /// unit vectors. Sources give positions to 4–6 decimals of a degree (0.1–10 m) anyway.
+    pub const MIN_EPS_KM: f64 = 0.001;
+
+    /// Parameters; `Err` unless `eps_km` is finite and at least [`Dbscan::MIN_EPS_KM`] (1 m)
+    /// and `min_points >= 1`.
     pub fn new(eps_km: f64, min_points: usize) -> Result<Self> {
-        if !(eps_km.is_finite() && eps_km > 0.0) {
+        if !(eps_km.is_finite() && eps_km >= Self::MIN_EPS_KM) {
             return Err(Error::invalid(
                 "eps_km",
                 eps_km,
-                "must be a finite distance above 0 km",
+                "must be a finite distance of at least 0.001 km (1 m)",
             ));
         }
         if min_points == 0 {
