@@ -49,14 +49,32 @@ struct Run {
     stderr: String,
 }
 
+/// The example's program, if `cargo test` built it. Plain `cargo test` builds every example
+/// as a program; `cargo test --all-targets` builds them as test harnesses instead, and then
+/// these tests say they skipped (CI runs both, so they run in the plain one).
+fn program(example: &str) -> Option<PathBuf> {
+    let exe = examples_dir().join(example);
+    if exe.is_file() {
+        Some(exe)
+    } else {
+        eprintln!(
+            "skipped: {} is not built (plain cargo test builds it)",
+            exe.display()
+        );
+        None
+    }
+}
+
+/// Whether every example these tests run is built.
+fn programs_built() -> bool {
+    ["cluster", "risk_map", "corridor_report"]
+        .iter()
+        .all(|e| program(e).is_some())
+}
+
 /// Run an example with `args`; fail the test if it outlives [`LIMIT`].
 fn run(example: &str, args: &[String]) -> Run {
     let exe = examples_dir().join(example);
-    assert!(
-        exe.is_file(),
-        "{} is not built (cargo test builds the examples)",
-        exe.display()
-    );
     let mut child = Command::new(&exe)
         .args(args)
         .current_dir(scratch())
@@ -116,6 +134,9 @@ fn args(list: &[&str]) -> Vec<String> {
 
 #[test]
 fn a_write_error_names_the_file_and_the_reason() {
+    if !programs_built() {
+        return;
+    }
     let input = input();
     let target = scratch().join("no_such_folder").join("clusters.geojson");
     let a = vec![
@@ -137,6 +158,9 @@ fn a_write_error_names_the_file_and_the_reason() {
 
 #[test]
 fn a_far_as_of_date_is_refused_with_the_data_range() {
+    if !programs_built() {
+        return;
+    }
     let input = input().display().to_string();
     for example in ["corridor_report", "risk_map"] {
         let a = args(&[
@@ -172,6 +196,9 @@ proptest! {
     fn cluster_ends_with_a_result_or_a_clear_error(
         eps in edge(KM), min in edge(COUNT), days in proptest::option::of(edge(DAYS)),
     ) {
+        if !programs_built() {
+            return Ok(());
+        }
         let input = input().display().to_string();
         let mut a = args(&["--input", &input, "--eps-km", eps, "--min-points", min]);
         if let Some(d) = days {
@@ -189,6 +216,9 @@ proptest! {
         half_life in proptest::option::of(edge(&["-1", "0", "1e-9", "180", "1e300"])),
         as_of in proptest::option::of(edge(&["2018-01-01", "2024-12-31", "2025-06-30", "9999-12-31", "1900-01-01"])),
     ) {
+        if !programs_built() {
+            return Ok(());
+        }
         let input = input().display().to_string();
         // A small region keeps every run short; the size guard is the grid's own.
         let mut a = args(&[
@@ -208,6 +238,9 @@ proptest! {
 
 #[test]
 fn corridor_report_ends_with_a_result_or_a_clear_error_at_every_as_of_date() {
+    if !programs_built() {
+        return;
+    }
     let input = input().display().to_string();
     for (as_of, code) in [
         ("2017-01-01", 1), // before the data
