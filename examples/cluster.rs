@@ -36,10 +36,10 @@ of each other share a cluster; other points within KM of a core point join its c
   --labels-out FILE   write id,cluster,core per incident, in input order (cluster empty for noise)
   --geojson-out FILE  write the cluster outlines (convex hulls) with their summaries
   --top N             clusters shown in the table [15]
-  --json              end stdout with one JSON line: n, clusters, noise, read_s, index_s,
-                      cluster_s, peak_rss_mb
   --quiet             no progress lines on stderr (shown only on a terminal, for
                       steps over 2 seconds)
+  --json              end stdout with one JSON line: n, clusters, noise, read_s, index_s,
+                      cluster_s, peak_rss_mb
   -h, --help          this text";
 
 struct Args {
