@@ -29,6 +29,13 @@ pub use ucdp::read_ucdp;
 
 use crate::error::{Error, Result};
 
+/// Create (or truncate) the file at `path` for writing, buffered, naming it in the error.
+pub(crate) fn create_file(path: &Path) -> Result<std::io::BufWriter<File>> {
+    File::create(path)
+        .map(std::io::BufWriter::new)
+        .map_err(|e| Error::io(path.display().to_string(), e))
+}
+
 /// Read a file, choosing the reader from its content (the header of a CSV, the `{` of a
 /// GeoJSON document) and, failing that, its extension. The report's `format` and `layout` say
 /// what was picked.

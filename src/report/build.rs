@@ -56,7 +56,7 @@ impl CorridorReport {
 
         let mut data = data_section(set, borders, spec, after_as_of);
         data.warnings.extend(as_of_warning);
-        let clusters = cluster_section(set, borders, spec, as_of)?;
+        let clusters = cluster_section(set, borders.zip(places.as_deref()), spec, as_of)?;
         let border_section = match (borders, &places) {
             (Some(b), Some(p)) => Some(border_section(b, set, p, spec)),
             _ => None,
@@ -150,18 +150,34 @@ fn counts<K>(m: BTreeMap<K, u64>) -> Vec<Count<K>> {
 }
 
 /// The cluster section, the summaries behind it and the clustered subset.
+/// `borders` come with the places of every incident of `set`; the window's are taken from them.
 fn cluster_section(
     set: &IncidentSet,
-    borders: Option<&Borders>,
+    borders: Option<(&Borders, &[BorderPlace])>,
     spec: &ReportSpec,
     as_of: Date,
 ) -> Result<(ClusterSection, Vec<ClusterSummary>, IncidentSet)> {
     let window = DateWindow::last_days(as_of, spec.cluster_days)?;
-    let recent = set.subset(|i| i.date.end >= window.first_day());
+    let in_window = |i: &Incident| i.date.end >= window.first_day();
+    let recent = set.subset(in_window);
     let recent_index = IncidentIndex::new(&recent);
     let clustering = Dbscan::new(spec.eps_km, spec.min_points)?.run(&recent_index);
     let summaries = clustering.summarize(&recent, HullShape::Convex)?;
-    let crossing = cross_border(&recent, &clustering, &summaries, borders);
+    let recent_borders = borders.map(|(b, places)| {
+        let recent_places: Vec<BorderPlace> = set
+            .incidents()
+            .iter()
+            .zip(places)
+            .filter(|(i, _)| in_window(i))
+            .map(|(_, p)| *p)
+            .collect();
+        (b, recent_places)
+    });
+    let crossing = cross_border(
+        &clustering,
+        &summaries,
+        recent_borders.as_ref().map(|(b, p)| (*b, p.as_slice())),
+    );
     let mut largest: Vec<&ClusterSummary> = summaries.iter().collect();
     largest.sort_by(|a, b| b.count.cmp(&a.count).then(a.id.cmp(&b.id)));
     let rows = largest
@@ -196,35 +212,32 @@ fn cluster_section(
 /// Which clusters cross a border, and how: by polygon membership and hull crossings when
 /// borders are given, else by the members' recorded countries.
 fn cross_border(
-    set: &IncidentSet,
     clustering: &Clustering,
     summaries: &[ClusterSummary],
-    borders: Option<&Borders>,
+    borders: Option<(&Borders, &[BorderPlace])>,
 ) -> BTreeMap<u32, CrossBorder> {
     match borders {
-        Some(b) => {
-            let places = b.place_all(set);
-            b.cross_border_clusters(clustering, summaries, &places)
-                .into_iter()
-                .map(|c| {
-                    (
-                        c.cluster,
-                        CrossBorder {
-                            countries: c
-                                .countries
-                                .iter()
-                                .map(|m| Count {
-                                    key: m.key.to_string(),
-                                    count: m.count,
-                                })
-                                .collect(),
-                            hull_crosses: c.hull_crosses.iter().map(|p| p.to_string()).collect(),
-                            recorded_only: false,
-                        },
-                    )
-                })
-                .collect()
-        }
+        Some((b, places)) => b
+            .cross_border_clusters(clustering, summaries, places)
+            .into_iter()
+            .map(|c| {
+                (
+                    c.cluster,
+                    CrossBorder {
+                        countries: c
+                            .countries
+                            .iter()
+                            .map(|m| Count {
+                                key: m.key.to_string(),
+                                count: m.count,
+                            })
+                            .collect(),
+                        hull_crosses: c.hull_crosses.iter().map(|p| p.to_string()).collect(),
+                        recorded_only: false,
+                    },
+                )
+            })
+            .collect(),
         None => summaries
             .iter()
             .filter(|s| s.cross_border)

@@ -53,11 +53,7 @@ pub struct WrittenLayers {
     pub map: Option<PathBuf>,
 }
 
-fn create(path: &Path) -> Result<std::io::BufWriter<std::fs::File>> {
-    std::fs::File::create(path)
-        .map(std::io::BufWriter::new)
-        .map_err(|e| Error::io(path.display().to_string(), e))
-}
+use crate::io::create_file as create;
 
 fn column<T>(items: &[T], f: impl Fn(&T) -> Value) -> Vec<Value> {
     items.iter().map(f).collect()

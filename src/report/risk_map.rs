@@ -12,7 +12,7 @@ use super::Count;
 use super::text::truncate;
 use crate::error::{Error, Result};
 use crate::index::{BoundingBox, IncidentIndex};
-use crate::io::CellLayer;
+use crate::io::{CellLayer, create_file};
 use crate::site::{Site, SiteRisk};
 use crate::surface::{
     CellSeries, CellTotals, EmergingHotSpots, GiStar, Grid, Kernel, KernelSurface, Neighbours,
@@ -396,13 +396,11 @@ impl RiskMap {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), e))?;
         let geojson = dir.join("risk_cells.geojson");
         let csv = dir.join("risk_cells.csv");
-        let create =
-            |p: &Path| std::fs::File::create(p).map_err(|e| Error::io(p.display().to_string(), e));
         layer
-            .write_geojson(create(&geojson)?)
+            .write_geojson(create_file(&geojson)?)
             .map_err(|e| e.at_path(&geojson))?;
         layer
-            .write_csv(create(&csv)?)
+            .write_csv(create_file(&csv)?)
             .map_err(|e| e.at_path(&csv))?;
         Ok([geojson, csv])
     }
