@@ -595,4 +595,42 @@ mod tests {
         assert_eq!(forward[0].countries.len(), 2);
         assert_eq!(forward[0].hull_crosses.len(), 1);
     }
+
+    /// A cluster astride the antimeridian (around Fiji) crosses the border line through it,
+    /// and not one on the other side of the globe: its hull used to be a band from 179.98° W
+    /// to 179.98° E that every meridian crossed.
+    #[test]
+    fn a_cluster_astride_the_antimeridian_crosses_only_the_lines_it_reaches() {
+        let doc = r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"adm0_a3_l":"AAA","adm0_a3_r":"BBB"},
+           "geometry":{"type":"LineString","coordinates":[[-179.97,-18.0],[-179.97,-17.4]]}},
+          {"type":"Feature","properties":{"adm0_a3_l":"CCC","adm0_a3_r":"DDD"},
+           "geometry":{"type":"LineString","coordinates":[[0.0,-30.0],[0.0,0.0]]}}]}"#;
+        let borders = Borders::from_reader(doc.as_bytes()).expect("valid");
+        let day = crate::DateSpan::day(jiff::civil::date(2024, 3, 1));
+        let incidents: Vec<Incident> = [179.95, 179.97, 179.99, -179.99, -179.97, -179.95]
+            .iter()
+            .enumerate()
+            .flat_map(|(k, &lon)| {
+                [-17.69, -17.71]
+                    .map(|lat| Incident::new(format!("f{k}{lat}").as_str(), lon, lat, day))
+            })
+            .collect();
+        let (set, _) = IncidentSet::validate(incidents);
+        let index = crate::IncidentIndex::new(&set);
+        let clustering = crate::Dbscan::new(5.0, 3).expect("valid").run(&index);
+        assert_eq!(clustering.cluster_count(), 1);
+        let summaries = clustering
+            .summarize(&set, crate::HullShape::Convex)
+            .expect("valid");
+        let places = borders.place_all(&set);
+        let crossing = borders.cross_border_clusters(&clustering, &summaries, &places);
+        assert_eq!(crossing.len(), 1);
+        let pairs: Vec<String> = crossing[0]
+            .hull_crosses
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(pairs, ["AAA–BBB"]);
+    }
 }

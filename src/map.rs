@@ -240,15 +240,17 @@ pub fn render_map(layers: &MapLayers<'_>, path: &Path, width_px: u32) -> Result<
     }
     // Cluster outlines.
     for (c, cross) in layers.clusters {
-        let mut pts = frame.ring(c.hull.exterior());
-        if pts.len() == 1 {
-            pts.push(pts[0]);
+        for part in &c.hull {
+            let mut pts = frame.ring(part.exterior());
+            if pts.len() == 1 {
+                pts.push(pts[0]);
+            }
+            let width = if *cross { 4 } else { 2 };
+            d(
+                map.draw(&PathElement::new(pts, HULL.stroke_width(width))),
+                "a cluster",
+            )?;
         }
-        let width = if *cross { 4 } else { 2 };
-        d(
-            map.draw(&PathElement::new(pts, HULL.stroke_width(width))),
-            "a cluster",
-        )?;
     }
     // Everything drawn so far may spill past the frame: paint the margins over.
     let (iw, ih) = (width_px as i32, height as i32);

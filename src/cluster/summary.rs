@@ -4,11 +4,15 @@
 use arcstr::ArcStr;
 use std::collections::BTreeMap;
 
-use geo::{ConcaveHull, ConvexHull, MultiPoint, Point, Polygon, Rect};
+use geo::{
+    Area, ConcaveHull, ConvexHull, Coord, LineString, MultiPoint, MultiPolygon, Point, Polygon,
+    Translate,
+};
 use jiff::civil::Date;
 use serde::Serialize;
 
 use super::dbscan::{ClusterId, Clustering};
+use crate::bbox::BoundingBox;
 use crate::error::{Error, Result};
 use crate::geodesy::{haversine_km, lon_lat_of, unit_vector};
 use crate::incident::{CountryCode, EventKind, Incident};
@@ -72,10 +76,16 @@ pub struct ClusterSummary {
     pub centroid: Point<f64>,
     /// Largest great-circle distance from the centroid to a member, km.
     pub radius_km: f64,
-    /// Lon/lat bounding rectangle of the members.
-    pub bbox: Rect<f64>,
-    /// The outline, in lon/lat (degenerate for one or two distinct positions).
-    pub hull: Polygon<f64>,
+    /// Lon/lat bounding box of the members over the narrowest range of longitudes that holds
+    /// them all: a cluster astride the antimeridian has `west > east` (west 179.9, east
+    /// −179.9: 0.2° wide), as in GeoJSON's `bbox`, never a band round the globe.
+    pub bbox: BoundingBox,
+    /// The outline, in lon/lat, with straight edges in degrees, drawn over the longitudes of
+    /// `bbox` made continuous (179.9 to 180.1, not 179.9 to −179.9). Then cut at ±180° as
+    /// RFC 7946 §3.1.9 advises, so that every longitude is within [−180, 180]: one polygon,
+    /// or, for a cluster astride the antimeridian, the parts either side of it (two for a
+    /// convex outline). Degenerate for one or two distinct positions.
+    pub hull: MultiPolygon<f64>,
     /// Actors (primary, secondary, associated) with the number of incidents naming them, most
     /// first, ties by name.
     pub actors: Vec<Count<ArcStr>>,
@@ -128,12 +138,12 @@ impl Clustering {
             }
         }
         let incidents = set.incidents();
-        Ok(members
+        members
             .iter()
             .enumerate()
             .filter(|(_, m)| !m.is_empty())
             .map(|(c, m)| summarize_one(c as u32, m, incidents, self.core(), hull))
-            .collect())
+            .collect()
     }
 }
 
@@ -143,7 +153,7 @@ fn summarize_one(
     incidents: &[Incident],
     core: &[bool],
     hull: HullShape,
-) -> ClusterSummary {
+) -> Result<ClusterSummary> {
     let of = |k: usize| &incidents[k];
     let mut sum = [0.0f64; 3];
     for &k in members {
@@ -160,15 +170,18 @@ fn summarize_one(
         .iter()
         .map(|&k| haversine_km(centroid, of(k).point()))
         .fold(0.0, f64::max);
-    let (mut west, mut south, mut east, mut north) = (180.0f64, 90.0f64, -180.0f64, -90.0f64);
+    let (west, east) = lon_range(members.iter().map(|&k| of(k).lon));
+    let (mut south, mut north) = (90.0f64, -90.0f64);
     for &k in members {
-        let i = of(k);
-        west = west.min(i.lon);
-        east = east.max(i.lon);
-        south = south.min(i.lat);
-        north = north.max(i.lat);
+        south = south.min(of(k).lat);
+        north = north.max(of(k).lat);
     }
-    let points: MultiPoint<f64> = members.iter().map(|&k| of(k).point()).collect();
+    // Hull over longitudes continuous from `west`: up to west + 360 (beyond 180 when the
+    // cluster crosses the antimeridian), then cut back into [-180, 180].
+    let points: MultiPoint<f64> = members
+        .iter()
+        .map(|&k| Point::new(unwrap_lon(of(k).lon, west), of(k).lat))
+        .collect();
     let outline = match hull {
         HullShape::Convex => points.convex_hull(),
         HullShape::Concave { concavity } => points.concave_hull_with_options(
@@ -203,7 +216,7 @@ fn summarize_one(
             .or_default() += 1;
     }
     let known_countries = countries.keys().filter(|c| c.is_some()).count();
-    ClusterSummary {
+    Ok(ClusterSummary {
         id: ClusterId::new(cluster),
         count: members.len(),
         core_count: members.iter().filter(|&&k| core[k]).count(),
@@ -220,8 +233,8 @@ fn summarize_one(
             .unwrap_or_default(),
         centroid,
         radius_km,
-        bbox: Rect::new((west, south), (east, north)),
-        hull: outline,
+        bbox: BoundingBox::new(west, south, east, north)?,
+        hull: cut_at_antimeridian(outline),
         actors: Count::most_first(actors),
         kinds: Count::most_first(kinds),
         countries: Count::most_first(countries),
@@ -230,7 +243,179 @@ fn summarize_one(
             .into_iter()
             .map(|((year, month), count)| MonthCount { year, month, count })
             .collect(),
+    })
+}
+
+/// A longitude in [-180, 180), 180 written as -180 (the same meridian).
+fn normal_lon(lon: f64) -> f64 {
+    if lon >= 180.0 { lon - 360.0 } else { lon }
+}
+
+/// `lon` on the continuous range that starts at `west`: itself, or plus 360 if it is west of
+/// `west` (for a longitude inside a range that crosses the antimeridian).
+fn unwrap_lon(lon: f64, west: f64) -> f64 {
+    let lon = normal_lon(lon);
+    if lon >= west { lon } else { lon + 360.0 }
+}
+
+/// The narrowest range of longitudes holding every one of `lons` (degrees in [-180, 180]):
+/// the circle minus its widest gap between neighbouring longitudes, as (west, east) with
+/// `west > east` when the range crosses the antimeridian. Ties keep the range that does not
+/// cross, so a cluster away from ±180° gets its plain minimum and maximum.
+fn lon_range(lons: impl Iterator<Item = f64>) -> (f64, f64) {
+    let mut sorted: Vec<f64> = lons.map(normal_lon).collect();
+    sorted.sort_unstable_by(f64::total_cmp);
+    let (Some(&first), Some(&last)) = (sorted.first(), sorted.last()) else {
+        return (-180.0, 180.0);
+    };
+    let mut widest = (first + 360.0 - last, first, last);
+    for w in sorted.windows(2) {
+        let gap = w[1] - w[0];
+        if gap > widest.0 {
+            widest = (gap, w[1], w[0]);
+        }
     }
+    let (_, west, east) = widest;
+    // A range that ends on the antimeridian ends at 180, not -180.
+    if east == -180.0 && west > -180.0 {
+        (west, 180.0)
+    } else {
+        (west, east)
+    }
+}
+
+/// Cut an outline drawn over continuous longitudes (within [-180, 540)) at 180° into the
+/// parts west and east of the antimeridian, the eastern ones moved back by 360°: one polygon
+/// if it does not cross. The cut keeps every vertex as it was; only the points where edges
+/// meet the meridian are new.
+fn cut_at_antimeridian(outline: Polygon<f64>) -> MultiPolygon<f64> {
+    if outline.exterior().coords().all(|c| c.x <= 180.0) {
+        return MultiPolygon::new(vec![outline]);
+    }
+    if outline.exterior().coords().all(|c| c.x >= 180.0) {
+        return MultiPolygon::new(vec![outline.translate(-360.0, 0.0)]);
+    }
+    let (west, east) = split_ring(outline.exterior());
+    let flat = outline.unsigned_area() == 0.0;
+    let parts = west
+        .into_iter()
+        .chain(east.into_iter().map(|p| p.translate(-360.0, 0.0)))
+        // A vertex that only touches the meridian leaves a part of no area: drop it, unless
+        // the outline itself is a point or a segment.
+        .filter(|p| flat || p.unsigned_area() > 0.0)
+        .collect();
+    MultiPolygon::new(parts)
+}
+
+/// A point on a ring, or where one of its edges crosses the meridian x = 180.
+#[derive(Clone, Copy)]
+enum RingPoint {
+    Vertex(Coord<f64>),
+    /// `enters`: the ring comes onto the side being cut out here; `order`: the sort key along
+    /// the meridian, (y, then the tie-break for crossings at one point).
+    Cross {
+        at: Coord<f64>,
+        order: (f64, f64),
+        enters: bool,
+    },
+}
+
+/// The parts of a simple ring west (x <= 180) and east (x >= 180) of the meridian x = 180,
+/// as polygons in the ring's coordinates.
+fn split_ring(ring: &LineString<f64>) -> (Vec<Polygon<f64>>, Vec<Polygon<f64>>) {
+    let mut pts: &[Coord<f64>] = &ring.0;
+    if pts.len() > 1 && pts.first() == pts.last() {
+        pts = &pts[..pts.len() - 1];
+    }
+    (side_of_ring(pts, true), side_of_ring(pts, false))
+}
+
+/// The parts of a simple ring (not closed: the last vertex joins the first) on one side of
+/// the meridian x = 180.
+///
+/// The ring is walked with its crossings of the meridian inserted. Along the meridian, the
+/// polygon's inside is made of intervals between its crossings taken in pairs, lowest first;
+/// each part follows the ring on its side and, where the ring leaves that side, the meridian
+/// to the other end of the interval, where the ring comes back. The meridian is taken a hair
+/// inside the side being cut out, so a vertex or an edge on it belongs to the other side:
+/// nothing of zero width along the meridian is left on a part, and crossings at one vertex
+/// are ordered by the slope of their edges, as they would be a hair away.
+fn side_of_ring(pts: &[Coord<f64>], west: bool) -> Vec<Polygon<f64>> {
+    let on_side = |c: &Coord<f64>| if west { c.x < 180.0 } else { c.x > 180.0 };
+    let mut walk: Vec<RingPoint> = Vec::with_capacity(pts.len() + 4);
+    for (k, a) in pts.iter().enumerate() {
+        walk.push(RingPoint::Vertex(*a));
+        let b = &pts[(k + 1) % pts.len()];
+        if on_side(a) != on_side(b) {
+            // `i` on the side, `o` not: i.x != o.x, and the crossing is o itself when o is on
+            // the meridian (exactly, so that crossings at one vertex sort together).
+            let (i, o) = if on_side(a) { (a, b) } else { (b, a) };
+            let slope = (o.y - i.y) / (o.x - i.x);
+            let y = if o.x == 180.0 {
+                o.y
+            } else {
+                i.y + slope * (180.0 - i.x)
+            };
+            // A hair inside the side, the crossing is at y - slope·ε (west) or y + slope·ε.
+            let tie = if west { -slope } else { slope };
+            walk.push(RingPoint::Cross {
+                at: Coord { x: 180.0, y },
+                order: (y, tie),
+                enters: on_side(b),
+            });
+        }
+    }
+    let mut crossings: Vec<usize> = (0..walk.len())
+        .filter(|&k| matches!(walk[k], RingPoint::Cross { .. }))
+        .collect();
+    let order = |k: usize| match walk[k] {
+        RingPoint::Cross { order, .. } => order,
+        RingPoint::Vertex(_) => (f64::NAN, f64::NAN),
+    };
+    crossings.sort_by(|&a, &b| {
+        let ((ya, ta), (yb, tb)) = (order(a), order(b));
+        ya.total_cmp(&yb).then(ta.total_cmp(&tb))
+    });
+    // The other end of each crossing's interval along the meridian.
+    let mut partner = vec![usize::MAX; walk.len()];
+    for pair in crossings.chunks_exact(2) {
+        partner[pair[0]] = pair[1];
+        partner[pair[1]] = pair[0];
+    }
+    let coord = |k: usize| match walk[k] {
+        RingPoint::Vertex(at) | RingPoint::Cross { at, .. } => at,
+    };
+    let enters = |k: usize| matches!(walk[k], RingPoint::Cross { enters: true, .. });
+    let mut used = vec![false; walk.len()];
+    let mut parts = Vec::new();
+    for &start in &crossings {
+        if used[start] || !enters(start) {
+            continue;
+        }
+        let mut part: Vec<Coord<f64>> = Vec::new();
+        let mut at = start;
+        loop {
+            used[at] = true;
+            part.push(coord(at));
+            // Along the ring to where it leaves the side (crossings alternate along it).
+            let mut k = (at + 1) % walk.len();
+            while let RingPoint::Vertex(c) = walk[k] {
+                part.push(c);
+                k = (k + 1) % walk.len();
+            }
+            used[k] = true;
+            part.push(coord(k));
+            // Along the meridian to where it comes back.
+            let back = partner[k];
+            if back == start || back == usize::MAX || used[back] || !enters(back) {
+                break;
+            }
+            at = back;
+        }
+        part.dedup();
+        parts.push(Polygon::new(LineString::new(part), Vec::new()));
+    }
+    parts
 }
 
 #[cfg(test)]
@@ -345,10 +530,14 @@ mod tests {
             })
             .fold(0.0, f64::max);
         assert!((s.radius_km - farthest).abs() < 1e-12);
-        assert_eq!(s.bbox, Rect::new((-0.02, 11.09), (0.02, 11.14)));
+        assert_eq!(
+            s.bbox,
+            BoundingBox::new(-0.02, 11.09, 0.02, 11.14).expect("box")
+        );
         // The convex hull is the triangle a, d, b (c lies above the edge a-d, e and f inside):
-        // a closed ring of four coordinates.
-        assert_eq!(s.hull.exterior().0.len(), 4);
+        // one polygon, a closed ring of four coordinates.
+        assert_eq!(s.hull.0.len(), 1);
+        assert_eq!(s.hull.0[0].exterior().0.len(), 4);
     }
 
     #[test]
@@ -404,5 +593,300 @@ mod tests {
             .map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1)
             .sum();
         assert!(area2 > 0.0);
+    }
+
+    /// Seventeen incidents around Fiji, either side of the antimeridian at 17.7° S, from
+    /// 179.95° E to 179.95° W (about 10.6 km), one of them at 180° exactly.
+    fn fiji_set() -> IncidentSet {
+        let lons = [
+            179.95, 179.96, 179.98, 179.99, -179.99, -179.98, -179.96, -179.95,
+        ];
+        let mut incidents: Vec<Incident> = lons
+            .iter()
+            .enumerate()
+            .flat_map(|(k, &lon)| {
+                [-17.69, -17.71].map(|lat| {
+                    Incident::new(
+                        format!("fj{k}{lat}").as_str(),
+                        lon,
+                        lat,
+                        DateSpan::day(date(2024, 3, 1)),
+                    )
+                })
+            })
+            .collect();
+        incidents.push(Incident::new(
+            "fj180",
+            180.0,
+            -17.7,
+            DateSpan::day(date(2024, 3, 2)),
+        ));
+        IncidentSet::validate_strict(incidents).expect("valid")
+    }
+
+    /// Longitudinal width (degrees) of a set of coordinates, and whether all are valid
+    /// longitudes.
+    fn width(coords: impl Iterator<Item = Coord<f64>>) -> (f64, bool) {
+        let (mut lo, mut hi, mut valid) = (f64::INFINITY, f64::NEG_INFINITY, true);
+        for c in coords {
+            lo = lo.min(c.x);
+            hi = hi.max(c.x);
+            valid &= c.x.abs() <= 180.0 && c.y.abs() <= 90.0;
+        }
+        (hi - lo, valid)
+    }
+
+    /// A cluster astride the antimeridian used to get a hull and bbox from 179.98° W to
+    /// 179.98° E, a band round the globe: both are about 0.1° (10.6 km) wide now, the hull
+    /// cut at ±180° into two parts that cover every member.
+    #[test]
+    fn a_cluster_astride_the_antimeridian_is_a_few_km_wide() {
+        use geo::{CoordsIter, Intersects};
+        let set = fiji_set();
+        let clustering = Dbscan::new(5.0, 3)
+            .expect("params")
+            .run(&IncidentIndex::new(&set));
+        assert_eq!(
+            (clustering.cluster_count(), clustering.noise_count()),
+            (1, 0)
+        );
+        let km_per_degree = 6371.0088f64.to_radians() * 17.7f64.to_radians().cos();
+        for shape in [HullShape::Convex, HullShape::Concave { concavity: 2.0 }] {
+            let s = &clustering.summarize(&set, shape).expect("summary")[0];
+            // The bbox: west of the antimeridian to east of it.
+            assert!(s.bbox.crosses_antimeridian(), "{shape:?}: {:?}", s.bbox);
+            assert_eq!((s.bbox.west(), s.bbox.east()), (179.95, -179.95));
+            assert_eq!((s.bbox.south(), s.bbox.north()), (-17.71, -17.69));
+            let bbox_km = (s.bbox.east() + 360.0 - s.bbox.west()) * km_per_degree;
+            assert!(bbox_km < 12.0, "{shape:?}: bbox {bbox_km} km wide");
+            // The hull: two parts, each on its side of ±180°, 0.05° wide.
+            assert_eq!(s.hull.0.len(), 2, "{shape:?}: {:?}", s.hull);
+            let mut total_km = 0.0;
+            for part in &s.hull {
+                let (w, valid) = width(part.exterior_coords_iter());
+                assert!(valid, "{shape:?}: {part:?}");
+                assert!((w - 0.05).abs() < 1e-9, "{shape:?}: part {w}° wide");
+                assert!(part.unsigned_area() > 0.0);
+                let xs: Vec<f64> = part.exterior().coords().map(|c| c.x).collect();
+                assert!(
+                    xs.iter().all(|&x| x >= 179.95) || xs.iter().all(|&x| x <= -179.95),
+                    "{shape:?}: a part straddles: {xs:?}"
+                );
+                total_km += w * km_per_degree;
+            }
+            assert!((total_km - 0.1 * km_per_degree).abs() < 1e-6, "{total_km}");
+            let (w, _) = width(s.hull.coords_iter());
+            assert!(w > 359.0, "two parts at either end of the map");
+            // Every member is inside or on the outline.
+            for i in set.incidents() {
+                assert!(
+                    s.hull.intersects(&i.point()),
+                    "{shape:?}: {} {}",
+                    i.lon,
+                    i.lat
+                );
+            }
+            // And the centroid is on the antimeridian.
+            assert!(
+                (s.centroid.x().abs() - 180.0).abs() < 1e-6,
+                "{:?}",
+                s.centroid
+            );
+        }
+        // GeoJSON: a MultiPolygon of valid longitudes.
+        let clusters = clustering
+            .summarize(&set, HullShape::Convex)
+            .expect("summary");
+        let mut out = Vec::new();
+        write_clusters_geojson(&mut out, &clusters).expect("write");
+        let doc: serde_json::Value = serde_json::from_slice(&out).expect("json");
+        let g = &doc["features"][0]["geometry"];
+        assert_eq!(g["type"], "MultiPolygon");
+        let parts = g["coordinates"].as_array().expect("parts");
+        assert_eq!(parts.len(), 2);
+        for part in parts {
+            for p in part[0].as_array().expect("ring") {
+                let lon = p[0].as_f64().expect("lon");
+                assert!((179.95..=180.0).contains(&lon.abs()), "{lon}");
+            }
+        }
+    }
+
+    /// Clusters that reach the antimeridian without crossing it, and a pair on it written as
+    /// 180 and −180: one polygon, no band.
+    #[test]
+    fn a_cluster_touching_the_antimeridian_is_one_polygon() {
+        let rows = [
+            (179.96, -17.7),
+            (179.98, -17.7),
+            (180.0, -17.71),
+            (-180.0, -17.69),
+        ];
+        let incidents = rows
+            .iter()
+            .enumerate()
+            .map(|(k, &(lon, lat))| {
+                Incident::new(
+                    format!("t{k}").as_str(),
+                    lon,
+                    lat,
+                    DateSpan::day(date(2024, 3, 1)),
+                )
+            })
+            .collect();
+        let set = IncidentSet::validate_strict(incidents).expect("valid");
+        let c = Dbscan::new(5.0, 2)
+            .expect("params")
+            .run(&IncidentIndex::new(&set));
+        let s = &c.summarize(&set, HullShape::Convex).expect("summary")[0];
+        assert_eq!(s.count, 4);
+        assert_eq!(
+            s.bbox,
+            BoundingBox::new(179.96, -17.71, 180.0, -17.69).expect("box")
+        );
+        assert_eq!(s.hull.0.len(), 1);
+        let (w, valid) = width(s.hull.0[0].exterior().coords().copied());
+        assert!(valid && (w - 0.04).abs() < 1e-9, "{:?}", s.hull);
+    }
+
+    #[test]
+    fn narrowest_longitude_ranges() {
+        let r = |lons: &[f64]| lon_range(lons.iter().copied());
+        assert_eq!(r(&[10.0]), (10.0, 10.0));
+        assert_eq!(r(&[-0.02, 0.02, 0.0]), (-0.02, 0.02));
+        assert_eq!(r(&[179.9, -179.9]), (179.9, -179.9));
+        assert_eq!(r(&[170.0, -175.0, 178.0, -179.0]), (170.0, -175.0));
+        assert_eq!(r(&[179.9, 180.0]), (179.9, 180.0));
+        assert_eq!(r(&[-180.0, -179.9]), (-180.0, -179.9));
+        assert_eq!(r(&[180.0, -180.0]), (-180.0, -180.0));
+        // Spread evenly round the globe: the widest gap is a tie, the first one (no
+        // crossing) wins.
+        assert_eq!(r(&[-120.0, 0.0, 120.0]), (-120.0, 120.0));
+        // Wider than half the globe, but the gap is over the antimeridian's opposite.
+        assert_eq!(r(&[-150.0, 150.0, 60.0, -60.0]), (60.0, -60.0));
+    }
+
+    #[test]
+    fn cutting_a_degenerate_outline_keeps_both_ends() {
+        // Two positions either side of ±180°: the hull is a segment.
+        let seg = Polygon::new(
+            LineString::from(vec![(179.99, -17.7), (180.01, -17.72), (179.99, -17.7)]),
+            Vec::new(),
+        );
+        let cut = cut_at_antimeridian(seg);
+        assert_eq!(cut.0.len(), 2);
+        let (w, valid) = width(cut.0[0].exterior().coords().copied());
+        assert!(valid && (w - 0.01).abs() < 1e-9, "{cut:?}");
+        let (w, valid) = width(cut.0[1].exterior().coords().copied());
+        assert!(valid && (w - 0.01).abs() < 1e-9, "{cut:?}");
+    }
+
+    /// A "C" opening east across the meridian: two prongs east of it, one part west. And the
+    /// same opening west.
+    #[test]
+    fn cutting_a_concave_outline_gives_every_part() {
+        use geo::MapCoords;
+        let c_east = Polygon::new(
+            LineString::from(vec![
+                (179.0, 0.0),
+                (181.0, 0.0),
+                (181.0, 1.0),
+                (179.5, 1.0),
+                (179.5, 2.0),
+                (181.0, 2.0),
+                (181.0, 3.0),
+                (179.0, 3.0),
+            ]),
+            Vec::new(),
+        );
+        let areas =
+            |m: &MultiPolygon<f64>| -> Vec<f64> { m.0.iter().map(|p| p.unsigned_area()).collect() };
+        let cut = cut_at_antimeridian(c_east.clone());
+        assert_eq!(areas(&cut), [2.5, 1.0, 1.0], "{cut:?}");
+        assert!(
+            cut.0[1..]
+                .iter()
+                .all(|p| p.exterior().coords().all(|c| c.x <= -179.0))
+        );
+        // Mirrored about 180.
+        let c_west = c_east.map_coords(|c| Coord {
+            x: 360.0 - c.x,
+            y: c.y,
+        });
+        let cut = cut_at_antimeridian(c_west);
+        assert_eq!(areas(&cut), [1.0, 1.0, 2.5], "{cut:?}");
+    }
+
+    /// Concave hulls of random points across the meridian, some on it: the parts are valid
+    /// polygons, each on one side, with the outline's area, and a point is in the outline if
+    /// and only if it is in a part.
+    #[test]
+    fn cutting_random_outlines_keeps_area_and_inside() {
+        use geo::{Intersects, Validation};
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(180);
+        let mut multi = 0;
+        for case in 0..300 {
+            let n = rng.random_range(3..40);
+            let points: MultiPoint<f64> = (0..n)
+                .map(|_| {
+                    let x = if rng.random::<f64>() < 0.1 {
+                        180.0
+                    } else {
+                        rng.random_range(179.0..181.0)
+                    };
+                    Point::new(x, rng.random_range(-1.0..1.0))
+                })
+                .collect();
+            let outline = if case % 3 == 0 {
+                points.convex_hull()
+            } else {
+                points.concave_hull_with_options(
+                    geo::algorithm::concave_hull::ConcaveHullOptions::default()
+                        .concavity(rng.random_range(0.5..2.0)),
+                )
+            };
+            if outline.exterior().coords().all(|c| c.x <= 180.0) || !outline.is_valid() {
+                continue;
+            }
+            let cut = cut_at_antimeridian(outline.clone());
+            multi += usize::from(cut.0.len() > 2);
+            let total: f64 = cut.0.iter().map(|p| p.unsigned_area()).sum();
+            let area = outline.unsigned_area();
+            assert!(
+                (total - area).abs() < 1e-9 * area.max(1.0),
+                "case {case}: {total} vs {area}\n{outline:?}\n{cut:?}"
+            );
+            for p in &cut.0 {
+                assert!(p.is_valid(), "case {case}: {p:?}");
+                let xs: Vec<f64> = p.exterior().coords().map(|c| c.x).collect();
+                assert!(
+                    xs.iter().all(|x| (179.0..=180.0).contains(x))
+                        || xs.iter().all(|x| (-180.0..=-179.0).contains(x)),
+                    "case {case}: {xs:?}"
+                );
+            }
+            for _ in 0..200 {
+                let q: Point<f64> =
+                    Point::new(rng.random_range(179.0..181.0), rng.random_range(-1.0..1.0));
+                if (q.x() - 180.0).abs() < 1e-9 {
+                    continue;
+                }
+                let back = if q.x() > 180.0 {
+                    Point::new(q.x() - 360.0, q.y())
+                } else {
+                    q
+                };
+                assert_eq!(
+                    outline.intersects(&q),
+                    cut.intersects(&back),
+                    "case {case}: {q:?}"
+                );
+            }
+        }
+        assert!(
+            multi > 10,
+            "only {multi} outlines fell into several parts on a side"
+        );
     }
 }

@@ -540,7 +540,8 @@ impl Props<'_> {
 }
 
 /// Write cluster outlines as an RFC 7946 FeatureCollection of polygons (exteriors counter-
-/// clockwise, 6 decimals), each carrying its summary: `cluster`, `count`, `core_count`,
+/// clockwise, 6 decimals; a multipolygon of the parts of an outline cut at the antimeridian,
+/// see [`ClusterSummary::hull`]), each carrying its summary: `cluster`, `count`, `core_count`,
 /// `fatalities` (and `fatalities_low`/`_high`), `first_day`, `last_day`, `centroid_lon`,
 /// `centroid_lat`, `radius_km`, `cross_border`, `countries`, `top_actors`, `kinds`.
 ///
@@ -561,17 +562,22 @@ pub fn write_clusters_geojson<W: Write>(writer: W, clusters: &[ClusterSummary]) 
     let features: Vec<serde_json::Value> = clusters
         .iter()
         .map(|c| {
-            let ring: Vec<[f64; 2]> = c
-                .hull
-                .orient(Direction::Default)
-                .exterior()
-                .coords()
-                .map(|p| [round(p.x), round(p.y)])
-                .collect();
+            let rings = |p: &geo::Polygon<f64>| -> Vec<Vec<[f64; 2]>> {
+                std::iter::once(p.exterior())
+                    .chain(p.interiors())
+                    .map(|r| r.coords().map(|p| [round(p.x), round(p.y)]).collect())
+                    .collect()
+            };
+            let parts: Vec<Vec<Vec<[f64; 2]>>> =
+                c.hull.orient(Direction::Default).iter().map(rings).collect();
+            let geometry = match <[_; 1]>::try_from(parts) {
+                Ok([one]) => serde_json::json!({"type": "Polygon", "coordinates": one}),
+                Err(parts) => serde_json::json!({"type": "MultiPolygon", "coordinates": parts}),
+            };
             let text = |items: Vec<String>| items.join("; ");
             serde_json::json!({
                 "type": "Feature",
-                "geometry": {"type": "Polygon", "coordinates": [ring]},
+                "geometry": geometry,
                 "properties": {
                     "cluster": c.id.get(),
                     "count": c.count,
