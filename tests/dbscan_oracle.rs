@@ -11,7 +11,9 @@ use conflict_risk::{
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 
-/// Pairs closer to eps than this (km) make a case ambiguous between haversine and the chord.
+/// Pairs closer to eps than this (km), or than a millionth of eps if that is less (at the
+/// 1 m floor: 1 µm, still a thousand times the disagreement of haversine and the chord there),
+/// make a case ambiguous between haversine and the chord.
 const TOL_KM: f64 = 1e-7;
 
 fn build(points: &[(f64, f64, bool)]) -> IncidentSet {
@@ -101,11 +103,12 @@ fn oracle_st(
         .collect();
     let d = |i: usize, j: usize| haversine_km(inc[i].point(), inc[j].point());
     let mut ambiguous = false;
+    let tol = TOL_KM.min(eps * 1e-6);
     let mut near = vec![Vec::new(); n];
     for i in 0..n {
         for j in 0..n {
             let dij = d(i, j);
-            if (dij - eps).abs() < TOL_KM {
+            if (dij - eps).abs() < tol {
                 ambiguous = true;
             }
             let in_time = eps_days.is_none_or(|e| gap_days(&inc[i], &inc[j]) <= e);
@@ -272,6 +275,8 @@ proptest! {
         check(&Dbscan::new(eps, min_points).expect("params").run(&index), &o);
     }
 
+    /// Spans of a day, days, months and, now and then, decades or up to 9999-12-31 (the typo
+    /// a reader accepts).
     #[test]
     fn st_dbscan_matches_brute_force(pts in points(), eps in 1.0..150.0f64, eps_days in 0..60u32,
                                      min_points in 1..7usize, seed in any::<u64>()) {
@@ -280,12 +285,15 @@ proptest! {
         let dated: Vec<(f64, f64, bool, (i64, i64))> = pts
             .iter()
             .map(|&(lon, lat, coarse)| {
-                let len = match rng.random_range(0..10) {
-                    0 => rng.random_range(30..400),
-                    1..=2 => rng.random_range(1..10),
+                let start = rng.random_range(0..240);
+                let len = match rng.random_range(0..40) {
+                    0 => rng.random_range(2_000..20_000),
+                    1 => days_to_9999() - start,
+                    2..=5 => rng.random_range(30..400),
+                    6..=13 => rng.random_range(1..10),
                     _ => 0,
                 };
-                (lon, lat, coarse, (rng.random_range(0..240), len))
+                (lon, lat, coarse, (start, len))
             })
             .collect();
         let set = build_dated(&dated);
@@ -308,6 +316,157 @@ proptest! {
         prop_assume!(!o.ambiguous);
         let c = Dbscan::new(eps, 1).expect("params").run_weighted(&index, &weights, min_weight).expect("weights");
         check(&c, &o);
+    }
+}
+
+/// Days from 2024-01-01 (day 0 of `build_dated`) to 9999-12-31, the last date there is.
+fn days_to_9999() -> i64 {
+    i64::from(
+        date(9999, 12, 31)
+            .since(date(2024, 1, 1))
+            .expect("in range")
+            .get_days(),
+    )
+}
+
+/// A few hundred incidents in blobs over a year, dated by day, week and month, with one that
+/// runs to 9999-12-31: ST-DBSCAN used to size its time search by the longest span (one
+/// neighbour offset per day, 11.9 GB at `time_window_days(0)`, and minutes at 7 days), and
+/// must now give the brute-force answer at once.
+#[test]
+fn st_dbscan_with_a_span_to_the_year_9999() {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(9999);
+    let centres = [(0.2, 10.9), (179.9, -17.7), (2.1, 13.5)];
+    let mut dated: Vec<(f64, f64, bool, (i64, i64))> = (0..400)
+        .map(|_| {
+            let (lon, lat) = centres[rng.random_range(0..centres.len())];
+            let r = 15.0 * rng.random::<f64>().sqrt();
+            let p = destination(Point::new(lon, lat), rng.random_range(0.0..360.0), r);
+            let len = match rng.random_range(0..10) {
+                0 => 30,
+                1 => 6,
+                _ => 0,
+            };
+            (p.x(), p.y(), false, (rng.random_range(0..365), len))
+        })
+        .collect();
+    // The typo: an incident in the first blob, from day 100 to the end of the calendar.
+    dated[7].3 = (100, days_to_9999() - 100);
+    let set = build_dated(&dated);
+    let index = IncidentIndex::new(&set);
+    let ones = vec![1.0; set.len()];
+    for eps_days in [0u32, 7] {
+        let o = oracle_st(
+            &set,
+            5.0,
+            Some(i64::from(eps_days)),
+            &ones,
+            3.0,
+            PrecisionPolicy::Keep,
+        );
+        assert!(!o.ambiguous);
+        let started = std::time::Instant::now();
+        let c = Dbscan::new(5.0, 3)
+            .expect("params")
+            .time_window_days(eps_days)
+            .run(&index);
+        let took = started.elapsed();
+        check(&c, &o);
+        assert!(
+            c.cluster_count() > 3,
+            "{eps_days} days: {} clusters",
+            c.cluster_count()
+        );
+        // The long span is core and joins clusters months apart.
+        assert!(c.core()[7], "{eps_days} days");
+        assert!(
+            took.as_secs_f64() < 10.0,
+            "{eps_days} days: {took:?} for {} incidents",
+            set.len()
+        );
+    }
+}
+
+/// Below the floor of 1 m, eps is refused: at 1e-20 km the grid's cell numbers saturated and
+/// put every point in 2 clusters, at 1e-12 km in 59.
+#[test]
+fn eps_below_the_floor_is_refused() {
+    for eps in [1e-20, 1e-12, 1e-6, 0.000_999] {
+        match Dbscan::new(eps, 5) {
+            Err(conflict_risk::Error::InvalidParameter { name, reason, .. }) => {
+                assert_eq!(name, "eps_km");
+                assert!(reason.contains("0.001 km"), "{reason}");
+            }
+            other => panic!("eps {eps}: {other:?}"),
+        }
+    }
+    // Nor can a serialised one bring it in.
+    let json = r#"{"eps_km":1e-20,"min_points":5,"precision":"keep","eps_days":null}"#;
+    assert!(serde_json::from_str::<Dbscan>(json).is_err());
+    let ok = Dbscan::new(Dbscan::MIN_EPS_KM, 5).expect("the floor");
+    let back: Dbscan =
+        serde_json::from_str(&serde_json::to_string(&ok).expect("json")).expect("round trip");
+    assert_eq!(back, ok);
+}
+
+/// eps exactly at the floor (1 m), on crowds of points about a metre apart, duplicates and
+/// sub-millimetre neighbours included, near the antimeridian, a pole and the equator: the
+/// brute-force answer.
+#[test]
+fn eps_at_the_floor_matches_brute_force() {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(1);
+    let eps = Dbscan::MIN_EPS_KM;
+    for (k, centre) in [
+        (0.2, 10.9),
+        (180.0, -17.7),
+        (-179.999_99, 45.0),
+        (33.0, 89.999_9),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut pts: Vec<(f64, f64, bool)> = Vec::new();
+        for _ in 0..300 {
+            let p = if !pts.is_empty() && rng.random::<f64>() < 0.1 {
+                // A duplicate or a neighbour within a millimetre.
+                let (lon, lat, _) = pts[rng.random_range(0..pts.len())];
+                let r = rng.random_range(0.0..1e-6);
+                destination(Point::new(lon, lat), rng.random_range(0.0..360.0), r)
+            } else {
+                let r = 0.015 * rng.random::<f64>().sqrt();
+                destination(
+                    Point::new(centre.0, centre.1),
+                    rng.random_range(0.0..360.0),
+                    r,
+                )
+            };
+            pts.push((p.x(), p.y(), false));
+        }
+        let set = build(&pts);
+        let index = IncidentIndex::new(&set);
+        for min_points in [2, 3, 5] {
+            let o = oracle(
+                &set,
+                eps,
+                &vec![1.0; set.len()],
+                min_points as f64,
+                PrecisionPolicy::Keep,
+            );
+            assert!(!o.ambiguous, "centre {k}");
+            let c = Dbscan::new(eps, min_points).expect("params").run(&index);
+            check(&c, &o);
+            // Not all one cluster, not all noise: eps means something at this scale.
+            if min_points == 2 {
+                assert!(
+                    c.cluster_count() > 1 && c.noise_count() > 0,
+                    "centre {k}: {} clusters, {} noise",
+                    c.cluster_count(),
+                    c.noise_count()
+                );
+            }
+        }
     }
 }
 

@@ -11,6 +11,13 @@
 //!    as soon as one cross pair is within `eps`, checked only for cells not joined already.
 //! 4. A non-core point within `eps` of a core point joins the cluster of its nearest core point
 //!    (ties by id); the rest is noise.
+//!
+//! ST-DBSCAN also splits cells by start day, in buckets of `eps_days + 1` days. The joins of
+//! step 3 reach as many buckets as two short spans can be apart, and look only at the cells
+//! there are (a binary search among a spatial cell's cells, in time order), never at each
+//! calendar day. A span longer than 62 days and than `eps_days` (a year's precision, or a typo
+//! running to 9999) is left out of that reach: each such core point finds its core neighbours
+//! in the R-tree instead, so one of them costs its own neighbourhood, not every cell's.
 
 use std::ops::ControlFlow;
 
@@ -21,7 +28,7 @@ use super::union_find::UnionFind;
 use crate::error::{Error, Result};
 use crate::geodesy::{dist2, km_to_chord2};
 use crate::incident::IncidentId;
-use crate::index::IncidentIndex;
+use crate::index::{IncidentIndex, LONG_SPAN_DAYS};
 use crate::precision::PrecisionPolicy;
 
 /// A cluster's number: 0, 1, 2, ... in order of first appearance in the set.
@@ -54,11 +61,32 @@ impl ClusterId {
 /// # Ok::<(), conflict_risk::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawDbscan")]
 pub struct Dbscan {
     eps_km: f64,
     min_points: usize,
     precision: PrecisionPolicy,
     eps_days: Option<u32>,
+}
+
+/// The serialised form of a [`Dbscan`], checked on the way in as [`Dbscan::new`] checks it.
+#[derive(Deserialize)]
+struct RawDbscan {
+    eps_km: f64,
+    min_points: usize,
+    precision: PrecisionPolicy,
+    eps_days: Option<u32>,
+}
+
+impl TryFrom<RawDbscan> for Dbscan {
+    type Error = Error;
+    fn try_from(raw: RawDbscan) -> Result<Self> {
+        let d = Dbscan::new(raw.eps_km, raw.min_points)?.precision(raw.precision)?;
+        Ok(Dbscan {
+            eps_days: raw.eps_days,
+            ..d
+        })
+    }
 }
 
 impl Dbscan {
@@ -70,20 +98,28 @@ impl Dbscan {
         eps_days: None,
     };
 
-    /// The smallest `eps_km` accepted: 1 m (0.001 km). DBSCAN numbers grid cells about
-    /// `eps / √3` wide on the unit sphere; far below 1 m the cell numbers saturate (at 1e-20 km
-    /// every point fell in a couple of cells) and the cells are finer than the rounding of the
-    /// unit vectors. Sources give positions to 4–6 decimals of a degree (0.1–10 m) anyway.
+    /// The smallest `eps_km` accepted: 1 m (0.001 km). The algorithm numbers grid cells about
+    /// `eps / √3` wide on the unit sphere; at 1 m the numbers stay within ±1.2e7, exact in an
+    /// `f64` and an `i32`, while far smaller eps made them saturate (at 1e-20 km every point
+    /// fell in a couple of cells) or the cells finer than the rounding of the unit vectors.
+    /// Incident positions are not that precise anyway: sources give 4 to 6 decimals of a
+    /// degree, 0.1 m to 10 m.
     pub const MIN_EPS_KM: f64 = 0.001;
 
     /// Parameters; `Err` unless `eps_km` is finite and at least [`Dbscan::MIN_EPS_KM`] (1 m)
     /// and `min_points >= 1`.
+    ///
+    /// ```
+    /// use conflict_risk::Dbscan;
+    /// assert!(Dbscan::new(Dbscan::MIN_EPS_KM, 5).is_ok());
+    /// assert!(Dbscan::new(1e-12, 5).is_err());
+    /// ```
     pub fn new(eps_km: f64, min_points: usize) -> Result<Self> {
         if !(eps_km.is_finite() && eps_km >= Self::MIN_EPS_KM) {
             return Err(Error::invalid(
                 "eps_km",
                 eps_km,
-                "must be a finite distance of at least 0.001 km (1 m)",
+                "must be a finite distance of at least 0.001 km (1 m), the clustering floor",
             ));
         }
         if min_points == 0 {
@@ -104,7 +140,8 @@ impl Dbscan {
     /// Make it ST-DBSCAN (Birant & Kut 2007, "ST-DBSCAN: an algorithm for clustering
     /// spatial-temporal data", *Data & Knowledge Engineering* 60(1)): neighbours must also be
     /// at most `eps_days` apart in time, date spans compared by their nearest days (two spans
-    /// that overlap are 0 days apart).
+    /// that overlap are 0 days apart). Spans of any length are fine: a long one costs a
+    /// neighbourhood lookup of its own, not a wider search for every incident.
     ///
     /// ```
     /// use conflict_risk::{CorridorScenario, Dbscan, IncidentIndex, IncidentSet};
@@ -213,28 +250,42 @@ impl Dbscan {
         // two starts in one bucket are at most eps_days apart, and a span's gap to another is
         // never more than the distance between their starts.
         let bucket_days = eps_days.map_or(i64::MAX, |d| d + 1);
-        let bucket =
-            |i: usize| eps_days.map_or(0, |_| i64::from(spans[i][0]).div_euclid(bucket_days));
-
-        // 1. Cells in which every pair is within eps.
-        let side = cell_side(max_chord_2);
-        let key = |i: u32| {
-            let [x, y, z] = cell_key(&xyz(i), side);
-            [x, y, z, bucket(i as usize)]
+        let time = |i: u32| {
+            eps_days.map_or(0, |_| {
+                i64::from(spans[i as usize][0]).div_euclid(bucket_days)
+            })
         };
+        let length = |i: u32| i64::from(spans[i as usize][1]) - i64::from(spans[i as usize][0]);
+        // Spans longer than this (end - start, in days) are "long": the joins of step 3 do not
+        // reach for them across time buckets, each long core point looks up its own neighbours
+        // instead (step 3b). So one span to the year 9999, or a few decades-long ones, cannot
+        // widen every cell's search.
+        let short_limit = eps_days.map_or(0, |eps| i64::from(LONG_SPAN_DAYS - 1).max(eps));
+        let is_long = |i: u32| eps_days.is_some() && length(i) > short_limit;
+
+        // 1. Cells in which every pair is within eps (and eps_days): points sorted by spatial
+        //    cell, then time bucket, then id.
+        let side = cell_side(max_chord_2);
+        let space = |i: u32| cell_key(&xyz(i), side);
         let mut order: Vec<u32> = (0..n as u32).filter(|&i| member[i as usize]).collect();
-        order.sort_unstable_by_key(|&i| (key(i), i));
+        order.sort_unstable_by_key(|&i| (space(i), time(i), i));
         let mut cells: Vec<(usize, usize)> = Vec::new(); // ranges of `order`
-        let mut cell_of_key: FxHashMap<[i64; 4], usize> = FxHashMap::default();
+        let mut cell_time: Vec<i64> = Vec::new(); // the time bucket of each cell
+        // The cells of one spatial cell are consecutive, in time order: a range of `cells`.
+        let mut group_of_key: FxHashMap<[i32; 3], (usize, usize)> = FxHashMap::default();
         let mut start = 0;
         while start < order.len() {
-            let k = key(order[start]);
+            let (k, t) = (space(order[start]), time(order[start]));
             let mut end = start + 1;
-            while end < order.len() && key(order[end]) == k {
+            while end < order.len() && time(order[end]) == t && space(order[end]) == k {
                 end += 1;
             }
-            cell_of_key.insert(k, cells.len());
+            group_of_key
+                .entry(k)
+                .and_modify(|g| g.1 = cells.len() + 1)
+                .or_insert((cells.len(), cells.len() + 1));
             cells.push((start, end));
+            cell_time.push(t);
             start = end;
         }
 
@@ -298,46 +349,67 @@ impl Dbscan {
             }
         }
         let reach = 2; // eps spans √3 < 2 cell sides
-        // Time buckets a neighbour can be in: starts differ by at most eps_days plus the
-        // longest span among the members, less one.
+        // Time buckets a neighbour can be in when both spans are short: starts differ by at
+        // most eps_days plus the longer span's end - start. Only cells that exist are visited
+        // (a binary search in the spatial cell's time-ordered cells), so the reach costs
+        // nothing where there are no incidents.
         let longest = order
             .iter()
-            .map(|&i| i64::from(spans[i as usize][1] - spans[i as usize][0]))
+            .map(|&i| length(i))
+            .filter(|&l| l <= short_limit)
             .max()
             .unwrap_or(0);
         let time_reach = eps_days.map_or(0, |d| (d + longest) / bucket_days + 1);
-        let offsets: Vec<[i64; 4]> = (-reach..=reach)
+        let offsets: Vec<[i32; 3]> = (-reach..=reach)
             .flat_map(|dx| (-reach..=reach).map(move |dy| (dx, dy)))
-            .flat_map(|(dx, dy)| (-reach..=reach).map(move |dz| (dx, dy, dz)))
-            .flat_map(|(dx, dy, dz)| (-time_reach..=time_reach).map(move |dt| [dx, dy, dz, dt]))
+            .flat_map(|(dx, dy)| (-reach..=reach).map(move |dz| [dx, dy, dz]))
             .collect();
         for (a, cores_a) in cell_cores.iter().enumerate() {
             let Some(&first_a) = cores_a.first() else {
                 continue;
             };
-            let ka = key(first_a);
+            let ka = space(first_a);
+            let (t_from, t_to) = (
+                cell_time[a].saturating_sub(time_reach),
+                cell_time[a].saturating_add(time_reach),
+            );
             for off in &offsets {
-                let kb = [
-                    ka[0] + off[0],
-                    ka[1] + off[1],
-                    ka[2] + off[2],
-                    ka[3] + off[3],
-                ];
-                let Some(&b) = cell_of_key.get(&kb) else {
+                // Cannot overflow: keys are within ±2^24 (see `cell_key`).
+                let kb = [ka[0] + off[0], ka[1] + off[1], ka[2] + off[2]];
+                let Some(&(g_start, g_end)) = group_of_key.get(&kb) else {
                     continue;
                 };
-                let cores_b = &cell_cores[b];
-                if b <= a || cores_b.is_empty() || sets.find(first_a) == sets.find(cores_b[0]) {
-                    continue;
+                let from = g_start + cell_time[g_start..g_end].partition_point(|&t| t < t_from);
+                for b in from..g_end {
+                    if cell_time[b] > t_to {
+                        break;
+                    }
+                    let cores_b = cell_cores[b];
+                    if b <= a || cores_b.is_empty() || sets.find(first_a) == sets.find(cores_b[0]) {
+                        continue;
+                    }
+                    let close = cores_a.iter().any(|&p| {
+                        cores_b.iter().any(|&q| {
+                            dist2(&xyz(p), &xyz(q)) <= max_chord_2
+                                && in_time(p as usize, q as usize)
+                        })
+                    });
+                    if close {
+                        sets.union(first_a, cores_b[0]);
+                    }
                 }
-                let close = cores_a.iter().any(|&p| {
-                    cores_b.iter().any(|&q| {
-                        dist2(&xyz(p), &xyz(q)) <= max_chord_2 && in_time(p as usize, q as usize)
-                    })
+            }
+        }
+        // 3b. A long-span core point joins every core point within eps and eps_days, found in
+        //     the tree: the time buckets of step 3 do not reach that far.
+        if eps_days.is_some() {
+            for p in (0..n as u32).filter(|&p| core[p as usize] && is_long(p)) {
+                index.visit_within_chord_2(xyz(p), max_chord_2, |_, q| {
+                    if core[q as usize] && in_time(p as usize, q as usize) {
+                        sets.union(p, q);
+                    }
+                    ControlFlow::Continue(())
                 });
-                if close {
-                    sets.union(first_a, cores_b[0]);
-                }
             }
         }
 
@@ -400,14 +472,26 @@ fn cell_side(max_chord_2: f64) -> f64 {
     max_chord_2.sqrt() / 3f64.sqrt() * (1.0 - 1e-9)
 }
 
-/// The grid cell of a unit vector.
-fn cell_key(v: &[f64; 3], side: f64) -> [i64; 3] {
-    [
-        (v[0] / side).floor() as i64,
-        (v[1] / side).floor() as i64,
-        (v[2] / side).floor() as i64,
-    ]
+/// The grid cell of a unit vector: `floor(coordinate / side)` on each axis.
+///
+/// The conversion to `i32` is exact, never saturating, for every eps `Dbscan` accepts: a unit
+/// vector's coordinates are within ±1 (plus rounding), and at the floor eps of
+/// [`Dbscan::MIN_EPS_KM`] the side is about 9.1e-8, so a key is within ±1.2e7 < 2^24, and a
+/// neighbour's key (±2) cannot overflow either. (Below the floor the keys would grow without
+/// bound: at 1e-20 km they saturated and put unrelated points in one cell.) A quotient that
+/// is not finite or beyond 2^24, which only a side below the floor's could give, is a bug and
+/// trips the debug assertion.
+fn cell_key(v: &[f64; 3], side: f64) -> [i32; 3] {
+    v.map(|c| {
+        let q = (c / side).floor();
+        debug_assert!(q.abs() < MAX_CELL_KEY, "cell key {q} out of range");
+        q as i32
+    })
 }
+
+/// Bound on the magnitude of a cell key: 2^24, where an `f64` still holds every integer and
+/// far inside `i32`.
+const MAX_CELL_KEY: f64 = 16_777_216.0;
 
 /// The result of a clustering, in the set's order. To export the incidents with their
 /// cluster, attach `labels()` and `core()` as columns:
@@ -486,14 +570,14 @@ mod tests {
     #[test]
     fn every_pair_in_a_cell_is_within_eps() {
         let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(3);
-        for eps_km in [0.5, 5.0, 25.0, 300.0] {
+        for eps_km in [Dbscan::MIN_EPS_KM, 0.5, 5.0, 25.0, 300.0] {
             let max_chord_2 = km_to_chord2(eps_km);
             let side = cell_side(max_chord_2);
             let centre = Point::new(
                 rng.random_range(-180.0..180.0),
                 rng.random_range(-85.0..85.0),
             );
-            let mut cells: FxHashMap<[i64; 3], Vec<[f64; 3]>> = FxHashMap::default();
+            let mut cells: FxHashMap<[i32; 3], Vec<[f64; 3]>> = FxHashMap::default();
             for _ in 0..40_000 {
                 let r = 3.0 * eps_km * rng.random::<f64>().sqrt();
                 let v = unit_vector(destination(centre, rng.random_range(0.0..360.0), r));
@@ -517,6 +601,46 @@ mod tests {
                 widest > 0.5 * max_chord_2,
                 "{eps_km} km: {widest} vs {max_chord_2}"
             );
+        }
+    }
+
+    /// At the eps floor the cell keys of every unit vector, and of their neighbours two cells
+    /// away, are exact integers far inside `i32`: no saturation, no overflow. (Below it they
+    /// grew without bound: 1e-20 km saturated them and put every point in 2 clusters.)
+    #[test]
+    fn cell_keys_cannot_saturate_at_the_eps_floor() {
+        let side = cell_side(km_to_chord2(Dbscan::MIN_EPS_KM));
+        let widest = (1.0 + 1e-15) / side + 1.0;
+        assert!(widest + 2.0 < MAX_CELL_KEY, "{widest}");
+        assert!(MAX_CELL_KEY < f64::from(i32::MAX));
+        for v in [
+            [1.0, 0.0, 0.0],
+            [-1.0, 0.0, 0.0],
+            [0.0, -1.0, 0.0],
+            [0.0, 0.0, 1.0],
+        ] {
+            let k = cell_key(&v, side);
+            for (c, key) in v.iter().zip(k) {
+                assert_eq!(f64::from(key), (c / side).floor());
+            }
+        }
+    }
+
+    /// A serialised `Dbscan` is checked as `new` checks it.
+    #[test]
+    fn deserialising_checks_the_parameters() {
+        let d = Dbscan::new(2.5, 4)
+            .and_then(|d| d.precision(PrecisionPolicy::NeverCore))
+            .expect("valid")
+            .time_window_days(3);
+        let json = serde_json::to_string(&d).expect("json");
+        assert_eq!(serde_json::from_str::<Dbscan>(&json).expect("back"), d);
+        for bad in [
+            json.replace("2.5", "1e-20"),
+            json.replace("\"min_points\":4", "\"min_points\":0"),
+            json.replace("never_core", "widen"),
+        ] {
+            assert!(serde_json::from_str::<Dbscan>(&bad).is_err(), "{bad}");
         }
     }
 }

@@ -100,7 +100,7 @@ enum Plan {
 
 /// Incidents whose date span is longer than this many days (UCDP `date_prec` 5, a year) are
 /// kept apart from the date-sorted array, so one of them cannot widen every window's scan.
-const LONG_SPAN_DAYS: i32 = 62;
+pub(crate) const LONG_SPAN_DAYS: i32 = 62;
 
 /// A lon/lat area a query can select by: [`geo::Polygon`], [`geo::MultiPolygon`] and the other
 /// geo types with a bounding rectangle, a point-in-area test and coordinates. Implemented for
