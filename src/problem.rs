@@ -129,15 +129,55 @@ pub enum Warning {
         /// High estimate.
         high: Option<i32>,
     },
+    /// The date span is longer than [`Warning::LONG_SPAN_DAYS`]: kept, but it counts in
+    /// every window it touches (often a typo in the end date, such as year 9999).
+    LongSpan {
+        /// Days covered, both ends counted.
+        days: i32,
+    },
+    /// The incident starts before [`Warning::EARLIEST_YEAR`], before any conflict dataset
+    /// begins (often a mistyped year or a two-digit year read in the wrong century).
+    EarlyDate {
+        /// The first day of the span.
+        start: jiff::civil::Date,
+    },
+    /// More than [`Warning::MAX_FATALITIES`] deaths recorded for one incident.
+    ManyFatalities {
+        /// The best estimate.
+        best: i32,
+    },
 }
 
 impl Warning {
+    /// A span longer than this many days (a leap year) is flagged [`Warning::LongSpan`].
+    pub const LONG_SPAN_DAYS: i32 = 366;
+    /// A start before 1 January of this year is flagged [`Warning::EarlyDate`] (UCDP GED
+    /// starts in 1989, ACLED in 1997; 1946 is where the UCDP/PRIO conflict list begins).
+    pub const EARLIEST_YEAR: i16 = 1946;
+    /// A best estimate above this many deaths is flagged [`Warning::ManyFatalities`].
+    pub const MAX_FATALITIES: i32 = 10_000;
+
+    /// The field the warning is about, as the readers' load reports name it.
+    #[must_use]
+    pub fn field(&self) -> &'static str {
+        match self {
+            Warning::CoarseLocation { .. } => "geo precision",
+            Warning::LongSpan { .. } | Warning::EarlyDate { .. } => "date",
+            Warning::FatalityBoundsOutOfOrder { .. } | Warning::ManyFatalities { .. } => {
+                "fatalities"
+            }
+        }
+    }
+
     /// A short label of the kind of warning, for summaries.
     #[must_use]
     pub fn label(&self) -> &'static str {
         match self {
             Warning::CoarseLocation { .. } => "coarse location (region or country level)",
             Warning::FatalityBoundsOutOfOrder { .. } => "fatality estimates out of order",
+            Warning::LongSpan { .. } => "date span longer than a year",
+            Warning::EarlyDate { .. } => "date before 1946",
+            Warning::ManyFatalities { .. } => "more than 10,000 deaths in one incident",
         }
     }
 }
@@ -151,7 +191,25 @@ impl fmt::Display for Warning {
             ),
             Warning::FatalityBoundsOutOfOrder { low, best, high } => write!(
                 f,
-                "fatality estimates out of order: low {low:?}, best {best}, high {high:?}"
+                "fatality estimates out of order: low {}, best {best}, high {}",
+                or_missing(*low),
+                or_missing(*high)
+            ),
+            Warning::LongSpan { days } => write!(
+                f,
+                "the date span covers {days} days, more than a year: it counts in every window \
+                 it touches (is the end date mistyped?)"
+            ),
+            Warning::EarlyDate { start } => write!(
+                f,
+                "the date {start} is before {}, before any conflict dataset begins \
+                 (is the year mistyped?)",
+                Warning::EARLIEST_YEAR
+            ),
+            Warning::ManyFatalities { best } => write!(
+                f,
+                "{best} deaths in one incident, more than {}: is the figure mistyped?",
+                Warning::MAX_FATALITIES
             ),
         }
     }
@@ -220,5 +278,21 @@ pub(crate) fn warnings(i: &Incident) -> impl Iterator<Item = Warning> {
         best: f.best,
         high: f.high,
     });
-    coarse.into_iter().chain(bounds)
+    let days = i.date.days();
+    let long = (days > Warning::LONG_SPAN_DAYS).then_some(Warning::LongSpan { days });
+    let early = (i.date.start.year() < Warning::EARLIEST_YEAR).then_some(Warning::EarlyDate {
+        start: i.date.start,
+    });
+    let many =
+        (f.best > Warning::MAX_FATALITIES).then_some(Warning::ManyFatalities { best: f.best });
+    coarse
+        .into_iter()
+        .chain(bounds)
+        .chain(long)
+        .chain(early)
+        .chain(many)
+}
+
+fn or_missing(v: Option<i32>) -> String {
+    v.map_or_else(|| "missing".to_owned(), |v| v.to_string())
 }

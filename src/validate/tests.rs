@@ -202,3 +202,61 @@ fn empty_input_gives_empty_set() {
     assert!(set.is_empty() && report.is_clean() && report.seen == 0);
     assert_eq!(set.date_range(), None);
 }
+
+#[test]
+fn suspicious_dates_and_figures_are_kept_with_a_warning() {
+    // Each of these passed without a word before: a span to year 9999, a year read in the
+    // wrong century, an implausible death toll.
+    let mut to_9999 = ok("to_9999");
+    to_9999.date.end = date(9999, 12, 31);
+    let mut year_366 = ok("year_366");
+    year_366.date = DateSpan::new(date(2023, 1, 1), date(2024, 1, 1));
+    let mut year_367 = ok("year_367");
+    year_367.date = DateSpan::new(date(2023, 1, 1), date(2024, 1, 2));
+    let mut early = ok("early");
+    early.date = DateSpan::day(date(1921, 3, 4));
+    let mut in_1946 = ok("in_1946");
+    in_1946.date = DateSpan::day(date(1946, 1, 1));
+    let mut deaths = ok("deaths");
+    deaths.fatalities.best = i32::MAX;
+    let mut ten_thousand = ok("ten_thousand");
+    ten_thousand.fatalities.best = 10_000;
+    let (set, report) = IncidentSet::validate(vec![
+        to_9999,
+        year_366,
+        year_367,
+        early,
+        in_1946,
+        deaths,
+        ten_thousand,
+    ]);
+    assert_eq!(set.len(), 7, "suspicious incidents are kept");
+    let flagged: Vec<(&str, &Warning)> = report
+        .warnings
+        .iter()
+        .map(|w| (w.source_id.as_str(), &w.warning))
+        .collect();
+    assert_eq!(flagged.len(), 4, "{flagged:?}");
+    assert!(matches!(flagged[0], ("to_9999", Warning::LongSpan { days }) if *days > 2_900_000));
+    assert_eq!(flagged[1], ("year_367", &Warning::LongSpan { days: 367 }));
+    assert_eq!(
+        flagged[2],
+        (
+            "early",
+            &Warning::EarlyDate {
+                start: date(1921, 3, 4)
+            }
+        )
+    );
+    assert_eq!(
+        flagged[3],
+        ("deaths", &Warning::ManyFatalities { best: i32::MAX })
+    );
+    assert_eq!(flagged[3].1.field(), "fatalities");
+    assert_eq!(flagged[0].1.field(), "date");
+    let text = flagged[2].1.to_string();
+    assert!(
+        text.contains("1921-03-04") && text.contains("1946"),
+        "{text}"
+    );
+}

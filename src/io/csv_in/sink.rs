@@ -6,7 +6,7 @@ use super::*;
 use crate::error::{Error, Result};
 use crate::incident::{Incident, SourceId};
 use crate::io::report::{FieldProblem, LoadReport, RejectedRow, RowWarning, SkippedLine, shorten};
-use crate::validate::{Problem, Warning, check, warnings};
+use crate::validate::{Problem, check, warnings};
 
 /// Files each row as accepted or rejected, checks what validation checks, and stops at the
 /// first reject in strict mode.
@@ -126,11 +126,7 @@ impl Sink {
             );
         }
         for w in warnings(&incident) {
-            let field = match w {
-                Warning::CoarseLocation { .. } => "geo precision",
-                _ => "fatalities",
-            };
-            self.warn(line, &id, field, w.to_string());
+            self.warn(line, &id, w.field(), w.to_string());
         }
         self.first_line_of_id
             .insert(incident.source_id.clone(), line);
