@@ -520,14 +520,9 @@ fn bad_parameters_are_errors() {
     assert_eq!((c.labels().len(), c.cluster_count()), (0, 0));
 }
 
-/// From the symptom: eps 1e-20 km put every point in two clusters with no noise (a saturating
-/// cell key), 1e-12 gave 59 clusters. Below 1 m eps is refused; at 1 m it is exact.
+/// At the floor of 1 m, pairs 0.8 m apart are neighbours and pairs 2 m apart are not.
 #[test]
-fn eps_below_a_metre_is_refused_and_a_metre_is_exact() {
-    for tiny in [1e-20, 1e-12, 0.000_999] {
-        let err = Dbscan::new(tiny, 5).expect_err("refused");
-        assert!(err.to_string().contains("0.001 km"), "{err}");
-    }
+fn a_metre_apart_at_the_floor() {
     let day = date(2024, 1, 1);
     // Pairs 0.8 m apart, pairs 2 m apart: only the first are neighbours at 1 m.
     let mut incidents = Vec::new();
