@@ -353,6 +353,41 @@ fn neighbourhoods(centres: &[Point<f64>], rule: Neighbours) -> Result<Vec<Vec<u3
             .map(|(c, i)| GeomWithData::new(unit_vector(*c), i))
             .collect(),
     );
+    // Refuse before the work when a sample of the neighbourhoods says the whole would be over
+    // the limit: counting up to it takes seconds at fine resolutions.
+    let too_many = |pairs: usize| {
+        Error::invalid(
+            "neighbours",
+            rule,
+            format!(
+                "the neighbourhoods of {} cells hold about {pairs} (cell, neighbour) pairs, over \
+                 {MAX_NEIGHBOUR_PAIRS} (the limit, about {} MB): use a smaller band, fewer \
+                 neighbours or fewer cells",
+                centres.len(),
+                MAX_NEIGHBOUR_PAIRS * 4 / 1_000_000
+            ),
+        )
+    };
+    let n = centres.len();
+    let estimate = match rule {
+        Neighbours::KNearest { k } => n.saturating_mul(k.saturating_add(1).min(n)),
+        Neighbours::DistanceBand { km } => {
+            let step = (n / 64).max(1);
+            let sampled: Vec<usize> = (0..n)
+                .step_by(step)
+                .map(|i| {
+                    tree.locate_within_distance(unit_vector(centres[i]), km_to_chord2(km))
+                        .count()
+                })
+                .collect();
+            let total: usize = sampled.iter().sum();
+            total.saturating_mul(n) / sampled.len().max(1)
+        }
+    };
+    // A sample can miss; only a clear excess is refused here, the count below is exact.
+    if estimate / 2 > MAX_NEIGHBOUR_PAIRS {
+        return Err(too_many(estimate));
+    }
     let mut hoods = Vec::with_capacity(centres.len());
     let mut pairs = 0usize;
     for (i, c) in centres.iter().enumerate() {
@@ -388,16 +423,7 @@ fn neighbourhoods(centres: &[Point<f64>], rule: Neighbours) -> Result<Vec<Vec<u3
         };
         pairs = pairs.saturating_add(hood.len());
         if pairs > MAX_NEIGHBOUR_PAIRS {
-            return Err(Error::invalid(
-                "neighbours",
-                rule,
-                format!(
-                    "the neighbourhoods of {} cells hold over {MAX_NEIGHBOUR_PAIRS} (cell, neighbour) pairs \
-                     (the limit, about {} MB): use a smaller band, fewer neighbours or fewer cells",
-                    centres.len(),
-                    MAX_NEIGHBOUR_PAIRS * 4 / 1_000_000
-                ),
-            ));
+            return Err(too_many(pairs.saturating_mul(n) / (i + 1)));
         }
         hoods.push(hood);
     }
