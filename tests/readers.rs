@@ -105,7 +105,7 @@ fn acled_older_layout_in_another_order() {
         l.report.layout
     );
     assert_eq!(ids(&l), ["BFA2001", "BFA2002"]);
-    assert_eq!(l.incidents[0].date.start.to_string(), "2019-10-06");
+    assert_eq!(l.incidents[0].date.start.to_string(), "2019-10-16");
     assert_eq!(
         l.incidents[0].primary_actor.as_ref().map(|a| a.kind),
         Some(ActorKind::Militia)
@@ -129,14 +129,14 @@ fn acled_malformed_rows_each_reported() {
     let want: Vec<(u64, &str, &str)> = vec![
         (3, "latitude", "not a number"),
         (4, "latitude", "latitude 95 is outside [-90, 90]"),
-        (5, "longitude", "longitude is NaN, not a finite number"),
+        (5, "longitude", "missing-value marker such as NA"),
         (6, "longitude, latitude", "position is exactly (0, 0)"),
         (7, "event_date", "not a date"),
         (8, "fatalities", "negative, but a count cannot be"),
         (9, "fatalities", "not a whole number"),
         (10, "geo_precision", "outside 1..=3"),
         (11, "event_id_cnty", "duplicate id: line 2 has it too"),
-        (12, "event_id_cnty", "empty, but required"),
+        (12, "event_id_cnty", "but required"),
         (14, "record", "the extra ones are not empty"),
         // "2023-02-1" is a date (1 February): the cut shows as missing fields.
         (15, "record", "a truncated line?"),
@@ -219,7 +219,8 @@ fn bom_crlf_header_only_empty_and_missing_columns() {
     let err = read_path(fixture("acled_no_latitude.csv"), ReadOptions::new()).expect_err("no lat");
     assert_eq!(
         err.to_string(),
-        "no latitude column: expected a column named latitude"
+        "no latitude column: expected a column named latitude or lat; the header has \
+         `event_id_cnty`, `event_date`, `longitude`, `fatalities`"
     );
 }
 

@@ -3,7 +3,11 @@
 
 use std::io::Read;
 
-use super::csv_in::{Countries, CsvInput, Interner, Loaded, ReadOptions, Row, Sink, SlashDates};
+use jiff::civil::Date;
+
+use super::csv_in::{
+    Countries, CsvInput, Dates, Interner, Loaded, ReadOptions, Row, Sink, is_missing,
+};
 use super::report::{Format, LoadReport};
 use crate::error::Result;
 use crate::incident::{Actor, ActorKind, Dataset, DateSpan, EventKind, Fatalities, Incident};
@@ -31,8 +35,9 @@ pub fn read_acled<R: Read>(reader: R, options: ReadOptions) -> Result<Loaded> {
 }
 
 struct AcledColumns {
-    id: usize,
+    id: Option<usize>,
     date: usize,
+    year: Option<usize>,
     lat: usize,
     lon: usize,
     time_precision: Option<usize>,
@@ -59,27 +64,32 @@ pub(crate) fn read_acled_from<R: Read>(
     source: &str,
     options: ReadOptions,
 ) -> Result<Loaded> {
-    let mut input = CsvInput::open(reader, source)?;
+    read_acled_input(CsvInput::open(reader, source, &options)?, source, options)
+}
+
+pub(crate) fn read_acled_input(
+    mut input: CsvInput<'_>,
+    source: &str,
+    options: ReadOptions,
+) -> Result<Loaded> {
     let columns = &input.columns;
     let c = AcledColumns {
-        id: columns.require(
-            &["event_id_cnty", "data_id", "event_id_no_cnty"],
-            "event id",
-        )?,
+        id: columns.find(&["event_id_cnty", "event_id", "data_id", "event_id_no_cnty"]),
         date: columns.require(&["event_date"], "event date")?,
-        lat: columns.require(&["latitude"], "latitude")?,
-        lon: columns.require(&["longitude"], "longitude")?,
+        year: columns.find(&["year"]),
+        lat: columns.require(&["latitude", "lat"], "latitude")?,
+        lon: columns.require(&["longitude", "lon", "long", "lng"], "longitude")?,
         time_precision: columns.find(&["time_precision"]),
         geo_precision: columns.find(&["geo_precision"]),
         event_type: columns.find(&["event_type"]),
         sub_event_type: columns.find(&["sub_event_type"]),
-        actor1: columns.find(&["actor1"]),
+        actor1: columns.find(&["actor1", "actor"]),
         inter1: columns.find(&["inter1"]),
-        assoc1: columns.find(&["assoc_actor_1"]),
+        assoc1: columns.find(&["assoc_actor_1", "ally_actor_1"]),
         actor2: columns.find(&["actor2"]),
         inter2: columns.find(&["inter2"]),
-        assoc2: columns.find(&["assoc_actor_2"]),
-        fatalities: columns.find(&["fatalities"]),
+        assoc2: columns.find(&["assoc_actor_2", "ally_actor_2"]),
+        fatalities: columns.find(&["fatalities", "total_fatalities"]),
         iso3: columns.find(&["iso3"]),
         iso: columns.find(&["iso"]),
         country: columns.find(&["country"]),
@@ -89,23 +99,43 @@ pub(crate) fn read_acled_from<R: Read>(
     };
     let layout = if columns.contains("event_id_no_cnty") || columns.contains("data_id") {
         "ACLED, older layout (event_id_no_cnty / data_id)"
+    } else if columns.contains("gwno") || columns.contains("total_fatalities") {
+        "ACLED, early download (GWNO, TOTAL_FATALITIES)"
     } else {
         "ACLED export"
     };
-    let report = LoadReport::new(
+    let mut report = LoadReport::new(
         source,
         Format::AcledCsv,
         format!("{layout}, {} columns", columns.len()),
     );
-    let mut sink = Sink::new(report, options, columns.name(c.id));
+    let id_name = match c.id {
+        Some(col) => columns.name(col).to_string(),
+        None => {
+            report.notes.push(
+                "no id column (event_id_cnty, data_id or event_id_no_cnty): each row's id is \
+                 its line number"
+                    .to_string(),
+            );
+            "line".to_string()
+        }
+    };
+    let mut sink = Sink::new(report, options, &id_name);
+    let mut dates = Dates::new(&options, columns.name(c.date), None);
     let mut names = Interner::default();
     let mut countries = Countries::default();
     while let Some(line) = input.next_line()? {
         let mut row = Row::new(&input.record, &input.columns);
         let mut warnings = Vec::new();
-        row.check_length();
-        let id = row.required(c.id).unwrap_or_default();
-        let date = row.date(c.date, SlashDates::Refuse);
+        row.check_record(input.runaway_problem());
+        let id = match c.id {
+            Some(col) => row.required(col).unwrap_or_default().to_string(),
+            None => line.to_string(),
+        };
+        let date = row.date(c.date, true);
+        let year = row
+            .int(c.year, 1000, 9999)
+            .and_then(|y| i16::try_from(y).ok());
         let lat = row.coordinate(c.lat);
         let lon = row.coordinate(c.lon);
         let time_code = row.code(c.time_precision, 1, 3);
@@ -118,7 +148,7 @@ pub(crate) fn read_acled_from<R: Read>(
             (Some(_), Some(_)) => row.count(c.fatalities).unwrap_or(0),
             (None, _) => 0,
         };
-        let mut incident = Incident::new(id, lon, lat, DateSpan::day(date.unwrap_or_default()));
+        let mut incident = Incident::new(id.as_str(), lon, lat, DateSpan::day(Date::default()));
         incident.set_source_codes(Dataset::Acled, geo_code, time_code);
         let event_type = row.text(c.event_type);
         incident.kind = event_type.map_or(EventKind::Other, EventKind::from_acled);
@@ -139,7 +169,7 @@ pub(crate) fn read_acled_from<R: Read>(
         incident.associated_actors = [c.assoc1, c.assoc2]
             .into_iter()
             .filter_map(|col| row.text(col))
-            .flat_map(|list| list.split(';').map(str::trim).filter(|n| !n.is_empty()))
+            .flat_map(|list| list.split(';').map(str::trim).filter(|n| !is_missing(n)))
             .map(|name| Actor::new(names.get(name), ActorKind::Other))
             .collect();
         incident.fatalities = Fatalities::best(fatalities);
@@ -151,7 +181,17 @@ pub(crate) fn read_acled_from<R: Read>(
         incident.admin1 = names.opt(row.text(c.admin1));
         incident.admin2 = names.opt(row.text(c.admin2));
         incident.location_name = names.opt(row.text(c.location));
-        sink.row(line, incident, row.problems, warnings)?;
+        dates.row(
+            &mut sink,
+            line,
+            incident,
+            row.problems,
+            warnings,
+            [date, None],
+            year,
+        )?;
     }
+    dates.finish(&mut sink)?;
+    input.describe(&mut sink.report);
     Ok(sink.finish())
 }

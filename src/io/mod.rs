@@ -12,16 +12,16 @@ mod sites;
 mod ucdp;
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::Path;
 
 pub use acled::read_acled;
 pub use cells::CellLayer;
-pub use csv_in::{Loaded, ReadOptions};
+pub use csv_in::{DateOrder, Encoding, Loaded, ReadOptions};
 pub use csv_out::{write_acled_csv, write_csv, write_labels_csv};
 pub use geojson::{ExtraColumns, PropertyMap, read_geojson, write_clusters_geojson, write_geojson};
 pub use report::{
-    FieldProblem, Format, LoadReport, LoadSummary, RejectedLine, RejectedRow, RowWarning,
+    DateReading, FieldProblem, Format, LoadReport, LoadSummary, RejectedLine, RejectedRow, RowWarning,
     SkippedLine,
 };
 pub use sites::{read_sites, read_sites_from};
@@ -54,12 +54,7 @@ pub fn read_path(path: impl AsRef<Path>, options: ReadOptions) -> Result<Loaded>
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    read_detected(
-        BufReader::with_capacity(1 << 16, file),
-        &name,
-        extension.as_deref(),
-        options,
-    )
+    read_detected(file, &name, extension.as_deref(), options)
 }
 
 /// Read any stream, choosing the reader from its content as [`read_path`] does.
@@ -73,78 +68,124 @@ pub fn read_path(path: impl AsRef<Path>, options: ReadOptions) -> Result<Loaded>
 /// # Ok::<(), conflict_risk::Error>(())
 /// ```
 pub fn read_any<R: Read>(reader: R, options: ReadOptions) -> Result<Loaded> {
-    read_detected(
-        BufReader::with_capacity(1 << 16, reader),
-        "<reader>",
-        None,
-        options,
-    )
+    read_detected(reader, "<reader>", None, options)
 }
 
-fn read_detected<R: Read>(
-    mut reader: BufReader<R>,
+fn read_detected<'a, R: Read + 'a>(
+    reader: R,
     name: &str,
     extension: Option<&str>,
     options: ReadOptions,
 ) -> Result<Loaded> {
-    let head = reader.fill_buf().map_err(|e| Error::io(name, e))?;
-    match detect(head, extension) {
-        Some(Format::AcledCsv) => acled::read_acled_from(reader, name, options),
-        Some(Format::UcdpCsv) => ucdp::read_ucdp_from(reader, name, options),
-        Some(Format::GeoJson) => {
-            geojson::read_geojson_from(reader, name, &PropertyMap::default(), options)
+    let mut opened = csv_in::Opened::new(reader, name, options.encoding_asked())?;
+    let head = csv_in::peek(&mut opened.reader, name)?;
+    let header = header_columns(head);
+    match detect(head, &header, extension) {
+        Ok(Format::AcledCsv) => {
+            acled::read_acled_input(csv_in::CsvInput::from_opened(opened, name)?, name, options)
         }
-        None if head.iter().all(u8::is_ascii_whitespace) => {
-            Err(Error::format(format!("{name} is empty")))
+        Ok(Format::UcdpCsv) => {
+            ucdp::read_ucdp_input(csv_in::CsvInput::from_opened(opened, name)?, name, options)
         }
-        None => Err(Error::format(format!(
-            "cannot tell the format of {name}: the first line has neither ACLED's \
-             event_id_cnty/event_date columns nor UCDP GED's where_prec/type_of_violence/date_start, \
-             and the file is not a GeoJSON object"
-        ))),
+        Ok(Format::GeoJson) => {
+            geojson::read_geojson_from(opened.reader, name, &PropertyMap::default(), options)
+        }
+        Err(why) => Err(Error::format(format!("{name}: {why}"))),
     }
 }
 
-/// The format of a file from its first bytes and, if they do not tell, its extension.
-fn detect(head: &[u8], extension: Option<&str>) -> Option<Format> {
-    let text = String::from_utf8_lossy(head);
+/// The first line of a table, split as the table reader will split it.
+fn header_columns(head: &[u8]) -> csv_in::Columns {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(csv_in::sniff_separator(head))
+        .from_reader(head);
+    let mut record = csv::ByteRecord::new();
+    // A header cut at the end of the peeked bytes still names its first columns.
+    let _ = reader.read_byte_record(&mut record);
+    let mut decoded = csv::ByteRecord::new();
+    for field in &record {
+        decoded.push_field(csv_in::decode_text(field).as_bytes());
+    }
+    csv_in::Columns::new(&decoded)
+}
+
+/// The format of a file from its first bytes and header and, if they do not tell, its
+/// extension; `Err` says, in words, why the file is none of them.
+fn detect(head: &[u8], header: &csv_in::Columns, extension: Option<&str>) -> std::result::Result<Format, String> {
+    let text = String::from_utf8_lossy(&head[..head.len().min(4096)]);
     let text = text.trim_start_matches('\u{feff}').trim_start();
     if text.starts_with('{') {
-        return Some(Format::GeoJson);
+        return Ok(Format::GeoJson);
     }
-    let first_line = text.lines().next().unwrap_or("").to_ascii_lowercase();
-    let has = |c: &str| {
-        first_line
-            .split(',')
-            .any(|f| f.trim().trim_matches('"') == c)
-    };
-    if has("event_id_cnty") || (has("event_date") && has("actor1")) {
-        Some(Format::AcledCsv)
-    } else if has("where_prec") || has("type_of_violence") || (has("date_start") && has("id")) {
-        Some(Format::UcdpCsv)
-    } else if matches!(extension, Some("geojson" | "json")) {
-        Some(Format::GeoJson)
-    } else {
-        None
+    if text.is_empty() {
+        return Err("the file is empty".to_string());
     }
+    if head.starts_with(&[0xd0, 0xcf, 0x11, 0xe0]) {
+        return Err("this is an Excel 97-2003 workbook (.xls), which is not read: save the \
+                    sheet as CSV (UTF-8) and read that"
+            .to_string());
+    }
+    let has = |c: &str| header.contains(c);
+    let any = |cs: &[&str]| cs.iter().any(|c| has(c));
+    let coordinates = any(&["latitude", "lat"]) && any(&["longitude", "lon", "long", "lng"]);
+    if has("event_id_cnty")
+        || (has("event_date") && any(&["actor1", "actor", "event_type", "fatalities", "latitude"]))
+    {
+        return Ok(Format::AcledCsv);
+    }
+    if any(&["where_prec", "type_of_violence", "side_a"]) || (has("date_start") && has("id")) {
+        return Ok(Format::UcdpCsv);
+    }
+    if !coordinates
+        && any(&["events", "fatalities", "event_count", "events_count"])
+        && any(&["month", "year", "week", "date"])
+    {
+        return Err(format!(
+            "aggregated counts, not events: the table has no point coordinates (latitude, \
+             longitude), only counts by area and period; the header has {}",
+            header.listed()
+        ));
+    }
+    if matches!(extension, Some("geojson" | "json")) {
+        return Ok(Format::GeoJson);
+    }
+    Err(format!(
+        "cannot tell the format: the header has neither ACLED's event_date (with \
+         event_id_cnty, actor1, event_type or fatalities) nor UCDP GED's where_prec, \
+         type_of_violence, side_a or id with date_start, and the file is not a GeoJSON object; \
+         the header has {}",
+        header.listed()
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn detected(head: &[u8], extension: Option<&str>) -> std::result::Result<Format, String> {
+        detect(head, &header_columns(head), extension)
+    }
+
     #[test]
     fn detection_by_content_then_extension() {
         assert_eq!(
-            detect(b"\xef\xbb\xbfevent_id_cnty,event_date\n", None),
-            Some(Format::AcledCsv)
+            detected(b"event_id_cnty,event_date\n", None),
+            Ok(Format::AcledCsv)
         );
         assert_eq!(
-            detect(b"\"id\",\"where_prec\"\r\n", None),
-            Some(Format::UcdpCsv)
+            detected(b"EVENT_ID_CNTY;GWNO;EVENT_DATE\r", None),
+            Ok(Format::AcledCsv)
         );
-        assert_eq!(detect(b"  {\"type\":", Some("csv")), Some(Format::GeoJson));
-        assert_eq!(detect(b"a,b,c\n", Some("geojson")), Some(Format::GeoJson));
-        assert_eq!(detect(b"a,b,c\n", Some("csv")), None);
+        assert_eq!(detected(b"\"id\",\"where_prec\"\r\n", None), Ok(Format::UcdpCsv));
+        assert_eq!(detected(b"  {\"type\":", Some("csv")), Ok(Format::GeoJson));
+        assert_eq!(detected(b"a,b,c\n", Some("geojson")), Ok(Format::GeoJson));
+        let unknown = detected(b"a,b,c\n", Some("csv")).expect_err("unknown");
+        assert!(unknown.contains("`a`, `b`, `c`"), "{unknown}");
+        let counts = detected(b"Country;Admin1;Month;Year;Events;Fatalities\n", None)
+            .expect_err("aggregated");
+        assert!(counts.starts_with("aggregated counts, not events"), "{counts}");
+        assert!(counts.contains("`admin1`"), "{counts}");
     }
 }

@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::io::csv_in::{DateOrder, Encoding};
+
 /// The formats the readers understand.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -92,6 +94,54 @@ pub struct LoadReport {
     pub skipped: Vec<SkippedLine>,
     /// Warnings on accepted rows, in file order.
     pub warnings: Vec<RowWarning>,
+    /// The text encoding the file was read in.
+    pub encoding: Encoding,
+    /// The field separator of a table (`None` for GeoJSON).
+    pub separator: Option<char>,
+    /// The line ends met: `LF`, `CRLF`, `CR`, or several joined by "and"; empty when the file
+    /// is one line or not a table.
+    pub line_ends: String,
+    /// What held the table (`gzip`, or `zip` and the member's name), if anything.
+    pub container: Option<String>,
+    /// How the dates were read: their forms and the day/month order, when a table has dates.
+    pub dates: Option<DateReading>,
+    /// Warnings about the whole file (mixed encodings, ids taken from line numbers, ...).
+    pub notes: Vec<String>,
+}
+
+/// How a file's dates were read: the forms met and, for numeric dates, the day/month order and
+/// what settled it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DateReading {
+    /// Each date form met ("2024-07-20", "16-Feb-21", "20/07/2024", "Excel serial", ...) with
+    /// the number of dates written in it.
+    pub forms: Vec<(String, u64)>,
+    /// The order of numeric dates, when the file has any.
+    pub order: Option<DateOrder>,
+    /// What settled the order, in words.
+    pub order_from: Option<String>,
+}
+
+impl fmt::Display for DateReading {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let forms: Vec<String> = self
+            .forms
+            .iter()
+            .map(|(form, n)| format!("{form} ({n})"))
+            .collect();
+        if forms.is_empty() {
+            f.write_str("none read")?;
+        } else {
+            f.write_str(&forms.join(", "))?;
+        }
+        if let Some(order) = self.order {
+            write!(f, "; read {order}")?;
+            if let Some(from) = &self.order_from {
+                write!(f, " ({from})")?;
+            }
+        }
+        Ok(())
+    }
 }
 
 impl LoadReport {
@@ -105,7 +155,32 @@ impl LoadReport {
             rejected: Vec::new(),
             skipped: Vec::new(),
             warnings: Vec::new(),
+            encoding: Encoding::Utf8,
+            separator: None,
+            line_ends: String::new(),
+            container: None,
+            dates: None,
+            notes: Vec::new(),
         }
+    }
+
+    /// How the text was read, in words: "UTF-8, ';'-separated, CRLF line ends, from gzip".
+    #[must_use]
+    pub fn text_form(&self) -> String {
+        let mut parts = vec![self.encoding.to_string()];
+        if let Some(sep) = self.separator {
+            parts.push(match sep {
+                '\t' => "tab-separated".to_string(),
+                other => format!("'{other}'-separated"),
+            });
+        }
+        if !self.line_ends.is_empty() {
+            parts.push(format!("{} line ends", self.line_ends));
+        }
+        if let Some(c) = &self.container {
+            parts.push(format!("from {c}"));
+        }
+        parts.join(", ")
     }
 }
 
@@ -173,8 +248,8 @@ impl LoadReport {
 const SHOWN: usize = 10;
 
 impl fmt::Display for LoadReport {
-    /// A summary and the first ten rejected rows, skipped lines and warnings; the alternate
-    /// form (`{:#}`) lists every one.
+    /// A summary, how the text and dates were read, and the first ten rejected rows, skipped
+    /// lines and warnings; the alternate form (`{:#}`) lists every one.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
@@ -188,6 +263,13 @@ impl fmt::Display for LoadReport {
             self.skipped.len(),
             self.warnings.len()
         )?;
+        writeln!(f, "  text: {}", self.text_form())?;
+        if let Some(dates) = &self.dates {
+            writeln!(f, "  dates: {dates}")?;
+        }
+        for note in &self.notes {
+            writeln!(f, "  note: {note}")?;
+        }
         let mut by_field: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
         for p in self.rejected.iter().flat_map(|r| &r.problems) {
             by_field.entry(p.field.as_str()).or_default().0 += 1;
@@ -207,7 +289,7 @@ impl fmt::Display for LoadReport {
             for p in &r.problems {
                 writeln!(
                     f,
-                    "  rejected line {} (id {id}), {} = {:?}: {}",
+                    "  rejected line {} (id {id}), {} = \"{}\": {}",
                     r.line, p.field, p.value, p.reason
                 )?;
             }
@@ -224,10 +306,7 @@ impl fmt::Display for LoadReport {
             .map(|n| n.saturating_sub(limit))
             .sum::<usize>();
         if hidden > 0 {
-            writeln!(
-                f,
-                "  ... {hidden} more entries (format with {{:#}} to list all)"
-            )?;
+            writeln!(f, "  ... {hidden} more entries not shown")?;
         }
         Ok(())
     }

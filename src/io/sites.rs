@@ -3,13 +3,14 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::csv_in::{CsvInput, decode_text};
+use super::csv_in::{CsvInput, ReadOptions, decode_text};
 use crate::error::{Error, Result};
 use crate::site::Site;
 
 /// Read sites from a CSV file with a header holding `name`, `latitude` and `longitude` (also
-/// `lat`, `lon`/`lng`; any order, other columns ignored). Any bad row is an error naming its
-/// line: a site list is short and every site matters.
+/// `lat`, `lon`/`lng`; any order, other columns ignored). The text is read as the incident
+/// tables are (UTF-8 or Windows-1252, UTF-16 with its mark; `,` `;` tab or `|` between fields).
+/// Any bad row is an error naming its line: a site list is short and every site matters.
 ///
 /// ```
 /// use conflict_risk::io::read_sites_from;
@@ -24,7 +25,7 @@ pub fn read_sites_from(reader: impl Read) -> Result<Vec<Site>> {
 }
 
 fn read_sites_named(reader: impl Read, source: &str) -> Result<Vec<Site>> {
-    let mut input = CsvInput::open(reader, source)?;
+    let mut input = CsvInput::open(reader, source, &ReadOptions::default())?;
     let columns = &input.columns;
     let name_at = columns.require(&["name", "site"], "site name")?;
     let lat_at = columns.require(&["latitude", "lat"], "latitude")?;

@@ -7,7 +7,7 @@ use std::io::Read;
 
 use csv::ByteRecord;
 
-use super::csv_in::{Countries, CsvInput, Interner, Loaded, ReadOptions, Row, Sink, SlashDates};
+use super::csv_in::{Countries, CsvInput, Dates, Interner, Loaded, ReadOptions, Row, Sink};
 use super::report::{Format, LoadReport};
 use crate::error::Result;
 use crate::incident::{
@@ -36,6 +36,7 @@ pub fn read_ucdp<R: Read>(reader: R, options: ReadOptions) -> Result<Loaded> {
 }
 
 struct UcdpColumns {
+    year: Option<usize>,
     id: usize,
     start: usize,
     end: Option<usize>,
@@ -64,7 +65,14 @@ pub(crate) fn read_ucdp_from<R: Read>(
     source: &str,
     options: ReadOptions,
 ) -> Result<Loaded> {
-    let mut input = CsvInput::open(reader, source)?;
+    read_ucdp_input(CsvInput::open(reader, source, &options)?, source, options)
+}
+
+pub(crate) fn read_ucdp_input(
+    mut input: CsvInput<'_>,
+    source: &str,
+    options: ReadOptions,
+) -> Result<Loaded> {
     let columns = &input.columns;
     let c = UcdpColumns {
         id: columns.require(&["id"], "event id")?,
@@ -79,6 +87,7 @@ pub(crate) fn read_ucdp_from<R: Read>(
         side_a: columns.find(&["side_a"]),
         side_b: columns.find(&["side_b"]),
         best: columns.require(&["best", "best_est"], "best estimate of deaths")?,
+        year: columns.find(&["year"]),
         low: columns.find(&["low", "low_est"]),
         high: columns.find(&["high", "high_est"]),
         deaths: [
@@ -107,6 +116,11 @@ pub(crate) fn read_ucdp_from<R: Read>(
         format!("{layout}, {} columns", columns.len()),
     );
     let mut sink = Sink::new(report, options, "id");
+    let mut dates = Dates::new(
+        &options,
+        columns.name(c.start),
+        c.end.map(|e| columns.name(e)),
+    );
     let mut names = Interner::default();
     let mut countries = Countries::default();
     let mut first = true;
@@ -120,16 +134,16 @@ pub(crate) fn read_ucdp_from<R: Read>(
         }
         let mut row = Row::new(&input.record, &input.columns);
         let mut warnings = Vec::new();
-        row.check_length();
+        row.check_record(input.runaway_problem());
         // Ids are integers, written as floats in the HDX copy: keep them as integers.
         let raw_id = row.required(c.id).unwrap_or_default();
         let id = super::csv_in::parse_whole(raw_id)
             .map_or_else(|| raw_id.to_string(), |v| v.to_string());
-        let start = row.date(c.start, SlashDates::MonthFirst);
-        let end = match c.end {
-            Some(col) => row.date(col, SlashDates::MonthFirst),
-            None => start,
-        };
+        let start = row.date(c.start, true);
+        let end = c.end.and_then(|col| row.date(col, false));
+        let year = row
+            .int(c.year, 1000, 9999)
+            .and_then(|y| i16::try_from(y).ok());
         let lat = row.coordinate(c.lat);
         let lon = row.coordinate(c.lon);
         let where_prec = row.code(c.where_prec, 1, 7);
@@ -142,8 +156,7 @@ pub(crate) fn read_ucdp_from<R: Read>(
         let priogrid = row
             .int(c.priogrid, 1, 259_200)
             .and_then(|v| u32::try_from(v).ok());
-        let start = start.unwrap_or_default();
-        let mut incident = Incident::new(id, lon, lat, DateSpan::new(start, end.unwrap_or(start)));
+        let mut incident = Incident::new(id, lon, lat, DateSpan::day(Default::default()));
         incident.set_source_codes(Dataset::UcdpGed, where_prec, date_prec);
         incident.kind = violence.map_or(EventKind::Other, EventKind::from_ucdp);
         incident.event_type = violence.map(|v| {
@@ -178,8 +191,18 @@ pub(crate) fn read_ucdp_from<R: Read>(
             deaths_unknown: deaths[3],
             priogrid_gid: priogrid,
         }));
-        sink.row(line, incident, row.problems, warnings)?;
+        dates.row(
+            &mut sink,
+            line,
+            incident,
+            row.problems,
+            warnings,
+            [start, end],
+            year,
+        )?;
     }
+    dates.finish(&mut sink)?;
+    input.describe(&mut sink.report);
     Ok(sink.finish())
 }
 

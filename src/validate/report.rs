@@ -108,7 +108,7 @@ impl fmt::Display for ValidationReport {
         if hidden > 0 {
             writeln!(
                 f,
-                "  ... {hidden} more entries (format with {{:#}} to list all)"
+                "  ... {hidden} more entries not shown"
             )?;
         }
         Ok(())

@@ -6,6 +6,7 @@ use rustc_hash::FxHashMap as HashMap;
 use crate::error::{Error, Result};
 
 /// Column name (lowercase, trimmed, BOM removed) to position.
+#[derive(Default)]
 pub(crate) struct Columns {
     names: Vec<String>,
     by_name: HashMap<String, usize>,
@@ -23,7 +24,15 @@ impl Columns {
                 } else {
                     &text
                 };
-                text.trim().to_ascii_lowercase()
+                // Case and spacing vary between vintages and tools: `EVENT_DATE`,
+                // `Event Date`, `event-date` are one column.
+                text.trim()
+                    .chars()
+                    .map(|c| match c {
+                        ' ' | '-' => '_',
+                        c => c.to_ascii_lowercase(),
+                    })
+                    .collect::<String>()
             })
             .collect();
         let mut by_name = HashMap::default();
@@ -42,8 +51,9 @@ impl Columns {
     pub(crate) fn require(&self, names: &[&str], what: &str) -> Result<usize> {
         self.find(names).ok_or_else(|| {
             Error::format(format!(
-                "no {what} column: expected a column named {}",
-                names.join(" or ")
+                "no {what} column: expected a column named {}; the header has {}",
+                names.join(" or "),
+                self.listed()
             ))
         })
     }
@@ -58,5 +68,21 @@ impl Columns {
 
     pub(crate) fn len(&self) -> usize {
         self.names.len()
+    }
+
+    /// The header's names, for messages: "`a`, `b`, `c`" (at most 40).
+    pub(crate) fn listed(&self) -> String {
+        let shown: Vec<String> = self
+            .names
+            .iter()
+            .take(40)
+            .map(|n| if n.is_empty() { "(unnamed)".to_string() } else { format!("`{n}`") })
+            .collect();
+        let more = self.names.len().saturating_sub(40);
+        if more > 0 {
+            format!("{} and {more} more", shown.join(", "))
+        } else {
+            shown.join(", ")
+        }
     }
 }

@@ -2,28 +2,35 @@
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::io::Read;
+use std::io::{BufReader, Read};
 use std::rc::Rc;
 
 use csv::ByteRecord;
 
 use super::*;
 use crate::error::{Error, Result};
+use crate::io::report::{FieldProblem, LoadReport};
 
-/// A reader that notes where its newlines are, so that a record's line can be found from its
+/// A reader that notes where its line ends are, so that a record's line can be found from its
 /// byte offset. The csv crate's own line numbers are wrong after CRLF line ends (it counts a
-/// record as starting on the `\n` of the previous `\r\n`), so the readers count for themselves.
+/// record as starting on the `\n` of the previous `\r\n`) and count no lines at all in a file
+/// with CR-only line ends (old Mac Excel), so the readers count for themselves: a line ends at
+/// `\n`, at `\r\n` and at a `\r` not followed by `\n`.
 pub(crate) struct LineCounting<R> {
     inner: R,
     state: Rc<RefCell<Lines>>,
 }
 
-/// Newline offsets read but not yet passed, and the line reached.
+/// Line-end offsets read but not yet passed, and the line reached.
 #[derive(Default)]
 pub(crate) struct Lines {
     read: u64,
     pending: VecDeque<u64>,
     line: u64,
+    /// Whether the last byte read was `\r` (its `\n` may start the next buffer).
+    after_cr: bool,
+    /// Line ends seen of each kind: `\n`, `\r\n`, lone `\r`.
+    kinds: [u64; 3],
 }
 
 impl Lines {
@@ -55,9 +62,38 @@ impl<R: Read> Read for LineCounting<R> {
         let n = self.inner.read(buf)?;
         let mut state = self.state.borrow_mut();
         let start = state.read;
-        for k in memchr::memchr_iter(b'\n', &buf[..n]) {
-            state.pending.push_back(start + k as u64);
+        let mut prev = None;
+        for k in memchr::memchr2_iter(b'\n', b'\r', &buf[..n]) {
+            if let Some(p) = prev.take() {
+                // A `\r` is a line end of its own unless `\n` follows it at once.
+                if p + 1 == k && buf[k] == b'\n' {
+                    state.kinds[1] += 1;
+                    state.pending.push_back(start + k as u64);
+                    continue;
+                }
+                state.kinds[2] += 1;
+                state.pending.push_back(start + p as u64);
+            }
+            if buf[k] == b'\r' {
+                prev = Some(k);
+            } else if k == 0 && state.after_cr {
+                // The `\n` of a `\r\n` split between two reads: the `\r` was counted as a
+                // lone one at the end of the previous read; make it this `\n`.
+                state.kinds[2] -= 1;
+                state.kinds[1] += 1;
+                if let Some(last) = state.pending.back_mut() {
+                    *last = start;
+                }
+            } else {
+                state.kinds[0] += 1;
+                state.pending.push_back(start + k as u64);
+            }
         }
+        if let Some(p) = prev {
+            state.kinds[2] += 1;
+            state.pending.push_back(start + p as u64);
+        }
+        state.after_cr = n > 0 && buf[n - 1] == b'\r';
         state.read += n as u64;
         Ok(n)
     }
@@ -65,33 +101,76 @@ impl<R: Read> Read for LineCounting<R> {
 
 /// A CSV file being read: its header's columns, the current record, and the line each record
 /// starts on.
-pub(crate) struct CsvInput<R: Read> {
-    csv: csv::Reader<LineCounting<R>>,
+pub(crate) struct CsvInput<'a> {
+    csv: csv::Reader<LineCounting<BufReader<Box<dyn Read + 'a>>>>,
     lines: Rc<RefCell<Lines>>,
     source: String,
-    /// The record last read by [`next_line`](Self::next_line).
+    /// The record last read by [`next_line`](Self::next_line), as UTF-8 when the file's
+    /// encoding is decided record by record.
     pub(crate) record: ByteRecord,
+    scratch: ByteRecord,
     /// The header's columns.
     pub(crate) columns: Columns,
+    /// The separator found in the header line.
+    pub(crate) separator: u8,
+    /// The encoding fixed for the stream, or `None` when decided record by record.
+    fixed: Option<Encoding>,
+    container: Option<String>,
+    /// Non-ASCII records that were valid UTF-8, and records read as Windows-1252.
+    utf8_records: u64,
+    cp1252_records: u64,
+    /// The current record, when it holds a line break inside quotes whose lines look like
+    /// rows of their own: the line where it starts and the lines it runs over.
+    runaway: Option<(u64, u64)>,
+    /// Where the current record ends: the line the next one starts on.
+    next_line: u64,
 }
 
-impl<R: Read> CsvInput<R> {
-    /// Start reading: the first record is the header; `Err` if there is none.
-    pub(crate) fn open(reader: R, source: &str) -> Result<Self> {
-        let (reader, lines) = LineCounting::new(reader);
-        let mut csv = csv_reader(reader);
+impl<'a> CsvInput<'a> {
+    /// Start reading a stream: unwrap its container and encoding, find the separator, read
+    /// the header; `Err` if there is none.
+    pub(crate) fn open<R: Read + 'a>(
+        reader: R,
+        source: &str,
+        options: &ReadOptions,
+    ) -> Result<Self> {
+        Self::from_opened(
+            Opened::new(reader, source, options.encoding_asked())?,
+            source,
+        )
+    }
+
+    /// Start reading a stream opened already (by format detection).
+    pub(crate) fn from_opened(mut opened: Opened<'a>, source: &str) -> Result<Self> {
+        let separator = opened.separator(source)?;
+        let (reader, lines) = LineCounting::new(opened.reader);
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(separator)
+            .from_reader(reader);
         let mut record = ByteRecord::new();
         if !next_record(&mut csv, &mut record, source)? {
             return Err(Error::format(format!("{source} is empty: no header line")));
         }
-        let columns = Columns::new(&record);
-        Ok(CsvInput {
+        let mut input = CsvInput {
             csv,
             lines,
             source: source.to_string(),
             record,
-            columns,
-        })
+            scratch: ByteRecord::new(),
+            columns: Columns::default(),
+            separator,
+            fixed: opened.encoding,
+            container: opened.container,
+            utf8_records: 0,
+            cp1252_records: 0,
+            runaway: None,
+            next_line: 1,
+        };
+        input.decode_record();
+        input.columns = Columns::new(&input.record);
+        Ok(input)
     }
 
     /// Read the next record into `record` and return the line it starts on; `None` at the end.
@@ -100,17 +179,109 @@ impl<R: Read> CsvInput<R> {
             return Ok(None);
         }
         let byte = self.record.position().map_or(0, csv::Position::byte);
-        Ok(Some(self.lines.borrow_mut().line_at(byte)))
+        let mut lines = self.lines.borrow_mut();
+        let line = lines.line_at(byte);
+        self.next_line = lines.line_at(self.csv.position().byte());
+        drop(lines);
+        self.decode_record();
+        self.runaway = None;
+        if self.next_line > line + 1 && self.swallows_rows() {
+            self.runaway = Some((line, self.next_line - line - 1));
+        }
+        Ok(Some(line))
     }
-}
 
-/// Read CSV records with the crate's settings: no header handling by csv (the readers map
-/// it), rows of any length, quotes and embedded newlines as RFC 4180.
-pub(crate) fn csv_reader<R: Read>(reader: R) -> csv::Reader<R> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(reader)
+    /// With the encoding decided record by record, a record that is not valid UTF-8 is read as
+    /// Windows-1252.
+    fn decode_record(&mut self) {
+        if self.fixed.is_some() || self.record.as_slice().is_ascii() {
+            return;
+        }
+        if std::str::from_utf8(self.record.as_slice()).is_ok() {
+            self.utf8_records += 1;
+            return;
+        }
+        self.cp1252_records += 1;
+        self.scratch.clear();
+        for field in &self.record {
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(field);
+            self.scratch.push_field(text.as_bytes());
+        }
+        self.scratch.set_position(self.record.position().cloned());
+        std::mem::swap(&mut self.record, &mut self.scratch);
+    }
+
+    /// Whether the current record has lost its shape (too few fields, or extra ones that are
+    /// not empty) and a field of it runs over line breaks that look like rows: a quote left
+    /// open that swallowed the lines after it. A long quoted field over several lines in a
+    /// record of the right length (UCDP's source texts) is fine.
+    fn swallows_rows(&self) -> bool {
+        let m = self.columns.len();
+        let n = self.record.len();
+        let shaped = n == m || (n > m && self.record.iter().skip(m).all(<[u8]>::is_empty));
+        if shaped {
+            return false;
+        }
+        let wanted = (m / 2).max(2);
+        self.record.iter().any(|field| {
+            field
+                .split(|&b| b == b'\n' || b == b'\r')
+                .skip(1)
+                .any(|line| line.iter().filter(|&&b| b == self.separator).count() >= wanted)
+        })
+    }
+
+    /// The problem of a record whose quote ran over the lines after it, if this is one.
+    pub(crate) fn runaway_problem(&self) -> Option<FieldProblem> {
+        let (line, swallowed) = self.runaway?;
+        Some(FieldProblem {
+            field: "record".into(),
+            value: format!("lines {line}-{}", line + swallowed),
+            reason: format!(
+                "a quote opened on line {line} is not closed where its field ends: it swallows \
+                 the next {swallowed} line{}, which look like rows of their own (a stray \" in \
+                 the file?)",
+                if swallowed == 1 { "" } else { "s" }
+            ),
+        })
+    }
+
+    /// The encoding the records were read in, in words, and a note when they were mixed.
+    pub(crate) fn encoding_read(&self) -> (Encoding, Option<String>) {
+        if let Some(e) = self.fixed {
+            return (e, None);
+        }
+        match (self.utf8_records, self.cp1252_records) {
+            (_, 0) => (Encoding::Utf8, None),
+            (0, _) => (Encoding::Windows1252, None),
+            (utf8, cp) => (
+                Encoding::Windows1252,
+                Some(format!(
+                    "mixed encodings: {cp} record(s) are not valid UTF-8 and were read as \
+                     Windows-1252, while {utf8} record(s) with accented letters were read as \
+                     UTF-8; check the names, or set the encoding"
+                )),
+            ),
+        }
+    }
+
+    /// How the file was read, for the load report: container, encoding, separator, line ends.
+    pub(crate) fn describe(&self, report: &mut LoadReport) {
+        let (encoding, note) = self.encoding_read();
+        report.encoding = encoding;
+        report.separator = Some(char::from(self.separator));
+        report.container.clone_from(&self.container);
+        let kinds = self.lines.borrow().kinds;
+        let names = ["LF", "CRLF", "CR"];
+        report.line_ends = (0..3)
+            .filter(|&k| kinds[k] > 0)
+            .map(|k| names[k])
+            .collect::<Vec<_>>()
+            .join(" and ");
+        if let Some(note) = note {
+            report.notes.push(note);
+        }
+    }
 }
 
 /// Read the next record into `record`; `Ok(false)` at the end.

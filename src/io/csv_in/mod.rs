@@ -10,6 +10,7 @@ mod names;
 mod options;
 mod rows;
 mod sink;
+mod text;
 #[cfg(test)]
 mod tests;
 
@@ -17,6 +18,7 @@ pub(crate) use columns::*;
 pub(crate) use dates::*;
 pub(crate) use lines::*;
 pub(crate) use names::*;
-pub use options::{Loaded, ReadOptions};
+pub use options::{DateOrder, Encoding, Loaded, ReadOptions};
 pub(crate) use rows::*;
 pub(crate) use sink::*;
+pub(crate) use text::*;

@@ -1,7 +1,6 @@
 //! A row view that parses fields and collects every problem of the row.
 
 use csv::ByteRecord;
-use jiff::civil::Date;
 
 use super::*;
 use crate::io::report::{FieldProblem, shorten};
@@ -30,17 +29,27 @@ impl<'a> Row<'a> {
         });
     }
 
-    /// The trimmed text of a column; `None` when the column is absent or the field empty.
+    /// The trimmed text of a column; `None` when the column is absent or the field empty or
+    /// a missing-value marker (`NA`, `N/A`, `NULL`, `nan`, any case).
     pub(crate) fn text(&mut self, col: Option<usize>) -> Option<&'a str> {
         let i = col?;
         let raw = self.record.get(i)?;
         match std::str::from_utf8(raw) {
-            Ok(s) => Some(s.trim()).filter(|s| !s.is_empty()),
+            Ok(s) => Some(s.trim()).filter(|s| !is_missing(s)),
             Err(_) => {
                 let name = self.columns.name(i).to_string();
                 self.problem(&name, &String::from_utf8_lossy(raw), "not valid UTF-8 text");
                 None
             }
+        }
+    }
+
+    /// The record's problems as a whole: a quote that ran over the lines after it (then the
+    /// field count says nothing more), else its length.
+    pub(crate) fn check_record(&mut self, runaway: Option<FieldProblem>) {
+        match runaway {
+            Some(p) => self.problems.push(p),
+            None => self.check_length(),
         }
     }
 
@@ -74,7 +83,7 @@ impl<'a> Row<'a> {
         if t.is_none() && self.problems_for(col) == 0 {
             let name = self.columns.name(col).to_string();
             let reason = if present {
-                "empty, but required"
+                "empty (or a missing-value marker such as NA), but required"
             } else {
                 "missing: the row ends before this column (truncated line?)"
             };
@@ -137,16 +146,31 @@ impl<'a> Row<'a> {
             .and_then(|v| u8::try_from(v).ok())
     }
 
-    /// A required date in one of `formats`.
-    pub(crate) fn date(&mut self, col: usize, slash: SlashDates) -> Option<Date> {
-        let t = self.required(col)?;
-        let d = parse_date(t, slash);
+    /// A date as written (its order decided later, for the whole file): a problem when the
+    /// field is empty (if `required`) or not a date.
+    pub(crate) fn date(&mut self, col: usize, required: bool) -> Option<ParsedDate> {
+        let t = if required {
+            self.required(col)?
+        } else {
+            self.text(Some(col))?
+        };
+        let d = parse_written(t);
         if d.is_none() {
             let name = self.columns.name(col).to_string();
-            self.problem(&name, t, slash.expected());
+            self.problem(&name, t, NOT_A_DATE);
         }
         d
     }
+}
+
+/// Whether a field's trimmed text stands for a missing value: empty, `NA` (R), `N/A`, `NULL`,
+/// `nan` (pandas), in any case.
+pub(crate) fn is_missing(text: &str) -> bool {
+    text.is_empty()
+        || (text.len() <= 4
+            && ["na", "n/a", "null", "nan"]
+                .iter()
+                .any(|m| text.eq_ignore_ascii_case(m)))
 }
 
 /// A number written as a whole number, possibly as a float with a zero fraction (`15960.0`).

@@ -4,25 +4,59 @@ use super::*;
 use crate::incident::CountryCode;
 use jiff::civil::date;
 
+/// The date of `text` read in `order` (with no `year` column).
+fn read(text: &str, order: Option<DateOrder>) -> Option<jiff::civil::Date> {
+    let p = parse_written(text)?;
+    let order = order.filter(|_| p.written_needs_order());
+    p.resolve(order)
+}
+
 #[test]
-fn dates_as_the_files_write_them() {
-    let m = SlashDates::MonthFirst;
-    let r = SlashDates::Refuse;
-    let d = date(2023, 10, 6);
-    for t in [
-        "2023-10-06",
-        "06-10-2023",
-        "6 October 2023",
-        "06 Oct 2023",
-        "6-Oct-2023",
-        "2023-10-06 00:00:00.000",
-        "2023-10-06T00:00:00",
+fn every_date_form_the_files_write() {
+    let d = date(2021, 2, 16);
+    let dmy = Some(DateOrder::DayMonth);
+    let mdy = Some(DateOrder::MonthDay);
+    // Forms that are a date by themselves.
+    for (t, form) in [
+        ("2021-02-16", "YYYY-MM-DD"),
+        ("2021/02/16", "YYYY/MM/DD"),
+        ("20210216", "YYYYMMDD"),
+        ("16-Feb-21", "D-Mon-YY"),
+        ("16-February-21", "D-Mon-YY"),
+        ("16 February 2021", "D Month YYYY"),
+        ("16 févr. 2021", "D Month YYYY"),
+        ("16 fevrier 2021", "D Month YYYY"),
+        ("February 16, 2021", "Month D, YYYY"),
+        ("44243", "Excel serial number"),
+        ("44243.5", "Excel serial number"),
+        ("2021-02-16T00:00:00Z", "YYYY-MM-DD"),
+        ("2021-02-16 00:00:00.000", "YYYY-MM-DD"),
     ] {
-        assert_eq!(parse_date(t, r), Some(d), "{t}");
+        let p = parse_written(t).unwrap_or_else(|| panic!("{t} not read"));
+        assert_eq!((p.form, read(t, None)), (form, Some(d)), "{t}");
     }
-    assert_eq!(parse_date("10/06/2023 00:00:00", m), Some(d));
-    assert_eq!(parse_date("10/06/2023", r), None);
-    assert_eq!(parse_date("16 May 2025", r), Some(date(2025, 5, 16)));
+    assert_eq!(read("12-September-22", None), Some(date(2022, 9, 12)));
+    assert_eq!(read("9-May-20", None), Some(date(2020, 5, 9)));
+    assert_eq!(read("12 septembre 2022", None), Some(date(2022, 9, 12)));
+    assert_eq!(read("3 juil. 2022", None), Some(date(2022, 7, 3)));
+    assert_eq!(read("1er mai 2022", None), None, "ordinal suffixes are not read");
+    // Numeric forms need the file's order.
+    for t in ["16/02/2021", "16-02-2021", "16.02.2021", "16/02/21", "16/2/21"] {
+        assert_eq!(read(t, dmy), Some(d), "{t}");
+        assert_eq!(read(t, mdy), None, "{t}: no month 16");
+    }
+    for t in ["2/16/21", "02/16/2021", "2/16/2021 12:00:00 AM", "2/16/2021 0:00"] {
+        assert_eq!(read(t, mdy), Some(d), "{t}");
+    }
+    assert_eq!(read("05/07/2023", dmy), Some(date(2023, 7, 5)));
+    assert_eq!(read("05/07/2023", mdy), Some(date(2023, 5, 7)));
+    assert_eq!(read("05/07/2023", None), None, "order unknown");
+    assert_eq!(read("07/07/2023", None), Some(date(2023, 7, 7)), "either order");
+    assert_eq!(read("31-12-19", dmy), Some(date(2019, 12, 31)));
+    assert_eq!(read("31-12-89", dmy), Some(date(1989, 12, 31)), "69-99 are 19xx");
+    // The year column settles a two-digit year's century.
+    let p = parse_written("16-Feb-21").expect("read");
+    assert_eq!(p.written.resolve(None, Some(1921)), Some(date(1921, 2, 16)));
     for bad in [
         "",
         "2023-13-01",
@@ -30,8 +64,12 @@ fn dates_as_the_files_write_them() {
         "yesterday",
         "2023-10",
         "1-2-3",
+        "123456",
+        "16-Febr-2021x",
+        "16 Jun 2021 extra",
+        "jui 2021 16",
     ] {
-        assert_eq!(parse_date(bad, m), None, "{bad}");
+        assert_eq!(read(bad, dmy), None, "{bad}");
     }
 }
 

@@ -1,0 +1,285 @@
+//! Getting from the bytes of a file to text a table reader can split: the container (gzip,
+//! zip), the byte-order mark and UTF-16, and the separator.
+
+use std::io::{BufRead, BufReader, Cursor, Read};
+
+use super::Encoding;
+use crate::error::{Error, Result};
+
+/// Buffer size of the readers' input.
+const BUFFER: usize = 1 << 16;
+
+/// A stream of UTF-8 text, or of 8-bit text decided record by record, ready for a table reader.
+pub(crate) struct Opened<'a> {
+    /// The text, buffered; its first bytes can be peeked with `fill_buf`.
+    pub(crate) reader: BufReader<Box<dyn Read + 'a>>,
+    /// The encoding fixed for the whole stream (by a byte-order mark or the options); `None`
+    /// when it is UTF-8 or Windows-1252, decided record by record.
+    pub(crate) encoding: Option<Encoding>,
+    /// What held the table: `gzip`, or `zip` and the member's name.
+    pub(crate) container: Option<String>,
+}
+
+impl<'a> Opened<'a> {
+    /// Open a stream: unwrap gzip and zip, skip a UTF-8 byte-order mark, and turn UTF-16 (by
+    /// its mark, or asked for) and asked-for Windows-1252 into UTF-8 as it is read.
+    pub(crate) fn new<R: Read + 'a>(
+        reader: R,
+        source: &str,
+        asked: Option<Encoding>,
+    ) -> Result<Opened<'a>> {
+        let boxed: Box<dyn Read + 'a> = Box::new(reader);
+        let mut reader = BufReader::with_capacity(BUFFER, boxed);
+        let mut container = None;
+        let head = peek(&mut reader, source)?;
+        if head.starts_with(&[0x1f, 0x8b]) {
+            let inner: Box<dyn Read + 'a> = Box::new(flate2::read::MultiGzDecoder::new(reader));
+            reader = BufReader::with_capacity(BUFFER, inner);
+            container = Some("gzip".to_string());
+        } else if head.starts_with(b"PK\x03\x04") {
+            let (name, table) = unzip(reader, source)?;
+            let inner: Box<dyn Read + 'a> = Box::new(Cursor::new(table));
+            reader = BufReader::with_capacity(BUFFER, inner);
+            container = Some(format!("zip, member {name}"));
+        }
+        let head = peek(&mut reader, source)?;
+        let by_mark = if head.starts_with(&[0xef, 0xbb, 0xbf]) {
+            reader.consume(3);
+            Some(Encoding::Utf8)
+        } else if head.starts_with(&[0xff, 0xfe]) {
+            Some(Encoding::Utf16Le)
+        } else if head.starts_with(&[0xfe, 0xff]) {
+            Some(Encoding::Utf16Be)
+        } else {
+            utf16_without_mark(head)
+        };
+        let encoding = match (by_mark, asked) {
+            (Some(Encoding::Utf8), Some(asked)) => Some(asked),
+            (Some(mark), _) => Some(mark),
+            (None, asked) => asked,
+        };
+        let decoder = match encoding {
+            Some(Encoding::Utf16Le) => Some(encoding_rs::UTF_16LE.new_decoder_with_bom_removal()),
+            Some(Encoding::Utf16Be) => Some(encoding_rs::UTF_16BE.new_decoder_with_bom_removal()),
+            Some(Encoding::Windows1252) => {
+                Some(encoding_rs::WINDOWS_1252.new_decoder_without_bom_handling())
+            }
+            Some(Encoding::Utf8) | None => None,
+        };
+        if let Some(decoder) = decoder {
+            let inner: Box<dyn Read + 'a> = Box::new(Decoding {
+                inner: reader,
+                decoder,
+                out: Vec::with_capacity(BUFFER),
+                at: 0,
+                done: false,
+            });
+            reader = BufReader::with_capacity(BUFFER, inner);
+        }
+        Ok(Opened {
+            reader,
+            encoding,
+            container,
+        })
+    }
+
+    /// The separator of the table: the one of `,` `;` tab `|` that splits the first line into
+    /// the most fields outside quotes (`,` when none does).
+    pub(crate) fn separator(&mut self, source: &str) -> Result<u8> {
+        let head = peek(&mut self.reader, source)?;
+        Ok(sniff_separator(head))
+    }
+}
+
+/// The buffered bytes at the front of `reader` (reading if the buffer is empty).
+pub(crate) fn peek<'b, R: Read>(reader: &'b mut BufReader<R>, source: &str) -> Result<&'b [u8]> {
+    reader.fill_buf().map_err(|e| Error::io(source, e))
+}
+
+/// UTF-16 without a byte-order mark: in mostly-ASCII text every other byte is zero.
+fn utf16_without_mark(head: &[u8]) -> Option<Encoding> {
+    let pairs = head.len().min(512) / 2;
+    if pairs < 4 {
+        return None;
+    }
+    let zeros_at = |odd: usize| (0..pairs).filter(|k| head[2 * k + odd] == 0).count();
+    let (even, odd) = (zeros_at(0), zeros_at(1));
+    if odd * 4 >= pairs * 3 && even == 0 {
+        Some(Encoding::Utf16Le)
+    } else if even * 4 >= pairs * 3 && odd == 0 {
+        Some(Encoding::Utf16Be)
+    } else {
+        None
+    }
+}
+
+/// The one table inside a zip archive, read whole: the member whose name ends in `.csv`,
+/// `.tsv` or `.txt` (macOS resource forks left out). More than one table or none is an error
+/// that lists what the archive holds.
+fn unzip<R: Read>(mut reader: R, source: &str) -> Result<(String, Vec<u8>)> {
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(source, e))?;
+    let broken = |e: zip::result::ZipError| {
+        Error::format(format!("{source} looks like a zip archive but cannot be read: {e}"))
+    };
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(broken)?;
+    let names: Vec<String> = archive
+        .file_names()
+        .filter_map(|n| n.ok().map(std::borrow::Cow::into_owned))
+        .collect();
+    if names.iter().any(|n| n == "xl/workbook.xml") {
+        return Err(Error::format(format!(
+            "{source} is an Excel workbook (.xlsx), which is not read yet: save the sheet as \
+             CSV (UTF-8) and read that"
+        )));
+    }
+    if names.iter().any(|n| n == "content.xml") && names.iter().any(|n| n == "mimetype") {
+        return Err(Error::format(format!(
+            "{source} is an OpenDocument spreadsheet (.ods), which is not read yet: save the \
+             sheet as CSV (UTF-8) and read that"
+        )));
+    }
+    let is_table = |n: &str| {
+        let lower = n.to_ascii_lowercase();
+        !lower.starts_with("__macosx/")
+            && [".csv", ".tsv", ".txt"].iter().any(|e| lower.ends_with(e))
+    };
+    let tables: Vec<&String> = names.iter().filter(|n| is_table(n)).collect();
+    let name = match tables.as_slice() {
+        [one] => (*one).clone(),
+        [] => {
+            return Err(Error::format(format!(
+                "{source} is a zip archive with no table (.csv, .tsv, .txt) in it; it holds: {}",
+                names.join(", ")
+            )));
+        }
+        many => {
+            return Err(Error::format(format!(
+                "{source} is a zip archive with {} tables in it ({}): unzip it and read one",
+                many.len(),
+                many.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            )));
+        }
+    };
+    let mut member = archive.by_name(&name).map_err(broken)?;
+    let mut table = Vec::new();
+    member
+        .read_to_end(&mut table)
+        .map_err(|e| Error::io(format!("{source} (member {name})"), e))?;
+    Ok((name, table))
+}
+
+/// The separator that splits the first line of `head` into the most fields, counting outside
+/// double quotes; `,` when none of them occurs.
+pub(crate) fn sniff_separator(head: &[u8]) -> u8 {
+    let end = memchr::memchr2(b'\n', b'\r', head).unwrap_or(head.len());
+    let line = &head[..end];
+    let mut counts = [0usize; 4];
+    const SEPARATORS: [u8; 4] = [b',', b';', b'\t', b'|'];
+    let mut quoted = false;
+    for &b in line {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted && let Some(k) = SEPARATORS.iter().position(|&s| s == b) {
+            counts[k] += 1;
+        }
+    }
+    let best = (0..4).max_by_key(|&k| (counts[k], std::cmp::Reverse(k)));
+    match best {
+        Some(k) if counts[k] > 0 => SEPARATORS[k],
+        _ => b',',
+    }
+}
+
+/// A reader that turns text in another encoding into UTF-8 as it is read.
+struct Decoding<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    out: Vec<u8>,
+    at: usize,
+    done: bool,
+}
+
+impl<R: BufRead> Read for Decoding<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at == self.out.len() {
+            if self.done {
+                return Ok(0);
+            }
+            let src = self.inner.fill_buf()?;
+            let last = src.is_empty();
+            self.out.clear();
+            self.out.resize(BUFFER * 3 + 16, 0);
+            let (_, read, written, _) = self.decoder.decode_to_utf8(src, &mut self.out, last);
+            self.inner.consume(read);
+            self.out.truncate(written);
+            self.at = 0;
+            self.done = last;
+        }
+        let n = buf.len().min(self.out.len() - self.at);
+        buf[..n].copy_from_slice(&self.out[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_all(bytes: &[u8], asked: Option<Encoding>) -> (String, Option<Encoding>) {
+        let mut opened = Opened::new(bytes, "test", asked).expect("opens");
+        let mut out = String::new();
+        opened.reader.read_to_string(&mut out).expect("utf-8");
+        (out, opened.encoding)
+    }
+
+    #[test]
+    fn separators_from_the_header() {
+        assert_eq!(sniff_separator(b"a,b,c\n1;2;3;4;5"), b',');
+        assert_eq!(sniff_separator(b"a;b;\"c,d,e\"\r\n"), b';');
+        assert_eq!(sniff_separator(b"a\tb\tc"), b'\t');
+        assert_eq!(sniff_separator(b"a|b|c"), b'|');
+        assert_eq!(sniff_separator(b"single"), b',');
+        assert_eq!(sniff_separator(b""), b',');
+    }
+
+    #[test]
+    fn byte_order_marks_and_utf16() {
+        let text = "id,name\n1,Jama\u{2019}atu\n";
+        let mut le = vec![0xff, 0xfe];
+        let mut be = vec![0xfe, 0xff];
+        for u in text.encode_utf16() {
+            le.extend(u.to_le_bytes());
+            be.extend(u.to_be_bytes());
+        }
+        assert_eq!(read_all(&le, None), (text.to_string(), Some(Encoding::Utf16Le)));
+        assert_eq!(read_all(&be, None), (text.to_string(), Some(Encoding::Utf16Be)));
+        // Without its mark, UTF-16 is still recognised from the zero bytes.
+        assert_eq!(read_all(&le[2..], None).0, text);
+        let bom = [b"\xef\xbb\xbf".as_slice(), text.as_bytes()].concat();
+        assert_eq!(read_all(&bom, None), (text.to_string(), Some(Encoding::Utf8)));
+        assert_eq!(read_all(text.as_bytes(), None), (text.to_string(), None));
+        // Asked-for Windows-1252: 0x92 is the curly apostrophe.
+        let cp = b"id,name\n1,Jama\x92atu\n";
+        assert_eq!(
+            read_all(cp, Some(Encoding::Windows1252)).0,
+            "id,name\n1,Jama\u{2019}atu\n"
+        );
+    }
+
+    #[test]
+    fn gzip_and_zip_hold_the_table() {
+        use std::io::Write;
+        let text = "id,name\n1,a\n";
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(text.as_bytes()).expect("write");
+        let gz = gz.finish().expect("gzip");
+        let mut opened = Opened::new(gz.as_slice(), "t.csv.gz", None).expect("opens");
+        let mut out = String::new();
+        opened.reader.read_to_string(&mut out).expect("text");
+        assert_eq!((out.as_str(), opened.container.as_deref()), (text, Some("gzip")));
+    }
+}
