@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::incident::{Actor, Incident};
 
 mod fields;
+mod keys;
 mod read;
 
 /// Extra per-incident columns attached at write time (a cluster id, a risk score), one value
@@ -467,4 +468,24 @@ pub fn write_clusters_geojson<W: Write>(writer: W, clusters: &[ClusterSummary]) 
         .map_err(|e| Error::io("<writer>", std::io::Error::other(e)))?;
     w.write_all(b"\n").map_err(|e| Error::io("<writer>", e))?;
     w.flush().map_err(|e| Error::io("<writer>", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feature_dates_take_the_csv_forms_and_year_first_slashes() {
+        let d = |t: &str, slash| parse_feature_date(t, slash).map(|d| d.to_string());
+        let iso = Some("2024-07-20".to_string());
+        assert_eq!(d("2024-07-20", SlashDates::Refuse), iso);
+        assert_eq!(d("20 July 2024", SlashDates::Refuse), iso);
+        assert_eq!(d("2024-07-20T00:00:00Z", SlashDates::Refuse), iso);
+        assert_eq!(d("2024/07/20", SlashDates::Refuse), iso);
+        assert_eq!(d(" 2024/07/20 00:00:00", SlashDates::Refuse), iso);
+        assert_eq!(d("07/20/2024", SlashDates::MonthFirst), iso);
+        assert_eq!(d("07/20/2024", SlashDates::Refuse), None);
+        assert_eq!(d("2024/20/07", SlashDates::Refuse), None);
+        assert_eq!(d("last spring", SlashDates::Refuse), None);
+    }
 }

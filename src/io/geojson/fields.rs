@@ -5,9 +5,10 @@
 use std::borrow::Cow;
 
 use jiff::civil::Date;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IntoDeserializer};
 use serde_json::Value;
 
+use super::keys::{Entry, Keys};
 use super::{PropertyMap, parse_feature_date};
 use crate::error::Result;
 use crate::geodesy::haversine_km;
@@ -36,18 +37,13 @@ pub(super) struct Feature {
 
 /// A feature's `properties` member.
 pub(super) enum Properties {
-    /// An object: its members in file order, repeated names included.
+    /// An object: its members in file order, repeated names included; the values of names
+    /// the reader does not ask for are left out (null).
     Object(Vec<Entry>),
     /// `null`, which RFC 7946 allows.
     Null,
     /// Something else: a number, a string, an array.
     Other(&'static str),
-}
-
-/// One property as written.
-pub(super) struct Entry {
-    pub(super) name: String,
-    pub(super) value: Value,
 }
 
 /// How far the point geometry and `latitude`/`longitude` properties may disagree before the
@@ -69,6 +65,23 @@ struct Names {
 }
 
 impl Names {
+    fn all(&self) -> impl Iterator<Item = &str> {
+        [
+            &self.id,
+            &self.date,
+            &self.date_end,
+            &self.fatalities,
+            &self.actor1,
+            &self.actor2,
+            &self.event_type,
+            &self.country,
+            &self.location,
+        ]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+    }
+
     fn new(map: &PropertyMap) -> Names {
         let own = PropertyMap::default();
         let list = |mapped: &str, own: &str, aliases: &[&str]| -> Vec<String> {
@@ -108,8 +121,78 @@ struct Namings {
     mapped: u64,
 }
 
+/// Every property name read besides those of [`Names`], lowercase.
+const FIXED_NAMES: &[&str] = &[
+    "geo_precision",
+    "geo_precision_code",
+    "where_prec",
+    "time_precision",
+    "time_precision_code",
+    "date_prec",
+    "kind",
+    "type_of_violence",
+    "sub_event_type",
+    "actor1_kind",
+    "actor2_kind",
+    "inter1",
+    "inter2",
+    "assoc_actors",
+    "assoc_actor_kinds",
+    "assoc_actor_1",
+    "assoc_actor_2",
+    "fatalities_low",
+    "low",
+    "low_est",
+    "fatalities_high",
+    "high",
+    "high_est",
+    "admin1",
+    "adm_1",
+    "admin2",
+    "adm_2",
+    "dataset",
+    "ucdp_type_of_violence",
+    "ucdp_conflict_name",
+    "conflict_name",
+    "ucdp_deaths_a",
+    "deaths_a",
+    "ucdp_deaths_b",
+    "deaths_b",
+    "ucdp_deaths_civilians",
+    "deaths_civilians",
+    "ucdp_deaths_unknown",
+    "deaths_unknown",
+    "priogrid_gid",
+    "event_id_cnty",
+    "event_id_no_cnty",
+    "side_a",
+    "side_b",
+    "latitude",
+    "lat",
+    "longitude",
+    "lon",
+    "lng",
+];
+
+/// The crate's own UCDP properties, written for every UCDP incident.
+const OWN_UCDP: &[&str] = &[
+    "ucdp_type_of_violence",
+    "ucdp_conflict_name",
+    "ucdp_deaths_a",
+    "ucdp_deaths_b",
+    "ucdp_deaths_civilians",
+    "ucdp_deaths_unknown",
+];
+
 /// Turns features into incidents and files them.
 pub(super) struct Reader {
+    /// The property names of the file.
+    pub(super) keys: Keys,
+    convert: Convert,
+}
+
+/// What turning features into incidents keeps: the names to try, the sink, shared text.
+struct Convert {
     names: Names,
     sink: Sink,
     interner: Interner,
@@ -119,22 +202,27 @@ pub(super) struct Reader {
 
 impl Reader {
     pub(super) fn new(source: &str, map: &PropertyMap, options: ReadOptions) -> Self {
+        let names = Names::new(map);
         Reader {
-            names: Names::new(map),
-            sink: Sink::new(
-                LoadReport::new(source, Format::GeoJson, "FeatureCollection of points"),
-                options,
-                &map.id,
-            ),
-            interner: Interner::default(),
-            countries: Countries::default(),
-            namings: Namings::default(),
+            keys: Keys::new(names.all().chain(FIXED_NAMES.iter().copied())),
+            convert: Convert {
+                names,
+                sink: Sink::new(
+                    LoadReport::new(source, Format::GeoJson, "FeatureCollection of points"),
+                    options,
+                    &map.id,
+                ),
+                interner: Interner::default(),
+                countries: Countries::default(),
+                namings: Namings::default(),
+            },
         }
     }
 
     /// The incidents and the report, its layout naming the property names met.
-    pub(super) fn finish(mut self, single: bool) -> Loaded {
-        let n = self.namings;
+    pub(super) fn finish(self, single: bool) -> Loaded {
+        let mut c = self.convert;
+        let n = c.namings;
         let kinds = [
             (n.own, "the crate's own property names"),
             (
@@ -154,17 +242,30 @@ impl Reader {
         } else {
             "FeatureCollection of points"
         };
-        self.sink.report.layout = match met.as_slice() {
+        c.sink.report.layout = match met.as_slice() {
             [] => shape.to_string(),
             [one] => format!("{shape}, {one}"),
             more => format!("{shape}, mixed: {}", more.join("; ")),
         };
-        self.sink.finish()
+        c.sink.finish()
     }
 
     /// Turn feature number `number` into an incident and file it: `Err` only in strict mode.
     pub(super) fn feature(&mut self, feature: Feature, number: u64) -> Result<()> {
-        let mut f = Fields::new(feature.properties);
+        let mut repeated = Vec::new();
+        let properties = match feature.properties {
+            Some(Properties::Object(mut entries)) => {
+                self.keys.index(&mut entries, &mut repeated);
+                Some(Properties::Object(entries))
+            }
+            other => {
+                // No properties: still a new feature for lookups.
+                self.keys.index(&mut Vec::new(), &mut repeated);
+                other
+            }
+        };
+        let mut f = Fields::new(&self.keys, properties, repeated);
+        let c = &mut self.convert;
         if let Some(kind) = feature.not_an_object {
             f.problem(
                 "feature",
@@ -182,27 +283,34 @@ impl Reader {
             }
         }
         let (lon, lat) = point(feature.geometry.as_ref(), &mut f);
-        let id = self.id(&mut f, feature.id.as_ref(), number);
-        let (start, end) = self.dates(&mut f);
+        let id = c.id(&mut f, feature.id.as_ref(), number);
+        let (start, end) = c.dates(&mut f);
         let mut i = Incident::new(id, lon, lat, DateSpan::new(start, end));
-        self.precision(&mut f, &mut i);
-        self.kind_and_actors(&mut f, &mut i);
-        i.fatalities = self.fatalities(&mut f);
-        i.country = self.country(&mut f);
-        i.admin1 = f.text(&["admin1", "adm_1"]).map(|t| self.interner.get(&t));
-        i.admin2 = f.text(&["admin2", "adm_2"]).map(|t| self.interner.get(&t));
-        i.location_name = f.text(&self.names.location).map(|t| self.interner.get(&t));
-        i.ucdp = self.ucdp(&mut f);
+        precision(&mut f, &mut i);
+        c.kind_and_actors(&mut f, &mut i);
+        i.fatalities = c.fatalities(&mut f);
+        i.country = c.country(&mut f);
+        i.admin1 = f.text(&["admin1", "adm_1"]).map(|t| c.interner.get(&t));
+        i.admin2 = f.text(&["admin2", "adm_2"]).map(|t| c.interner.get(&t));
+        i.location_name = f.text(&c.names.location).map(|t| c.interner.get(&t));
+        i.ucdp = c.ucdp(&mut f);
         i.dataset = match f.parsed::<Dataset>(&["dataset"]) {
             Some(d) => d,
-            None if i.ucdp.is_some() && !f.has_own_ucdp() => Dataset::UcdpGed,
+            None if i.ucdp.is_some() && !f.has_any(OWN_UCDP) => Dataset::UcdpGed,
             None if f.has_any(ACLED_ONLY) => Dataset::Acled,
             None => Dataset::GeoJson,
         };
         coordinates_agree(&mut f, lon, lat);
-        self.sink.row(number, i, f.problems, f.warnings)
+        let Fields {
+            problems, warnings, ..
+        } = f;
+        let filed = c.sink.row(number, i, problems, warnings);
+        self.keys.bound();
+        filed
     }
+}
 
+impl Convert {
     fn id(&mut self, f: &mut Fields, member: Option<&Value>, number: u64) -> String {
         // UCDP ids are integers, sometimes written as floats (497710.0): keep them whole.
         if let Some(e) = f.find(&self.names.id)
@@ -223,7 +331,7 @@ impl Reader {
 
     fn dates(&mut self, f: &mut Fields) -> (Date, Date) {
         let names = &self.names;
-        let Some(found) = f.find(&names.date) else {
+        let Some(name) = f.which(&names.date).map(str::to_string) else {
             let field = names.date.first().map_or("time", String::as_str);
             f.problem(
                 field,
@@ -235,7 +343,6 @@ impl Reader {
             );
             return (Date::default(), Date::default());
         };
-        let name = found.key.clone();
         let counter = match name.as_str() {
             n if n == PropertyMap::default().date => &mut self.namings.own,
             n if names.date.first().is_some_and(|m| m == n) => &mut self.namings.mapped,
@@ -253,34 +360,10 @@ impl Reader {
             }
         };
         let start = f.date(&names.date, slash(&name));
-        let end_slash = f.find(&names.date_end).map(|e| slash(&e.key));
+        let end_slash = f.which(&names.date_end).map(slash);
         let end = end_slash.and_then(|s| f.date(&names.date_end, s));
         let start = start.unwrap_or_default();
         (start, end.unwrap_or(start))
-    }
-
-    /// Location and date precision: the crate's own words with the raw code beside them, or
-    /// ACLED's codes 1–3 under `geo_precision`/`time_precision`, or UCDP's `where_prec` 1–7
-    /// and `date_prec` 1–5.
-    fn precision(&mut self, f: &mut Fields, i: &mut Incident) {
-        let (geo, geo_code) = f.precision(
-            "geo_precision",
-            "geo_precision_code",
-            "where_prec",
-            (3, GeoPrecision::from_acled),
-            (7, GeoPrecision::from_ucdp),
-        );
-        let (time, time_code) = f.precision(
-            "time_precision",
-            "time_precision_code",
-            "date_prec",
-            (3, TimePrecision::from_acled),
-            (5, TimePrecision::from_ucdp),
-        );
-        i.geo_precision = geo;
-        i.geo_precision_code = geo_code;
-        i.time_precision = time;
-        i.time_precision_code = time_code;
     }
 
     fn kind_and_actors(&mut self, f: &mut Fields, i: &mut Incident) {
@@ -306,7 +389,7 @@ impl Reader {
         };
         i.sub_event_type = f.text(&["sub_event_type"]).map(|t| self.interner.get(&t));
         let mut actor = |names: &[String], own_kind: &str, inter: &str, side: &str| {
-            let found = f.find(names).map(|e| e.key.clone());
+            let found = f.which(names).map(str::to_string);
             let name = f.string(names)?;
             let kind = match f.parsed::<ActorKind>(&[own_kind]) {
                 Some(k) => k,
@@ -387,7 +470,7 @@ impl Reader {
 
     /// UCDP GED's own fields, under the crate's `ucdp_` names or UCDP's.
     fn ucdp(&mut self, f: &mut Fields) -> Option<Box<UcdpDetails>> {
-        let own = f.has_own_ucdp();
+        let own = f.has_any(OWN_UCDP);
         if !own && !f.has_any(UCDP_ONLY) {
             return None;
         }
@@ -411,6 +494,30 @@ impl Reader {
                 .and_then(|v| u32::try_from(v).ok()),
         }))
     }
+}
+
+/// Location and date precision: the crate's own words with the raw code beside them, or
+/// ACLED's codes 1–3 under `geo_precision`/`time_precision`, or UCDP's `where_prec` 1–7 and
+/// `date_prec` 1–5.
+fn precision(f: &mut Fields, i: &mut Incident) {
+    let (geo, geo_code) = f.precision(
+        "geo_precision",
+        "geo_precision_code",
+        "where_prec",
+        (3, GeoPrecision::from_acled),
+        (7, GeoPrecision::from_ucdp),
+    );
+    let (time, time_code) = f.precision(
+        "time_precision",
+        "time_precision_code",
+        "date_prec",
+        (3, TimePrecision::from_acled),
+        (5, TimePrecision::from_ucdp),
+    );
+    i.geo_precision = geo;
+    i.geo_precision_code = geo_code;
+    i.time_precision = time;
+    i.time_precision_code = time_code;
 }
 
 /// Properties only ACLED writes: a feature with one of them is ACLED data.
@@ -498,7 +605,7 @@ fn point(geometry: Option<&Value>, f: &mut Fields) -> (f64, f64) {
         Some(p) => p,
         None => {
             f.problem(
-                "coordinates",
+                "geometry",
                 &coordinates.to_string(),
                 "a Point's coordinates must be [longitude, latitude] as JSON numbers",
             );
@@ -553,94 +660,34 @@ pub(super) fn kind_name(v: &Value) -> &'static str {
     }
 }
 
-/// One property, its name lowercased for matching.
-struct Prop {
-    /// The name, lowercase.
-    key: String,
-    /// The name as written, when it is not all lowercase.
-    written: Option<String>,
-    value: Value,
-}
-
-impl Prop {
-    fn name(&self) -> &str {
-        self.written.as_deref().unwrap_or(&self.key)
-    }
-}
-
-/// A feature's properties being read: sorted by lowercase name for lookup; every problem and
-/// warning collected.
-struct Fields {
-    props: Vec<Prop>,
+/// A feature's properties being read, looked up through the file's [`Keys`]; every problem
+/// and warning collected.
+struct Fields<'k> {
+    keys: &'k Keys,
+    entries: Vec<Entry>,
     problems: Vec<FieldProblem>,
     warnings: Vec<(&'static str, String)>,
 }
 
-impl Fields {
-    fn new(properties: Option<Properties>) -> Fields {
+impl<'k> Fields<'k> {
+    /// The properties of a feature, indexed by `keys` (`repeated` describes the names met
+    /// twice).
+    fn new(keys: &'k Keys, properties: Option<Properties>, repeated: Vec<String>) -> Self {
         let mut f = Fields {
-            props: Vec::new(),
+            keys,
+            entries: Vec::new(),
             problems: Vec::new(),
-            warnings: Vec::new(),
+            warnings: repeated.into_iter().map(|m| ("properties", m)).collect(),
         };
-        let entries = match properties {
-            None | Some(Properties::Null) => return f,
-            Some(Properties::Other(kind)) => {
-                f.problem(
-                    "properties",
-                    kind,
-                    format!("properties must be a JSON object or null, not {kind}"),
-                );
-                return f;
-            }
-            Some(Properties::Object(entries)) => entries,
-        };
-        let mut props: Vec<Prop> = entries
-            .into_iter()
-            .map(|Entry { name, value }| {
-                if name.bytes().any(|b| b.is_ascii_uppercase()) {
-                    Prop {
-                        key: name.to_ascii_lowercase(),
-                        written: Some(name),
-                        value,
-                    }
-                } else {
-                    Prop {
-                        key: name,
-                        written: None,
-                        value,
-                    }
-                }
-            })
-            .collect();
-        // Stable: names met twice stay in file order, and the last one wins, as in
-        // serde_json and JavaScript.
-        props.sort_by(|a, b| a.key.cmp(&b.key));
-        let mut kept: Vec<Prop> = Vec::with_capacity(props.len());
-        for p in props {
-            if let Some(last) = kept.last_mut()
-                && last.key == p.key
-            {
-                let message = if last.name() == p.name() {
-                    format!(
-                        "`{}` appears more than once in the properties; the last value is used",
-                        p.name()
-                    )
-                } else {
-                    format!(
-                        "`{}` and `{}` differ only in case, and names are matched ignoring \
-                         case; the last one is used",
-                        last.name(),
-                        p.name()
-                    )
-                };
-                f.warnings.push(("properties", message));
-                *last = p;
-            } else {
-                kept.push(p);
-            }
+        match properties {
+            None | Some(Properties::Null) => {}
+            Some(Properties::Other(kind)) => f.problem(
+                "properties",
+                kind,
+                format!("properties must be a JSON object or null, not {kind}"),
+            ),
+            Some(Properties::Object(entries)) => f.entries = entries,
         }
-        f.props = kept;
         f
     }
 
@@ -656,26 +703,34 @@ impl Fields {
         self.warnings.push((field, message));
     }
 
-    fn get(&self, key: &str) -> Option<&Prop> {
-        self.props
-            .binary_search_by(|p| p.key.as_str().cmp(key))
-            .ok()
-            .map(|k| &self.props[k])
+    fn get(&self, key: &str) -> Option<&Entry> {
+        self.keys.position(key).and_then(|k| self.entries.get(k))
+    }
+
+    /// The name of an entry as written.
+    fn name(&self, e: &Entry) -> &'k str {
+        self.keys.spelling(e.spelling)
     }
 
     /// The first of `names` (lowercase) present with a value: not null, not blank text.
-    fn find<S: AsRef<str>>(&self, names: &[S]) -> Option<&Prop> {
-        self.index(names).map(|k| &self.props[k])
+    fn find<S: AsRef<str>>(&self, names: &[S]) -> Option<&Entry> {
+        self.index(names).map(|k| &self.entries[k])
+    }
+
+    /// Which of `names` is the first present with a value.
+    fn which<'n, S: AsRef<str>>(&self, names: &'n [S]) -> Option<&'n str> {
+        let k = self.index(names)?;
+        names
+            .iter()
+            .map(AsRef::as_ref)
+            .find(|n| self.keys.position(n) == Some(k))
     }
 
     /// The position of the first of `names` present with a value.
     fn index<S: AsRef<str>>(&self, names: &[S]) -> Option<usize> {
         names.iter().find_map(|n| {
-            let k = self
-                .props
-                .binary_search_by(|p| p.key.as_str().cmp(n.as_ref()))
-                .ok()?;
-            match &self.props[k].value {
+            let k = self.keys.position(n.as_ref())?;
+            match &self.entries.get(k)?.value {
                 Value::Null => None,
                 Value::String(s) if s.trim().is_empty() => None,
                 _ => Some(k),
@@ -689,33 +744,25 @@ impl Fields {
     }
 
     /// Whether the crate's own `ucdp_` properties are present.
-    fn has_own_ucdp(&self) -> bool {
-        // Sorted by name: the `ucdp_` names sit together.
-        let from = self.props.partition_point(|p| p.key.as_str() < "ucdp_");
-        self.props
-            .get(from)
-            .is_some_and(|p| p.key.starts_with("ucdp_"))
-    }
-
     /// The name of the first of `names` present but null or blank, as written.
     fn present_but_empty<S: AsRef<str>>(&self, names: &[S]) -> Option<String> {
         names
             .iter()
             .find_map(|n| self.get(n.as_ref()))
-            .map(|p| p.name().to_string())
+            .map(|e| self.name(e).to_string())
     }
 
     /// Text of the first of `names` present: strings trimmed, numbers as written; a problem
     /// for an array or an object.
     fn text<S: AsRef<str>>(&mut self, names: &[S]) -> Option<Cow<'_, str>> {
         let k = self.index(names)?;
-        if let Value::Array(_) | Value::Object(_) = &self.props[k].value {
-            let p = &self.props[k];
-            let (name, value) = (p.name().to_string(), p.value.to_string());
-            self.problem(&name, &value, "expected text or a number");
+        if let Value::Array(_) | Value::Object(_) = &self.entries[k].value {
+            let e = &self.entries[k];
+            let (name, value) = (self.name(e), e.value.to_string());
+            self.problem(name, &value, "expected text or a number");
             return None;
         }
-        match &self.props[k].value {
+        match &self.entries[k].value {
             Value::String(s) => Some(Cow::Borrowed(s.trim())),
             Value::Number(n) => Some(Cow::Owned(n.to_string())),
             Value::Bool(b) => Some(Cow::Owned(b.to_string())),
@@ -730,12 +777,13 @@ impl Fields {
 
     /// The first of `names` present, deserialised as `T`; a problem if it has the wrong form.
     fn parsed<T: DeserializeOwned>(&mut self, names: &[&str]) -> Option<T> {
-        let p = self.find(names)?;
-        match T::deserialize(&p.value) {
+        let k = self.index(names)?;
+        let entry = &self.entries[k];
+        match T::deserialize(&entry.value) {
             Ok(t) => Some(t),
             Err(e) => {
-                let (name, value) = (p.name().to_string(), text_of(&p.value));
-                self.problem(&name, &value, format!("unexpected value: {e}"));
+                let (name, value) = (self.name(entry), text_of(&entry.value));
+                self.problem(name, &value, format!("unexpected value: {e}"));
                 None
             }
         }
@@ -744,16 +792,16 @@ impl Fields {
     /// A whole number in `min..=max`, written as a number or as text (`12`, `"12"`, `12.0`).
     fn int<S: AsRef<str>>(&mut self, names: &[S], min: i64, max: i64) -> Option<i64> {
         let k = self.index(names)?;
-        let name = self.props[k].name().to_string();
+        let name = self.name(&self.entries[k]);
         let t = self.string(names)?;
         match parse_whole(&t) {
             Some(v) if (min..=max).contains(&v) => Some(v),
             Some(_) => {
-                self.problem(&name, &t, format!("outside {min}..={max}"));
+                self.problem(name, &t, format!("outside {min}..={max}"));
                 None
             }
             None => {
-                self.problem(&name, &t, "not a whole number");
+                self.problem(name, &t, "not a whole number");
                 None
             }
         }
@@ -774,11 +822,11 @@ impl Fields {
     /// A date from the first of `names` present.
     fn date<S: AsRef<str>>(&mut self, names: &[S], slash: SlashDates) -> Option<Date> {
         let k = self.index(names)?;
-        let name = self.props[k].name().to_string();
+        let name = self.name(&self.entries[k]);
         let t = self.string(names)?;
         let d = parse_feature_date(&t, slash);
         if d.is_none() {
-            self.problem(&name, &t, slash.expected());
+            self.problem(name, &t, slash.expected());
         }
         d
     }
@@ -800,13 +848,14 @@ impl Fields {
         if let Some(word) = word {
             // Written by this crate: the word, and the source's code beside it.
             let code = self.code(&[own_code], 0, u8::MAX);
-            let value = P::deserialize(&Value::String(word.clone()));
+            let value: Result<P, serde::de::value::Error> =
+                P::deserialize(word.as_str().into_deserializer());
             return match value {
                 Ok(p) => (p, code),
                 Err(_) => {
-                    let name = self.find(&[own]).map_or(own, Prop::name).to_string();
+                    let name = self.find(&[own]).map_or(own, |e| self.name(e));
                     self.problem(
-                        &name,
+                        name,
                         &word,
                         format!(
                             "expected a precision word as this crate writes it, or ACLED's \

@@ -13,7 +13,8 @@ use std::io::{BufRead, BufReader, Read};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use super::fields::{Entry, Feature, Properties};
+use super::fields::{Feature, Properties};
+use super::keys::{Entry, Keys};
 use super::{PropertyMap, check_crs};
 use crate::error::{Error, Result};
 use crate::io::csv_in::{Loaded, ReadOptions};
@@ -109,8 +110,10 @@ impl State<'_> {
         let n = self.done + 1;
         match (self.in_features, self.done) {
             (true, 0) => "in feature 1".to_string(),
+            (true, 1) => "in feature 2 (feature 1 was read)".to_string(),
             (true, done) => format!("in feature {n} (features 1 to {done} were read)"),
             (false, 0) => "before any feature".to_string(),
+            (false, 1) => "after the last feature (1 feature was read)".to_string(),
             (false, done) => format!("after the last feature ({done} features were read)"),
         }
     }
@@ -249,7 +252,10 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
                     }
                 }
                 "geometry" => top.feature.geometry = Some(m.next_value()?),
-                "properties" => top.feature.properties = Some(m.next_value_seed(PropertiesSeed)?),
+                "properties" => {
+                    let seed = PropertiesSeed(&mut state.features.keys);
+                    top.feature.properties = Some(m.next_value_seed(seed)?);
+                }
                 "id" => top.feature.id = Some(m.next_value()?),
                 _ => {
                     m.next_value::<IgnoredAny>()?;
@@ -281,7 +287,7 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let state = self.0;
         state.in_features = true;
-        while let Some(feature) = seq.next_element_seed(FeatureSeed)? {
+        while let Some(feature) = seq.next_element_seed(FeatureSeed(&mut state.features.keys))? {
             let number = state.done + 1;
             if let Err(e) = state.features.feature(feature, number) {
                 state.stop = Some(strict(e));
@@ -327,16 +333,16 @@ macro_rules! not_an_object {
 }
 
 /// One element of `features`, of any JSON shape.
-struct FeatureSeed;
+struct FeatureSeed<'k>(&'k mut Keys);
 
-impl<'de> DeserializeSeed<'de> for FeatureSeed {
+impl<'de> DeserializeSeed<'de> for FeatureSeed<'_> {
     type Value = Feature;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Feature, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for FeatureSeed {
+impl<'de> Visitor<'de> for FeatureSeed<'_> {
     type Value = Feature;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -354,7 +360,9 @@ impl<'de> Visitor<'de> for FeatureSeed {
             match key.as_str() {
                 "type" => feature.kind = Some(m.next_value()?),
                 "geometry" => feature.geometry = Some(m.next_value()?),
-                "properties" => feature.properties = Some(m.next_value_seed(PropertiesSeed)?),
+                "properties" => {
+                    feature.properties = Some(m.next_value_seed(PropertiesSeed(&mut *self.0))?);
+                }
                 "id" => feature.id = Some(m.next_value()?),
                 _ => {
                     m.next_value::<IgnoredAny>()?;
@@ -366,17 +374,18 @@ impl<'de> Visitor<'de> for FeatureSeed {
 }
 
 /// A feature's `properties`: every member kept in file order, repeated names included (a
-/// `serde_json::Map` would keep the last silently).
-struct PropertiesSeed;
+/// `serde_json::Map` would keep the last silently); the values of names the reader does not
+/// ask for are skipped, not built.
+struct PropertiesSeed<'k>(&'k mut Keys);
 
-impl<'de> DeserializeSeed<'de> for PropertiesSeed {
+impl<'de> DeserializeSeed<'de> for PropertiesSeed<'_> {
     type Value = Properties;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Properties, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for PropertiesSeed {
+impl<'de> Visitor<'de> for PropertiesSeed<'_> {
     type Value = Properties;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -389,11 +398,43 @@ impl<'de> Visitor<'de> for PropertiesSeed {
     });
 
     fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Properties, A::Error> {
+        let keys = self.0;
         let mut entries = Vec::with_capacity(m.size_hint().unwrap_or(32));
-        while let Some(name) = m.next_key::<String>()? {
-            let value: Value = m.next_value()?;
-            entries.push(Entry { name, value });
+        while let Some((field, spelling, wanted)) = m.next_key_seed(KeySeed(&mut *keys))? {
+            let value = if wanted {
+                m.next_value()?
+            } else {
+                m.next_value::<IgnoredAny>()?;
+                Value::Null
+            };
+            entries.push(Entry {
+                field,
+                spelling,
+                value,
+            });
         }
         Ok(Properties::Object(entries))
+    }
+}
+
+/// A property name, interned as read: no allocation for a name met before.
+struct KeySeed<'k>(&'k mut Keys);
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = (u32, u32, bool);
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = (u32, u32, bool);
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a property name")
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<Self::Value, E> {
+        Ok(self.0.intern(name))
     }
 }
