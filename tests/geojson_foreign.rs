@@ -239,6 +239,11 @@ fn broken_json_ends_the_read_naming_the_feature() {
     // Broken before any feature.
     let err = read_err("{\"type\":\"FeatureCollection\",, \"features\":[]}");
     assert!(err.contains("broken before any feature"), "{err}");
+    // Nothing at all.
+    for empty in ["", "\u{feff}", "  \n"] {
+        let err = read_err(empty);
+        assert!(err.contains("empty or cut short"), "{err}");
+    }
     // Not an object at all.
     let err = read_err("[1, 2]");
     assert!(

@@ -323,7 +323,7 @@ impl Convert {
             return t.into_owned();
         }
         match member {
-            Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
+            Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
             Some(Value::Number(n)) => n.to_string(),
             _ => format!("feature-{number}"),
         }

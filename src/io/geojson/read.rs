@@ -43,7 +43,7 @@ pub(super) fn read<R: Read>(
         Ok(top) => state.finish(top),
         Err(e) => Err(match state.stop.take() {
             Some(stop) => stop,
-            None => state.json_error(&e),
+            None => state.json_error(e),
         }),
     }
 }
@@ -119,7 +119,7 @@ impl State<'_> {
     }
 
     /// An error of serde_json, in words and with the feature reached.
-    fn json_error(&self, e: &serde_json::Error) -> Error {
+    fn json_error(&self, e: serde_json::Error) -> Error {
         use serde_json::error::Category;
         let source = self.source;
         let place = self.place();
@@ -134,7 +134,10 @@ impl State<'_> {
             String::new()
         };
         match e.classify() {
-            Category::Io => Error::io(source, std::io::Error::other(full)),
+            Category::Io => Error::io(source, std::io::Error::from(e)),
+            Category::Eof if !self.in_features && self.done == 0 => Error::format(format!(
+                "{source} ends before its first feature{position}: the file is empty or cut short"
+            )),
             Category::Eof => Error::format(format!(
                 "{source} ends {place}, in the middle of the JSON{position}: the file is cut \
                  short (an interrupted download or copy?)"
