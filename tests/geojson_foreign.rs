@@ -410,6 +410,32 @@ fn a_ucdp_named_export_reads_without_a_map() {
 }
 
 #[test]
+fn a_bad_ucdp_code_is_one_problem_and_own_details_round_trip() {
+    let text = r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","geometry":{"type":"Point","coordinates":[-1.5,12.4]},"properties":{"id":1,"type_of_violence":5,"date_start":"2023-10-06","best":1}}
+]}"#;
+    let l = read(text);
+    accounted(&l);
+    assert_eq!(problems(&l).len(), 1, "{:?}", problems(&l));
+    // The crate's own UCDP fields take any value it writes.
+    let mut i = brief_incidents().remove(0);
+    i.ucdp = Some(Box::new(conflict_risk::UcdpDetails {
+        type_of_violence: Some(9),
+        priogrid_gid: Some(0),
+        ..Default::default()
+    }));
+    let mut out = Vec::new();
+    write_geojson(&mut out, std::slice::from_ref(&i), &ExtraColumns::new()).expect("write");
+    let back = read_geojson(
+        out.as_slice(),
+        &PropertyMap::new(),
+        ReadOptions::new().strict(true),
+    )
+    .expect("own output reads strictly");
+    assert_eq!(back.incidents, [i]);
+}
+
+#[test]
 fn the_property_map_wins_and_aliases_fill_in() {
     let text = r#"{"type":"FeatureCollection","features":[
 {"type":"Feature","geometry":{"type":"Point","coordinates":[0.8,10.9]},"properties":{"id":"M1","Reported":"2024-05-02","event_date":"2024-05-01","Deaths":3,"fatalities":7}},

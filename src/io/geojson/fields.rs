@@ -287,13 +287,13 @@ impl Reader {
         let (start, end) = c.dates(&mut f);
         let mut i = Incident::new(id, lon, lat, DateSpan::new(start, end));
         precision(&mut f, &mut i);
-        c.kind_and_actors(&mut f, &mut i);
+        let violence = c.kind_and_actors(&mut f, &mut i);
         i.fatalities = c.fatalities(&mut f);
         i.country = c.country(&mut f);
         i.admin1 = f.text(&["admin1", "adm_1"]).map(|t| c.interner.get(&t));
         i.admin2 = f.text(&["admin2", "adm_2"]).map(|t| c.interner.get(&t));
         i.location_name = f.text(&c.names.location).map(|t| c.interner.get(&t));
-        i.ucdp = c.ucdp(&mut f);
+        i.ucdp = c.ucdp(&mut f, violence);
         i.dataset = match f.parsed::<Dataset>(&["dataset"]) {
             Some(d) => d,
             None if i.ucdp.is_some() && !f.has_any(OWN_UCDP) => Dataset::UcdpGed,
@@ -366,7 +366,8 @@ impl Convert {
         (start, end.unwrap_or(start))
     }
 
-    fn kind_and_actors(&mut self, f: &mut Fields, i: &mut Incident) {
+    /// The kind, event type and actors; returns UCDP's `type_of_violence`, read once here.
+    fn kind_and_actors(&mut self, f: &mut Fields, i: &mut Incident) -> Option<u8> {
         let names = &self.names;
         let violence = f.code(&["type_of_violence"], 1, 3);
         let event_type = f.string(&names.event_type);
@@ -426,6 +427,7 @@ impl Convert {
                 .map(|n| Actor::new(self.interner.get(n), ActorKind::Other))
                 .collect()
         };
+        violence
     }
 
     fn fatalities(&mut self, f: &mut Fields) -> Fatalities {
@@ -468,8 +470,9 @@ impl Convert {
         None
     }
 
-    /// UCDP GED's own fields, under the crate's `ucdp_` names or UCDP's.
-    fn ucdp(&mut self, f: &mut Fields) -> Option<Box<UcdpDetails>> {
+    /// UCDP GED's own fields, under the crate's `ucdp_` names (any value this crate writes)
+    /// or UCDP's (`violence` is UCDP's `type_of_violence`, read already).
+    fn ucdp(&mut self, f: &mut Fields, violence: Option<u8>) -> Option<Box<UcdpDetails>> {
         let own = f.has_any(OWN_UCDP);
         if !own && !f.has_any(UCDP_ONLY) {
             return None;
@@ -477,7 +480,13 @@ impl Convert {
         let type_of_violence = if own {
             f.parsed(&["ucdp_type_of_violence"])
         } else {
-            f.code(&["type_of_violence"], 1, 3)
+            violence
+        };
+        let priogrid_gid = if own {
+            f.parsed(&["priogrid_gid"])
+        } else {
+            f.int(&["priogrid_gid"], 1, 259_200)
+                .and_then(|v| u32::try_from(v).ok())
         };
         let deaths = |f: &mut Fields, name: &str| f.count(&[format!("ucdp_{name}"), name.into()]);
         Some(Box::new(UcdpDetails {
@@ -489,9 +498,7 @@ impl Convert {
             deaths_b: deaths(f, "deaths_b"),
             deaths_civilians: deaths(f, "deaths_civilians"),
             deaths_unknown: deaths(f, "deaths_unknown"),
-            priogrid_gid: f
-                .int(&["priogrid_gid"], 1, 259_200)
-                .and_then(|v| u32::try_from(v).ok()),
+            priogrid_gid,
         }))
     }
 }
