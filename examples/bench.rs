@@ -9,8 +9,8 @@
 mod support;
 
 use conflict_risk::{
-    CorridorScenario, Dbscan, IncidentIndex, IncidentSet, ReadOptions, geo::Point, read_path,
-    write_acled_csv,
+    CorridorScenario, Dbscan, ExtraColumns, IncidentIndex, IncidentSet, ReadOptions, geo::Point,
+    read_path, write_acled_csv, write_geojson,
 };
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
@@ -21,8 +21,8 @@ use support::{
 };
 
 const USAGE: &str = "\
-usage: bench [--what index|read_acled|dbscan|dbscan_naive|surface] [--n N] [--repeat R] [--queries Q] [--radius-km KM]
-             [--eps-km KM] [--min-points M]
+usage: bench [--what index|read_acled|read_geojson|dbscan|dbscan_naive|surface] [--n N] [--repeat R]
+             [--queries Q] [--radius-km KM] [--eps-km KM] [--min-points M] [--keep-file]
 
 Measures on the seeded synthetic corridor (synthetic data, not real events) and prints one
 JSON object per measurement on stdout. Times are wall-clock seconds; medians over R runs.
@@ -31,6 +31,7 @@ JSON object per measurement on stdout. Times are wall-clock seconds; medians ove
                      index       bulk load, radius and nearest queries
                      read_acled  write N synthetic incidents as an ACLED CSV file, then read it
                                  back (rows/s, and peak memory of the reading alone)
+                     read_geojson  the same with a GeoJSON FeatureCollection (write_geojson)
                      dbscan      DBSCAN over the index (--eps-km, --min-points)
                      dbscan_naive  textbook DBSCAN for comparison: every point's whole
                                  neighbourhood listed by an R-tree radius query and expanded
@@ -44,12 +45,16 @@ JSON object per measurement on stdout. Times are wall-clock seconds; medians ove
   --seed S         seed of the synthetic corridor [the scenario's default]
   --eps-km KM      DBSCAN radius, great-circle km [25]
   --min-points M   DBSCAN minimum neighbourhood size, the point included [5]
+  --keep-file      read_acled, read_geojson: keep the written file in the temp directory and
+                   read it again on the next run instead of writing it, so that a whole-process
+                   measurement (/usr/bin/time -v) sees the reading alone
   -h, --help       this text";
 
 #[derive(Clone, Copy, PartialEq)]
 enum What {
     Index,
     ReadAcled,
+    ReadGeojson,
     Dbscan,
     DbscanNaive,
     Surface,
@@ -64,6 +69,7 @@ struct Args {
     seed: u64,
     eps_km: f64,
     min_points: usize,
+    keep_file: bool,
 }
 
 fn parse() -> Result<Args, lexopt::Error> {
@@ -77,6 +83,7 @@ fn parse() -> Result<Args, lexopt::Error> {
         seed: CorridorScenario::DEFAULT_SEED,
         eps_km: 25.0,
         min_points: 5,
+        keep_file: false,
     };
     let mut p = lexopt::Parser::from_env();
     while let Some(arg) = p.next()? {
@@ -86,12 +93,14 @@ fn parse() -> Result<Args, lexopt::Error> {
                 a.what = match what.as_str() {
                     "index" => What::Index,
                     "read_acled" => What::ReadAcled,
+                    "read_geojson" => What::ReadGeojson,
                     "dbscan" => What::Dbscan,
                     "dbscan_naive" => What::DbscanNaive,
                     "surface" => What::Surface,
                     _ => {
                         return Err(format!(
-                            "--what {what:?}: expected index, read_acled, dbscan, dbscan_naive or surface"
+                            "--what {what:?}: expected index, read_acled, read_geojson, dbscan, \
+                             dbscan_naive or surface"
                         )
                         .into());
                     }
@@ -104,6 +113,7 @@ fn parse() -> Result<Args, lexopt::Error> {
             Long("seed") => a.seed = p.value()?.parse()?,
             Long("eps-km") => a.eps_km = p.value()?.parse()?,
             Long("min-points") => a.min_points = p.value()?.parse()?,
+            Long("keep-file") => a.keep_file = true,
             _ => help_or_unexpected(arg, USAGE)?,
         }
     }
@@ -122,7 +132,8 @@ fn main() {
         What::Index => bench_index(&args),
         What::Dbscan | What::DbscanNaive => exit_on_error(bench_dbscan(&args)),
         What::Surface => exit_on_error(bench_surface(&args)),
-        What::ReadAcled => exit_on_error(bench_read_acled(&args)),
+        What::ReadAcled => exit_on_error(bench_read(&args, "read_acled")),
+        What::ReadGeojson => exit_on_error(bench_read(&args, "read_geojson")),
     }
 }
 
@@ -249,41 +260,80 @@ fn naive_dbscan(index: &IncidentIndex, eps_km: f64, min_points: usize) -> (usize
     )
 }
 
-/// Write the synthetic corridor as an ACLED CSV, then time reading it back.
-fn bench_read_acled(args: &Args) -> conflict_risk::Result<()> {
+/// Write the synthetic corridor as an ACLED CSV (`read_acled`) or a GeoJSON FeatureCollection
+/// (`read_geojson`), then time reading it back.
+fn bench_read(args: &Args, what: &str) -> conflict_risk::Result<()> {
     let n = args.n;
-    let path = std::env::temp_dir().join(format!("conflict-risk-bench-acled-{n}.csv"));
+    let geojson = what == "read_geojson";
+    let name = if geojson {
+        format!("conflict-risk-bench-{n}-seed{}.geojson", args.seed)
+    } else {
+        format!("conflict-risk-bench-acled-{n}-seed{}.csv", args.seed)
+    };
+    let path = std::env::temp_dir().join(name);
     let io = io_error(&path);
-    {
+    if !(args.keep_file && path.exists()) {
         let incidents = CorridorScenario::new(n).seed(args.seed).generate();
         let file = create(&path)?;
-        let (written, write_s) = timed(|| write_acled_csv(file, &incidents));
+        let (written, write_s) = timed(|| {
+            if geojson {
+                write_geojson(file, &incidents, &ExtraColumns::new())
+            } else {
+                write_acled_csv(file, &incidents)
+            }
+        });
         written?;
         let bytes = std::fs::metadata(&path).map_err(&io)?.len();
+        let written = if geojson {
+            "write_geojson"
+        } else {
+            "write_acled_csv"
+        };
         println!(
             "{}",
-            json!({"what": "write_acled_csv", "n": n, "seconds": write_s, "bytes": bytes})
+            json!({"what": written, "n": n, "seconds": write_s, "bytes": bytes})
         );
     }
     // Forget the generator's peak, so that the figure below is the reading's own.
     reset_peak_rss();
     let mut runs = Vec::new();
     let mut accepted = 0;
+    let mut result_mb = 0.0;
     for _ in 0..args.repeat {
         let (loaded, s) = timed(|| read_path(&path, ReadOptions::new()));
         let loaded = loaded?;
         accepted = loaded.report.accepted;
+        result_mb = result_size(&loaded.incidents, &loaded.lines) as f64 / (1024.0 * 1024.0);
         runs.push(s);
     }
     let seconds = median(&runs);
     println!(
         "{}",
-        json!({"what": "read_acled", "n": n, "accepted": accepted, "seconds": seconds,
+        json!({"what": what, "n": n, "accepted": accepted, "seconds": seconds,
                "rows_per_second": n as f64 / seconds, "runs": runs,
+               "result_mb": result_mb,
                "peak_rss_mb_while_reading": peak_rss_mb()})
     );
-    let _ = std::fs::remove_file(&path);
+    if !args.keep_file {
+        let _ = std::fs::remove_file(&path);
+    }
     Ok(())
+}
+
+/// Bytes the incidents and their lines hold: the vectors' capacity and each incident's own
+/// heap parts (associated actors, UCDP details); shared text is left out, it is interned.
+fn result_size(incidents: &[conflict_risk::Incident], lines: &[u64]) -> usize {
+    use std::mem::size_of;
+    let own: usize = incidents
+        .iter()
+        .map(|i| {
+            i.associated_actors.len() * size_of::<conflict_risk::Actor>()
+                + i.ucdp
+                    .as_ref()
+                    .map_or(0, |_| size_of::<conflict_risk::UcdpDetails>())
+        })
+        .sum();
+    size_of_val(incidents) + size_of_val(lines) + own
 }
 
 fn bench_index(args: &Args) {

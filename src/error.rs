@@ -41,6 +41,16 @@ pub enum Error {
         /// Why the row was rejected, with the offending value.
         reason: String,
     },
+    /// The GeoJSON reader in strict mode met a feature it cannot accept.
+    #[error("feature {feature}, field `{field}`: {reason}")]
+    Feature {
+        /// The feature's position in the collection, counted from 1.
+        feature: u64,
+        /// The property (or `geometry`, `coordinates`) at fault.
+        field: String,
+        /// Why the feature was rejected, with the offending value.
+        reason: String,
+    },
     /// The input is not in a format this crate reads, or lacks what the format requires
     /// (a latitude column, a header, a supported CRS).
     #[error("{reason}")]

@@ -68,8 +68,8 @@ pub use error::{Error, Result};
 
 // ---- 1. read (and the demo data)
 pub use io::{
-    LoadReport, Loaded, PropertyMap, ReadOptions, read_acled, read_any, read_geojson, read_path,
-    read_sites, read_ucdp,
+    DateOrder, Encoding, LoadReport, Loaded, PropertyMap, ReadOptions, read_acled, read_any,
+    read_geojson, read_path, read_sites, read_ucdp,
 };
 pub use sample::{DEMO_AS_OF, DEMO_SYNTHETIC_SIZE, brief_incidents, brief_sites, demo_incidents};
 pub use synthetic::CorridorScenario;

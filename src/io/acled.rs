@@ -6,7 +6,7 @@ use std::io::Read;
 use jiff::civil::Date;
 
 use super::csv_in::{
-    Countries, CsvInput, Dates, Interner, Loaded, ReadOptions, Row, Sink, is_missing,
+    Countries, CsvInput, DatedRow, Dates, Interner, Loaded, ReadOptions, Row, Sink, is_missing,
 };
 use super::report::{Format, LoadReport};
 use crate::error::Result;
@@ -183,12 +183,14 @@ pub(crate) fn read_acled_input(
         incident.location_name = names.opt(row.text(c.location));
         dates.row(
             &mut sink,
-            line,
-            incident,
-            row.problems,
-            warnings,
-            [date, None],
-            year,
+            DatedRow {
+                line,
+                incident,
+                problems: row.problems,
+                warnings,
+                dates: [date, None],
+                year_column: year,
+            },
         )?;
     }
     dates.finish(&mut sink)?;

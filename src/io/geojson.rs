@@ -1,18 +1,21 @@
 //! GeoJSON (RFC 7946): incidents out as a FeatureCollection of points with every model field
 //! as a flat property and one ISO 8601 `time` per feature (kepler.gl animates on it); and in,
-//! losslessly for files written here, or from other tools through a [`PropertyMap`].
+//! streaming, losslessly for files written here, and from other tools under ACLED's or UCDP's
+//! column names or through a [`PropertyMap`].
 
 use std::io::{Read, Write};
 
-use geojson::{GeoJson, GeometryValue, JsonObject, JsonValue};
+use geojson::{JsonObject, JsonValue};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 
-use super::csv_in::{Countries, Interner, Loaded, ReadOptions, Sink, SlashDates, parse_date};
-use super::report::{FieldProblem, Format, LoadReport, shorten};
+use super::csv_in::{Loaded, ReadOptions};
 use crate::cluster::ClusterSummary;
 use crate::error::{Error, Result};
-use crate::incident::{Actor, ActorKind, DateSpan, Fatalities, Incident, UcdpDetails};
+use crate::incident::{Actor, Incident};
+
+mod fields;
+mod keys;
+mod read;
 
 /// Extra per-incident columns attached at write time (a cluster id, a risk score), one value
 /// per incident, in the incidents' order.
@@ -316,11 +319,29 @@ impl PropertyMap {
     setter!(location, "The property holding the location name.");
 }
 
-/// Read point incidents from a GeoJSON FeatureCollection (or a single Feature). Properties are
-/// found through `map`; the crate's own fields (precision, kinds, dataset, UCDP details) are
-/// read when present, so files written by [`write_geojson`] come back as they were. A legacy
-/// `crs` member naming CRS84 is accepted, any other CRS refused; features whose geometry is
-/// not a Point are rejected and reported, one by one. The document is parsed whole.
+/// Read point incidents from a GeoJSON FeatureCollection (or a single Feature), streaming:
+/// features are read one at a time and each is turned into an incident at once, so memory
+/// holds the incidents and one feature, never the whole document. A leading UTF-8 byte order
+/// mark is skipped.
+///
+/// Properties are found by name, ignoring case (ogr2ogr exports of old ACLED files write
+/// `EVENT_DATE`): first the name `map` gives for a field, then the crate's own name, then the
+/// name ACLED or UCDP GED gives that column (`event_date`/`date_start`, `fatalities`/`best`,
+/// `actor1`/`side_a`, `geo_precision` 1–3/`where_prec` 1–7, `type_of_violence`, ...), so
+/// that a QGIS or ogr2ogr export of either table reads without a map. Numbers may be JSON
+/// numbers or text (`"12"`, `"12.0"`). The crate's own fields (precision words, kinds,
+/// dataset, UCDP details) are read when present, so files written by [`write_geojson`] come
+/// back as they were.
+///
+/// A legacy `crs` member naming CRS84 is accepted and any other CRS refused, wherever the
+/// member stands (after the features, the read fails at the end). A feature that cannot be
+/// read (not a Point, coordinates that are not numbers, no geometry, a property of the wrong
+/// type) is rejected by itself and reported with its number, counted from 1, in
+/// [`RejectedRow::line`](crate::io::RejectedRow::line); the rest of the file reads. Repeated
+/// property names, and `latitude`/`longitude` properties more than 1 km from the point
+/// geometry (which is used), are warned about. Broken JSON syntax ends the read with an error
+/// naming the feature where it broke. In strict mode the first rejected feature ends the read
+/// with [`Error::Feature`].
 ///
 /// ```
 /// use conflict_risk::{ExtraColumns, PropertyMap, ReadOptions, brief_incidents, read_geojson, write_geojson};
@@ -328,6 +349,16 @@ impl PropertyMap {
 /// write_geojson(&mut out, &brief_incidents(), &ExtraColumns::new())?;
 /// let back = read_geojson(out.as_slice(), &PropertyMap::new(), ReadOptions::new())?;
 /// assert_eq!(back.incidents, brief_incidents());
+///
+/// // An ogr2ogr export of an ACLED table, with a feature that is not a point.
+/// let acled = r#"{"type":"FeatureCollection","features":[
+///   {"type":"Feature","properties":{"EVENT_ID_CNTY":"TGO1","EVENT_DATE":"2024-07-20","FATALITIES":"6"},
+///    "geometry":{"type":"Point","coordinates":[0.8,10.95]}},
+///   {"type":"Feature","properties":{"EVENT_ID_CNTY":"TGO2","EVENT_DATE":"2024-07-21"},
+///    "geometry":{"type":"Pointy","coordinates":[0.8,10.95]}}]}"#;
+/// let loaded = read_geojson(acled.as_bytes(), &PropertyMap::new(), ReadOptions::new())?;
+/// assert_eq!(loaded.incidents[0].fatalities.best, 6);
+/// assert_eq!(loaded.report.rejected[0].line, 2);
 /// # Ok::<(), conflict_risk::Error>(())
 /// ```
 pub fn read_geojson<R: Read>(reader: R, map: &PropertyMap, options: ReadOptions) -> Result<Loaded> {
@@ -340,115 +371,7 @@ pub(crate) fn read_geojson_from<R: Read>(
     map: &PropertyMap,
     options: ReadOptions,
 ) -> Result<Loaded> {
-    let doc = GeoJson::from_reader(reader)
-        .map_err(|e| Error::format(format!("{source} is not valid GeoJSON: {e}")))?;
-    let (features, foreign) = match doc {
-        GeoJson::FeatureCollection(fc) => (fc.features, fc.foreign_members),
-        GeoJson::Feature(f) => (vec![f], None),
-        GeoJson::Geometry(_) => {
-            return Err(Error::format(format!(
-                "{source} holds a bare geometry: incidents are read from Features"
-            )));
-        }
-    };
-    check_crs(foreign.as_ref().and_then(|m| m.get("crs")), source)?;
-    let mut sink = Sink::new(
-        LoadReport::new(source, Format::GeoJson, "FeatureCollection of points"),
-        options,
-        &map.id,
-    );
-    let mut names = Interner::default();
-    let mut countries = Countries::default();
-    for (k, feature) in features.into_iter().enumerate() {
-        let line = k as u64 + 1;
-        let mut problems = Vec::new();
-        let mut warnings = Vec::new();
-        let props = feature.properties.unwrap_or_default();
-        let mut p = Props {
-            props: &props,
-            problems: &mut problems,
-        };
-        let feature_id = feature.id.as_ref().map(|id| match id {
-            geojson::feature::Id::String(s) => s.clone(),
-            geojson::feature::Id::Number(n) => n.to_string(),
-        });
-        let id = p
-            .text(&map.id)
-            .or(feature_id)
-            .unwrap_or_else(|| format!("feature-{line}"));
-        let (lon, lat) = match feature.geometry.map(|g| g.value) {
-            Some(GeometryValue::Point { coordinates: pos }) if pos.len() >= 2 => (pos[0], pos[1]),
-            Some(other) => {
-                p.problem(
-                    "geometry",
-                    other.type_name(),
-                    "only Point geometries are read",
-                );
-                (f64::NAN, f64::NAN)
-            }
-            None => {
-                p.problem("geometry", "null", "the feature has no geometry");
-                (f64::NAN, f64::NAN)
-            }
-        };
-        let start = p.date(&map.date, true);
-        let end = p.date(&map.date_end, false).or(start);
-        let start = start.unwrap_or_default();
-        let mut i = Incident::new(id, lon, lat, DateSpan::new(start, end.unwrap_or(start)));
-        i.geo_precision = p.parsed("geo_precision").unwrap_or_default();
-        i.geo_precision_code = p.parsed("geo_precision_code");
-        i.time_precision = p.parsed("time_precision").unwrap_or_default();
-        i.time_precision_code = p.parsed("time_precision_code");
-        i.kind = p.parsed("kind").unwrap_or_default();
-        i.event_type = names.opt(p.text(&map.event_type).as_deref());
-        i.sub_event_type = names.opt(p.text("sub_event_type").as_deref());
-        let actor1_kind: Option<ActorKind> = p.parsed("actor1_kind");
-        let actor2_kind: Option<ActorKind> = p.parsed("actor2_kind");
-        i.primary_actor = p
-            .text(&map.actor1)
-            .map(|n| Actor::new(names.get(&n), actor1_kind.unwrap_or_default()));
-        i.secondary_actor = p
-            .text(&map.actor2)
-            .map(|n| Actor::new(names.get(&n), actor2_kind.unwrap_or_default()));
-        let assoc: Vec<String> = p.parsed("assoc_actors").unwrap_or_default();
-        let assoc_kinds: Vec<ActorKind> = p.parsed("assoc_actor_kinds").unwrap_or_default();
-        i.associated_actors = assoc
-            .iter()
-            .enumerate()
-            .map(|(k, n)| {
-                Actor::new(
-                    names.get(n),
-                    assoc_kinds.get(k).copied().unwrap_or_default(),
-                )
-            })
-            .collect();
-        i.fatalities = Fatalities {
-            best: p.count(&map.fatalities).unwrap_or(0),
-            low: p.count("fatalities_low"),
-            high: p.count("fatalities_high"),
-        };
-        let country = p.text(&map.country);
-        i.country = countries.resolve_or_warn(country.as_deref(), &mut warnings);
-        i.admin1 = names.opt(p.text("admin1").as_deref());
-        i.admin2 = names.opt(p.text("admin2").as_deref());
-        i.location_name = names.opt(p.text(&map.location).as_deref());
-        i.dataset = p
-            .parsed("dataset")
-            .unwrap_or(crate::incident::Dataset::GeoJson);
-        if props.keys().any(|k| k.starts_with("ucdp_")) {
-            i.ucdp = Some(Box::new(UcdpDetails {
-                type_of_violence: p.parsed("ucdp_type_of_violence"),
-                conflict_name: names.opt(p.text("ucdp_conflict_name").as_deref()),
-                deaths_a: p.count("ucdp_deaths_a"),
-                deaths_b: p.count("ucdp_deaths_b"),
-                deaths_civilians: p.count("ucdp_deaths_civilians"),
-                deaths_unknown: p.count("ucdp_deaths_unknown"),
-                priogrid_gid: p.parsed("priogrid_gid"),
-            }));
-        }
-        sink.row(line, i, problems, warnings)?;
-    }
-    Ok(sink.finish())
+    read::read(reader, source, map, options)
 }
 
 /// Accept no `crs` member, or a legacy one naming CRS84 (WGS 84 lon/lat); refuse others.
@@ -466,76 +389,6 @@ fn check_crs(crs: Option<&JsonValue>, source: &str) -> Result<()> {
             "{source} declares the CRS {name:?}: only WGS 84 longitude/latitude (CRS84, as RFC \
              7946 requires) is read; reproject it first, e.g. `ogr2ogr -t_srs CRS:84 out.geojson in.geojson`"
         )))
-    }
-}
-
-/// A feature's properties being read: every problem is collected.
-struct Props<'a> {
-    props: &'a JsonObject,
-    problems: &'a mut Vec<FieldProblem>,
-}
-
-impl Props<'_> {
-    fn problem(&mut self, field: &str, value: &str, reason: impl Into<String>) {
-        self.problems.push(FieldProblem {
-            field: field.to_string(),
-            value: shorten(value),
-            reason: reason.into(),
-        });
-    }
-
-    /// Text of a property: strings as they are, numbers as written; `None` if absent or null.
-    fn text(&mut self, name: &str) -> Option<String> {
-        match self.props.get(name)? {
-            JsonValue::Null => None,
-            JsonValue::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
-            JsonValue::Number(n) => Some(n.to_string()),
-            JsonValue::Bool(b) => Some(b.to_string()),
-            other => {
-                let v = other.to_string();
-                self.problem(name, &v, "expected text or a number");
-                None
-            }
-        }
-    }
-
-    /// A property deserialised as `T`; a problem if present but of the wrong form.
-    fn parsed<T: DeserializeOwned>(&mut self, name: &str) -> Option<T> {
-        let v = self.props.get(name).filter(|v| !v.is_null())?;
-        match serde_json::from_value(v.clone()) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                let text = v.to_string();
-                self.problem(name, &text, format!("unexpected value: {e}"));
-                None
-            }
-        }
-    }
-
-    /// A count of deaths: a whole number, as a number or text.
-    fn count(&mut self, name: &str) -> Option<i32> {
-        let t = self.text(name)?;
-        match super::csv_in::parse_whole(&t).and_then(|v| i32::try_from(v).ok()) {
-            Some(v) => Some(v),
-            None => {
-                self.problem(name, &t, "not a whole number");
-                None
-            }
-        }
-    }
-
-    fn date(&mut self, name: &str, required: bool) -> Option<jiff::civil::Date> {
-        let Some(t) = self.text(name) else {
-            if required {
-                self.problem(name, "", "no date: the property is missing or empty");
-            }
-            return None;
-        };
-        let d = parse_date(&t, SlashDates::Refuse);
-        if d.is_none() {
-            self.problem(name, &t, "not a date: expected ISO 8601 (2024-07-20)");
-        }
-        d
     }
 }
 

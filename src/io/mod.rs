@@ -21,8 +21,8 @@ pub use csv_in::{DateOrder, Encoding, Loaded, ReadOptions};
 pub use csv_out::{write_acled_csv, write_csv, write_labels_csv};
 pub use geojson::{ExtraColumns, PropertyMap, read_geojson, write_clusters_geojson, write_geojson};
 pub use report::{
-    DateReading, FieldProblem, Format, LoadReport, LoadSummary, RejectedLine, RejectedRow, RowWarning,
-    SkippedLine,
+    DateReading, FieldProblem, Format, LoadReport, LoadSummary, RejectedLine, RejectedRow,
+    RowWarning, SkippedLine,
 };
 pub use sites::{read_sites, read_sites_from};
 pub use ucdp::read_ucdp;
@@ -113,7 +113,11 @@ fn header_columns(head: &[u8]) -> csv_in::Columns {
 
 /// The format of a file from its first bytes and header and, if they do not tell, its
 /// extension; `Err` says, in words, why the file is none of them.
-fn detect(head: &[u8], header: &csv_in::Columns, extension: Option<&str>) -> std::result::Result<Format, String> {
+fn detect(
+    head: &[u8],
+    header: &csv_in::Columns,
+    extension: Option<&str>,
+) -> std::result::Result<Format, String> {
     let text = String::from_utf8_lossy(&head[..head.len().min(4096)]);
     let text = text.trim_start_matches('\u{feff}').trim_start();
     if text.starts_with('{') {
@@ -123,9 +127,11 @@ fn detect(head: &[u8], header: &csv_in::Columns, extension: Option<&str>) -> std
         return Err("the file is empty".to_string());
     }
     if head.starts_with(&[0xd0, 0xcf, 0x11, 0xe0]) {
-        return Err("this is an Excel 97-2003 workbook (.xls), which is not read: save the \
+        return Err(
+            "this is an Excel 97-2003 workbook (.xls), which is not read: save the \
                     sheet as CSV (UTF-8) and read that"
-            .to_string());
+                .to_string(),
+        );
     }
     let has = |c: &str| header.contains(c);
     let any = |cs: &[&str]| cs.iter().any(|c| has(c));
@@ -178,14 +184,20 @@ mod tests {
             detected(b"EVENT_ID_CNTY;GWNO;EVENT_DATE\r", None),
             Ok(Format::AcledCsv)
         );
-        assert_eq!(detected(b"\"id\",\"where_prec\"\r\n", None), Ok(Format::UcdpCsv));
+        assert_eq!(
+            detected(b"\"id\",\"where_prec\"\r\n", None),
+            Ok(Format::UcdpCsv)
+        );
         assert_eq!(detected(b"  {\"type\":", Some("csv")), Ok(Format::GeoJson));
         assert_eq!(detected(b"a,b,c\n", Some("geojson")), Ok(Format::GeoJson));
         let unknown = detected(b"a,b,c\n", Some("csv")).expect_err("unknown");
         assert!(unknown.contains("`a`, `b`, `c`"), "{unknown}");
         let counts = detected(b"Country;Admin1;Month;Year;Events;Fatalities\n", None)
             .expect_err("aggregated");
-        assert!(counts.starts_with("aggregated counts, not events"), "{counts}");
+        assert!(
+            counts.starts_with("aggregated counts, not events"),
+            "{counts}"
+        );
         assert!(counts.contains("`admin1`"), "{counts}");
     }
 }

@@ -20,6 +20,19 @@ pub enum Format {
     GeoJson,
 }
 
+impl Format {
+    /// What the format's records are called in a report: `line` for the CSV formats,
+    /// `feature` for GeoJSON, whose [`RejectedRow::line`] and [`RowWarning::line`] are feature
+    /// numbers.
+    #[must_use]
+    pub fn record_word(self) -> &'static str {
+        match self {
+            Format::AcledCsv | Format::UcdpCsv => "line",
+            Format::GeoJson => "feature",
+        }
+    }
+}
+
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -65,7 +78,7 @@ pub struct SkippedLine {
 /// Something suspicious about an accepted row.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RowWarning {
-    /// The line number.
+    /// The line number (for GeoJSON, the feature's number counted from 1).
     pub line: u64,
     /// The row's id.
     pub source_id: String,
@@ -86,9 +99,9 @@ pub struct LoadReport {
     pub layout: String,
     /// Data rows (or features) seen.
     pub rows_seen: u64,
-    /// Rows turned into incidents.
+    /// Rows (or features) turned into incidents.
     pub accepted: u64,
-    /// Rows left out, in file order.
+    /// Rows (or features) left out, in file order.
     pub rejected: Vec<RejectedRow>,
     /// Lines that are not data (metadata rows), in file order.
     pub skipped: Vec<SkippedLine>,
@@ -249,18 +262,27 @@ const SHOWN: usize = 10;
 
 impl fmt::Display for LoadReport {
     /// A summary, how the text and dates were read, and the first ten rejected rows, skipped
-    /// lines and warnings; the alternate form (`{:#}`) lists every one.
+    /// lines and warnings; the alternate form (`{:#}`) lists every one. GeoJSON records are
+    /// called features and numbered as such ("rejected feature 3"), CSV records by the line
+    /// where they start.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let word = self.format.record_word();
+        let (seen, skipped) = match self.format {
+            Format::GeoJson => ("features", String::new()),
+            Format::AcledCsv | Format::UcdpCsv => (
+                "rows",
+                format!(", {} metadata lines skipped", self.skipped.len()),
+            ),
+        };
         writeln!(
             f,
-            "read {} as {} ({}): {} rows, {} accepted, {} rejected, {} metadata lines skipped, {} warnings",
+            "read {} as {} ({}): {} {seen}, {} accepted, {} rejected{skipped}, {} warnings",
             self.source,
             self.format,
             self.layout,
             self.rows_seen,
             self.accepted,
             self.rejected.len(),
-            self.skipped.len(),
             self.warnings.len()
         )?;
         writeln!(f, "  text: {}", self.text_form())?;
@@ -289,7 +311,7 @@ impl fmt::Display for LoadReport {
             for p in &r.problems {
                 writeln!(
                     f,
-                    "  rejected line {} (id {id}), {} = \"{}\": {}",
+                    "  rejected {word} {} (id {id}), {} = \"{}\": {}",
                     r.line, p.field, p.value, p.reason
                 )?;
             }
@@ -297,7 +319,7 @@ impl fmt::Display for LoadReport {
         for w in self.warnings.iter().take(limit) {
             writeln!(
                 f,
-                "  warning  line {} (id {}), {}: {}",
+                "  warning  {word} {} (id {}), {}: {}",
                 w.line, w.source_id, w.field, w.message
             )?;
         }

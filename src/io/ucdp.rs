@@ -7,7 +7,9 @@ use std::io::Read;
 
 use csv::ByteRecord;
 
-use super::csv_in::{Countries, CsvInput, Dates, Interner, Loaded, ReadOptions, Row, Sink};
+use super::csv_in::{
+    Countries, CsvInput, DatedRow, Dates, Interner, Loaded, ReadOptions, Row, Sink,
+};
 use super::report::{Format, LoadReport};
 use crate::error::Result;
 use crate::incident::{
@@ -23,10 +25,13 @@ use crate::incident::{
 /// `priogrid_gid` are kept in [`Incident::ucdp`].
 ///
 /// ```
-/// use conflict_risk::{ReadOptions, read_ucdp};
+/// use conflict_risk::{DateOrder, ReadOptions, read_ucdp};
 /// let csv = "id,type_of_violence,side_a,side_b,where_prec,latitude,longitude,country,date_prec,date_start,date_end,best_est,high_est,low_est\n\
 ///            497710,3,JNIM,Civilians,1,12.729390,-3.863050,Burkina Faso,1,10/06/2023 00:00:00,10/06/2023 00:00:00,0,12,0,\n";
-/// let loaded = read_ucdp(csv.as_bytes(), ReadOptions::new())?;
+/// // One row cannot show whether 10/06 is 6 October or 10 June: say so (a longer file
+/// // settles it by itself, from any day above 12).
+/// let loaded = read_ucdp(csv.as_bytes(), ReadOptions::new().date_order(DateOrder::MonthDay))?;
+/// assert_eq!(loaded.incidents[0].date.start.to_string(), "2023-10-06");
 /// assert_eq!(loaded.incidents[0].fatalities.high, Some(12));
 /// assert_eq!(loaded.incidents[0].country.map(|c| c.to_string()).as_deref(), Some("BFA"));
 /// # Ok::<(), conflict_risk::Error>(())
@@ -193,12 +198,14 @@ pub(crate) fn read_ucdp_input(
         }));
         dates.row(
             &mut sink,
-            line,
-            incident,
-            row.problems,
-            warnings,
-            [start, end],
-            year,
+            DatedRow {
+                line,
+                incident,
+                problems: row.problems,
+                warnings,
+                dates: [start, end],
+                year_column: year,
+            },
         )?;
     }
     dates.finish(&mut sink)?;

@@ -7,6 +7,7 @@ use super::{
     ExpansionSection, NexusSection, SiteSection, TempoSection,
 };
 use crate::borders::BorderBand;
+use crate::io::Format;
 
 /// `s` cut to `n` characters, the last replaced by `mark` when anything was cut.
 pub(crate) fn truncate(s: &str, n: usize, mark: char) -> String {
@@ -84,8 +85,14 @@ impl Display for DataText<'_> {
                 "{}: {} ({}), {} rows read, {} accepted, {} rejected, {} warnings",
                 s.name, l.format, l.layout, l.rows_seen, l.accepted, l.rejected, l.warnings
             )?;
+            // GeoJSON rows are features, numbered from 1.
+            let word = if l.format == Format::GeoJson.to_string() {
+                Format::GeoJson.record_word()
+            } else {
+                "line"
+            };
             for r in &l.first_rejections {
-                writeln!(f, "    rejected line {}: {}", r.line, r.reason)?;
+                writeln!(f, "    rejected {word} {}: {}", r.line, r.reason)?;
             }
         }
         writeln!(

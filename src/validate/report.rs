@@ -106,10 +106,7 @@ impl fmt::Display for ValidationReport {
         let hidden =
             self.rejected.len().saturating_sub(limit) + self.warnings.len().saturating_sub(limit);
         if hidden > 0 {
-            writeln!(
-                f,
-                "  ... {hidden} more entries not shown"
-            )?;
+            writeln!(f, "  ... {hidden} more entries not shown")?;
         }
         Ok(())
     }

@@ -76,7 +76,13 @@ impl Columns {
             .names
             .iter()
             .take(40)
-            .map(|n| if n.is_empty() { "(unnamed)".to_string() } else { format!("`{n}`") })
+            .map(|n| {
+                if n.is_empty() {
+                    "(unnamed)".to_string()
+                } else {
+                    format!("`{n}`")
+                }
+            })
             .collect();
         let more = self.names.len().saturating_sub(40);
         if more > 0 {

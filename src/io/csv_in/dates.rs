@@ -219,7 +219,9 @@ pub(crate) fn parse_written(text: &str) -> Option<ParsedDate> {
 /// The date part of text that may end in a time of day, and whether it did.
 fn strip_time(t: &str) -> (&str, bool) {
     // ISO 8601: `2024-07-20T00:00:00Z`.
-    if t.len() > 10 && t.as_bytes()[10] == b'T' && t[..10].bytes().filter(|&b| b == b'-').count() == 2
+    if t.len() > 10
+        && t.as_bytes()[10] == b'T'
+        && t[..10].bytes().filter(|&b| b == b'-').count() == 2
     {
         return (&t[..10], true);
     }
@@ -324,7 +326,11 @@ impl Written {
     }
 
     /// The date, given the file's order (if known) and the row's `year` column.
-    pub(crate) fn resolve(self, order: Option<DateOrder>, year_column: Option<i16>) -> Option<Date> {
+    pub(crate) fn resolve(
+        self,
+        order: Option<DateOrder>,
+        year_column: Option<i16>,
+    ) -> Option<Date> {
         match self {
             Written::Exact(d) => Some(d),
             Written::Century { day, month, yy } => {
@@ -376,6 +382,22 @@ impl Written {
     }
 }
 
+/// A parsed row with its dates as written, for [`Dates::row`].
+pub(crate) struct DatedRow {
+    /// The line (or feature number).
+    pub(crate) line: u64,
+    /// The incident, its date not set yet.
+    pub(crate) incident: Incident,
+    /// The row's problems so far.
+    pub(crate) problems: Vec<FieldProblem>,
+    /// The row's warnings so far.
+    pub(crate) warnings: Vec<(&'static str, String)>,
+    /// The start and end dates as written.
+    pub(crate) dates: [Option<ParsedDate>; 2],
+    /// The row's `year` column, if the file has one.
+    pub(crate) year_column: Option<i16>,
+}
+
 /// A row waiting for the file's day/month order.
 struct Waiting {
     line: u64,
@@ -401,10 +423,10 @@ impl Evidence {
         }
     }
 
-    fn describe(&self, what: &str) -> String {
+    fn describe(&self, what: &str, word: &str) -> String {
         match &self.first {
             Some((line, text)) => format!(
-                "{} row{} {what}, the first on line {line}: {text}",
+                "{} row{} {what}, the first on {word} {line}: {text}",
                 self.rows,
                 if self.rows == 1 { " has" } else { "s have" }
             ),
@@ -439,41 +461,40 @@ impl Dates {
         }
     }
 
+    /// Name the date columns after the fact (GeoJSON finds its property names per feature).
+    pub(crate) fn name_columns(&mut self, start: &str, end: Option<&str>) {
+        self.columns = [start.to_string(), end.unwrap_or(start).to_string()];
+    }
+
     /// File a row whose dates are as written: at once when they need no order (and no row is
-    /// waiting), else when the file is read. The incident's date is set here; a date column's
-    /// `None` means the reader reported it already (empty or unreadable), or, for the end, that
-    /// it is the start.
-    pub(crate) fn row(
-        &mut self,
-        sink: &mut Sink,
-        line: u64,
-        incident: Incident,
-        problems: Vec<FieldProblem>,
-        warnings: Vec<(&'static str, String)>,
-        dates: [Option<ParsedDate>; 2],
-        year_column: Option<i16>,
-    ) -> Result<()> {
+    /// waiting), else when the file is read. The incident's date is set here; a date's `None`
+    /// means the reader reported it already (empty or unreadable), or, for the end, that it is
+    /// the start.
+    pub(crate) fn row(&mut self, sink: &mut Sink, row: DatedRow) -> Result<()> {
         let mut written = [None, None];
-        for (k, parsed) in dates.iter().enumerate() {
+        for (k, parsed) in row.dates.iter().enumerate() {
             let Some(p) = parsed else { continue };
             written[k] = Some(p.written);
             self.count_form(p);
             match p.written.evidence() {
-                Some(DateOrder::DayMonth) => self.day_first.add(line, p.written),
-                Some(DateOrder::MonthDay) => self.month_first.add(line, p.written),
-                None if p.written.needs_order() => self.undecided.add(line, p.written),
+                Some(DateOrder::DayMonth) => self.day_first.add(row.line, p.written),
+                Some(DateOrder::MonthDay) => self.month_first.add(row.line, p.written),
+                None if p.written.needs_order() => self.undecided.add(row.line, p.written),
                 None => {}
             }
         }
+        let needs_order = written
+            .iter()
+            .flatten()
+            .any(|w| w.needs_order() || w.evidence().is_some());
         let waiting = Waiting {
-            line,
-            incident,
-            problems,
-            warnings,
+            line: row.line,
+            incident: row.incident,
+            problems: row.problems,
+            warnings: row.warnings,
             dates: written,
-            year_column,
+            year_column: row.year_column,
         };
-        let needs_order = written.iter().flatten().any(|w| w.needs_order() || w.evidence().is_some());
         if self.waiting.is_empty() && (self.asked.is_some() || !needs_order) {
             self.file(sink, waiting, self.asked, "")
         } else {
@@ -499,10 +520,10 @@ impl Dates {
         why: &str,
     ) -> Result<()> {
         let mut resolved = [None, None];
-        for k in 0..2 {
+        for (k, slot) in resolved.iter_mut().enumerate() {
             let Some(written) = w.dates[k] else { continue };
             match written.resolve(order, w.year_column) {
-                Some(d) => resolved[k] = Some(d),
+                Some(d) => *slot = Some(d),
                 None => w.problems.push(FieldProblem {
                     field: self.columns[k].clone(),
                     value: written.shown(),
@@ -533,8 +554,9 @@ impl Dates {
     /// read in the report. `Err` when numeric dates can be read both ways and nothing says which.
     pub(crate) fn finish(mut self, sink: &mut Sink) -> Result<()> {
         let (day, month) = (self.day_first.rows, self.month_first.rows);
-        let day_text = self.day_first.describe("a first number above 12");
-        let month_text = self.month_first.describe("a second number above 12");
+        let word = sink.report.format.record_word();
+        let day_text = self.day_first.describe("a first number above 12", word);
+        let month_text = self.month_first.describe("a second number above 12", word);
         let (order, from) = match self.asked {
             Some(order) => (Some(order), Some("as asked".to_string())),
             None if day > month => (Some(DateOrder::DayMonth), Some(day_text.clone())),
@@ -551,7 +573,7 @@ impl Dates {
             None if self.undecided.rows > 0 => {
                 let (line, text) = self.undecided.first.clone().unwrap_or_default();
                 return Err(Error::format(format!(
-                    "{}: the numeric dates in {} can be read day first or month first (line \
+                    "{}: the numeric dates in {} can be read day first or month first ({word} \
                      {line}: {text}), and no row settles it (no number above 12 in the first \
                      two places); say which with ReadOptions::date_order(DateOrder::DayMonth) or \
                      DateOrder::MonthDay (in the programs, --date-order dmy or mdy)",
@@ -587,18 +609,4 @@ impl Dates {
         });
         Ok(())
     }
-}
-
-/// How a reader reads dates written with slashes (the GeoJSON reader's single dates).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum SlashDates {
-    /// Slashes are not a format of this source.
-    Refuse,
-}
-
-/// A date that needs no file order: every form but the numeric ones whose first two numbers
-/// could be swapped.
-pub(crate) fn parse_date(text: &str, _slash: SlashDates) -> Option<Date> {
-    let p = parse_written(text)?;
-    p.written.resolve(None, None)
 }

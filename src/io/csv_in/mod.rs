@@ -10,9 +10,9 @@ mod names;
 mod options;
 mod rows;
 mod sink;
-mod text;
 #[cfg(test)]
 mod tests;
+mod text;
 
 pub(crate) use columns::*;
 pub(crate) use dates::*;

@@ -39,21 +39,44 @@ fn every_date_form_the_files_write() {
     assert_eq!(read("9-May-20", None), Some(date(2020, 5, 9)));
     assert_eq!(read("12 septembre 2022", None), Some(date(2022, 9, 12)));
     assert_eq!(read("3 juil. 2022", None), Some(date(2022, 7, 3)));
-    assert_eq!(read("1er mai 2022", None), None, "ordinal suffixes are not read");
+    assert_eq!(
+        read("1er mai 2022", None),
+        None,
+        "ordinal suffixes are not read"
+    );
     // Numeric forms need the file's order.
-    for t in ["16/02/2021", "16-02-2021", "16.02.2021", "16/02/21", "16/2/21"] {
+    for t in [
+        "16/02/2021",
+        "16-02-2021",
+        "16.02.2021",
+        "16/02/21",
+        "16/2/21",
+    ] {
         assert_eq!(read(t, dmy), Some(d), "{t}");
         assert_eq!(read(t, mdy), None, "{t}: no month 16");
     }
-    for t in ["2/16/21", "02/16/2021", "2/16/2021 12:00:00 AM", "2/16/2021 0:00"] {
+    for t in [
+        "2/16/21",
+        "02/16/2021",
+        "2/16/2021 12:00:00 AM",
+        "2/16/2021 0:00",
+    ] {
         assert_eq!(read(t, mdy), Some(d), "{t}");
     }
     assert_eq!(read("05/07/2023", dmy), Some(date(2023, 7, 5)));
     assert_eq!(read("05/07/2023", mdy), Some(date(2023, 5, 7)));
     assert_eq!(read("05/07/2023", None), None, "order unknown");
-    assert_eq!(read("07/07/2023", None), Some(date(2023, 7, 7)), "either order");
+    assert_eq!(
+        read("07/07/2023", None),
+        Some(date(2023, 7, 7)),
+        "either order"
+    );
     assert_eq!(read("31-12-19", dmy), Some(date(2019, 12, 31)));
-    assert_eq!(read("31-12-89", dmy), Some(date(1989, 12, 31)), "69-99 are 19xx");
+    assert_eq!(
+        read("31-12-89", dmy),
+        Some(date(1989, 12, 31)),
+        "69-99 are 19xx"
+    );
     // The year column settles a two-digit year's century.
     let p = parse_written("16-Feb-21").expect("read");
     assert_eq!(p.written.resolve(None, Some(1921)), Some(date(1921, 2, 16)));

@@ -122,7 +122,9 @@ fn unzip<R: Read>(mut reader: R, source: &str) -> Result<(String, Vec<u8>)> {
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io(source, e))?;
     let broken = |e: zip::result::ZipError| {
-        Error::format(format!("{source} looks like a zip archive but cannot be read: {e}"))
+        Error::format(format!(
+            "{source} looks like a zip archive but cannot be read: {e}"
+        ))
     };
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(broken)?;
     let names: Vec<String> = archive
@@ -159,7 +161,10 @@ fn unzip<R: Read>(mut reader: R, source: &str) -> Result<(String, Vec<u8>)> {
             return Err(Error::format(format!(
                 "{source} is a zip archive with {} tables in it ({}): unzip it and read one",
                 many.len(),
-                many.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                many.iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )));
         }
     };
@@ -255,12 +260,21 @@ mod tests {
             le.extend(u.to_le_bytes());
             be.extend(u.to_be_bytes());
         }
-        assert_eq!(read_all(&le, None), (text.to_string(), Some(Encoding::Utf16Le)));
-        assert_eq!(read_all(&be, None), (text.to_string(), Some(Encoding::Utf16Be)));
+        assert_eq!(
+            read_all(&le, None),
+            (text.to_string(), Some(Encoding::Utf16Le))
+        );
+        assert_eq!(
+            read_all(&be, None),
+            (text.to_string(), Some(Encoding::Utf16Be))
+        );
         // Without its mark, UTF-16 is still recognised from the zero bytes.
         assert_eq!(read_all(&le[2..], None).0, text);
         let bom = [b"\xef\xbb\xbf".as_slice(), text.as_bytes()].concat();
-        assert_eq!(read_all(&bom, None), (text.to_string(), Some(Encoding::Utf8)));
+        assert_eq!(
+            read_all(&bom, None),
+            (text.to_string(), Some(Encoding::Utf8))
+        );
         assert_eq!(read_all(text.as_bytes(), None), (text.to_string(), None));
         // Asked-for Windows-1252: 0x92 is the curly apostrophe.
         let cp = b"id,name\n1,Jama\x92atu\n";
@@ -280,6 +294,9 @@ mod tests {
         let mut opened = Opened::new(gz.as_slice(), "t.csv.gz", None).expect("opens");
         let mut out = String::new();
         opened.reader.read_to_string(&mut out).expect("text");
-        assert_eq!((out.as_str(), opened.container.as_deref()), (text, Some("gzip")));
+        assert_eq!(
+            (out.as_str(), opened.container.as_deref()),
+            (text, Some("gzip"))
+        );
     }
 }
