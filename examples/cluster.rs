@@ -14,12 +14,13 @@ use conflict_risk::io::write_labels_csv;
 use conflict_risk::{Dbscan, HullShape, IncidentIndex, write_clusters_geojson};
 use serde_json::json;
 use support::{
-    create, exit_on_error, help_or_unexpected, load_input, peak_rss_mb, progress_wanted, timed,
+    Inputs, create, exit_on_error, help_or_unexpected, peak_rss_mb, progress_wanted, timed,
     usage_error, with_progress,
 };
 
-const USAGE: &str = "\
-usage: cluster [--input FILE] [--eps-km KM] [--min-points N] [--window-days D]
+const USAGE: &str = concat!(
+    "\
+usage: cluster [--input FILE]... [--eps-km KM] [--min-points N] [--window-days D]
                [--labels-out FILE] [--geojson-out FILE] [--top N] [--json]
 
 Clusters incidents by exact great-circle DBSCAN (Ester et al. 1996): a point with at least
@@ -28,22 +29,24 @@ of each other share a cluster; other points within KM of a core point join its c
 (the nearest core point's); the rest is noise. With --window-days it is ST-DBSCAN
 (Birant & Kut 2007): neighbours must also be at most D days apart.
 
-  --input FILE        ACLED CSV, UCDP GED CSV or GeoJSON (detected from the content);
-                      without it, the embedded demo data (3 hand-coded + 20,000 SYNTHETIC)
-  --eps-km KM         neighbourhood radius, great-circle kilometres [25]
-  --min-points N      minimum neighbourhood size, the point itself included [5]
-  --window-days D     also require neighbours to be within D days (ST-DBSCAN) [off]
-  --labels-out FILE   write id,cluster,core per incident, in input order (cluster empty for noise)
-  --geojson-out FILE  write the cluster outlines (convex hulls) with their summaries
-  --top N             clusters shown in the table [15]
-  --quiet             no progress lines on stderr (shown only on a terminal, for
-                      steps over 2 seconds)
-  --json              end stdout with one JSON line: n, clusters, noise, read_s, index_s,
-                      cluster_s, peak_rss_mb
-  -h, --help          this text";
+",
+    support::input_usage!(),
+    "
+  --eps-km KM           neighbourhood radius, great-circle kilometres [25]
+  --min-points N        minimum neighbourhood size, the point itself included [5]
+  --window-days D       also require neighbours to be within D days (ST-DBSCAN) [off]
+  --labels-out FILE     write id,cluster,core per incident, in input order (cluster empty for noise)
+  --geojson-out FILE    write the cluster outlines (convex hulls) with their summaries
+  --top N               clusters shown in the table [15]
+  --quiet               no progress lines on stderr (shown only on a terminal, for
+                        steps over 2 seconds)
+  --json                end stdout with one JSON line: n, clusters, noise, read_s, index_s,
+                        cluster_s, peak_rss_mb
+  -h, --help            this text"
+);
 
 struct Args {
-    input: Option<PathBuf>,
+    inputs: Inputs,
     eps_km: f64,
     min_points: usize,
     window_days: Option<u32>,
@@ -57,7 +60,7 @@ struct Args {
 fn parse() -> Result<Args, lexopt::Error> {
     use lexopt::prelude::*;
     let mut a = Args {
-        input: None,
+        inputs: Inputs::default(),
         eps_km: 25.0,
         min_points: 5,
         window_days: None,
@@ -70,7 +73,12 @@ fn parse() -> Result<Args, lexopt::Error> {
     let mut p = lexopt::Parser::from_env();
     while let Some(arg) = p.next()? {
         match arg {
-            Long("input") => a.input = Some(p.value()?.into()),
+            Long(
+                name @ ("input" | "date-order" | "encoding" | "field" | "strict" | "all-rows"),
+            ) => {
+                let name = name.to_string();
+                a.inputs.take(&name, &mut p)?;
+            }
             Long("eps-km") => a.eps_km = p.value()?.parse()?,
             Long("min-points") => a.min_points = p.value()?.parse()?,
             Long("window-days") => a.window_days = Some(p.value()?.parse()?),
@@ -86,6 +94,7 @@ fn parse() -> Result<Args, lexopt::Error> {
 }
 
 fn main() {
+    support::quiet_on_closed_stdout();
     let args = parse().unwrap_or_else(|e| usage_error(e, USAGE));
     // Parameters are checked before any reading.
     let dbscan = match Dbscan::new(args.eps_km, args.min_points) {
@@ -100,7 +109,7 @@ fn main() {
 
 fn run(args: &Args, dbscan: Dbscan) -> conflict_risk::Result<()> {
     let show = progress_wanted(args.quiet);
-    let (set, read_s) = load_input(args.input.as_deref(), show)?;
+    let (set, read_s) = args.inputs.load(show)?;
     let (index, index_s) = timed(|| IncidentIndex::new(&set));
     let (clustering, cluster_s) =
         timed(|| with_progress("clustering", show, || dbscan.run(&index)));

@@ -17,42 +17,45 @@ use std::path::PathBuf;
 
 use conflict_risk::jiff::civil::Date;
 use conflict_risk::{
-    Borders, CorridorReport, IncidentIndex, IncidentSet, ReadOptions, ReportSpec, Site, Source,
-    brief_sites, demo_incidents, read_path, read_sites,
+    Borders, CorridorReport, IncidentIndex, IncidentSet, ReportSpec, Site, Source, brief_sites,
+    read_sites,
 };
-use support::{create, help_or_unexpected, io_error, progress_wanted, with_progress};
+use support::{Inputs, create, help_or_unexpected, io_error, progress_wanted, with_progress};
 
-const USAGE: &str = "\
+const USAGE: &str = concat!(
+    "\
 usage: corridor_report [--input FILE]... [--borders FILE]... [--sites FILE] [--as-of DATE]
                        [--out DIR] [--json-out FILE]
 
 Without --input, runs on the embedded demo data: three incidents of the corridor brief coded
 by hand (Kpendjal, northern Togo, 2022-2024) and 20,000 SYNTHETIC incidents (not real events).
 
-  --input FILE     ACLED CSV, UCDP GED CSV or GeoJSON (detected from the content); repeat it
-                   to combine files
-  --borders FILE   Natural Earth style GeoJSON: country polygons (ADM0_A3) and/or border
-                   lines (adm0_a3_l, adm0_a3_r); repeat it for both. Without it the report
-                   looks in $CONFLICT_RISK_DATA, then ../shared/data, for the Natural Earth
-                   files, and leaves border figures out if there are none
-  --sites FILE     CSV with name,latitude,longitude [the brief's sites, the Kpekakandi base
-                   area first]
-  --as-of DATE     YYYY-MM-DD; incidents after it are left out of every figure [the latest
-                   incident's last day; 2024-12-31 for the demo]
-  --out DIR        folder for the layers and map.png [corridor_report_out]
-  --json-out FILE  also write the whole report as JSON
-  --quiet          no progress lines on stderr (they show only on a terminal, for steps
-                   that take over 2 seconds)
-  -h, --help       this text
+",
+    support::input_usage!(),
+    "
+  --borders FILE        Natural Earth style GeoJSON: country polygons (ADM0_A3) and/or border
+                        lines (adm0_a3_l, adm0_a3_r); repeat it for both. Without it the report
+                        looks in $CONFLICT_RISK_DATA, then ../shared/data, for the Natural Earth
+                        files, and leaves border figures out if there are none
+  --sites FILE          CSV with name,latitude,longitude [the brief's sites, the Kpekakandi base
+                        area first]
+  --as-of DATE          YYYY-MM-DD; incidents after it are left out of every figure [the latest
+                        incident's last day; 2024-12-31 for the demo]
+  --out DIR             folder for the layers and map.png [corridor_report_out]
+  --json-out FILE       also write the whole report as JSON
+  --quiet               no progress lines on stderr (they show only on a terminal, for steps
+                        that take over 2 seconds)
+  -h, --help            this text
 
 Figures: clusters are great-circle DBSCAN (25 km, 5 incidents) over the last 365 days;
 border distances are great-circle km to the nearest Natural Earth border line; site exposure
 counts incidents whose date span overlaps the period; trends are Mann-Kendall with Sen's slope;
-the nexus test shuffles group labels 999 times.";
+the nexus test shuffles group labels 999 times."
+);
 
 #[derive(Default)]
 struct Args {
-    inputs: Vec<PathBuf>,
+    inputs: Inputs,
     borders: Vec<PathBuf>,
     sites: Option<PathBuf>,
     as_of: Option<Date>,
@@ -67,7 +70,12 @@ fn parse() -> Result<Args, lexopt::Error> {
     let mut p = lexopt::Parser::from_env();
     while let Some(arg) = p.next()? {
         match arg {
-            Long("input") => a.inputs.push(p.value()?.into()),
+            Long(
+                name @ ("input" | "date-order" | "encoding" | "field" | "strict" | "all-rows"),
+            ) => {
+                let name = name.to_string();
+                a.inputs.take(&name, &mut p)?;
+            }
             Long("borders") => a.borders.push(p.value()?.into()),
             Long("sites") => a.sites = Some(p.value()?.into()),
             Long("as-of") => a.as_of = Some(p.value()?.parse()?),
@@ -87,28 +95,21 @@ fn main() {
 fn run(args: &Args) -> conflict_risk::Result<()> {
     let show = progress_wanted(args.quiet);
     let mut spec = ReportSpec::new();
-    let mut incidents = Vec::new();
-    if args.inputs.is_empty() {
-        incidents = demo_incidents();
+    let read = args.inputs.read(show)?;
+    if args.inputs.paths.is_empty() {
         spec = spec
             .as_of(conflict_risk::DEMO_AS_OF)
             .source(Source::described(
                 "embedded demo: 3 hand-coded + 20,000 SYNTHETIC incidents (not real events)",
             ));
     }
-    for path in &args.inputs {
-        let label = format!("reading {}", path.display());
-        let loaded = with_progress(&label, show, || read_path(path, ReadOptions::new()))?;
-        spec = spec.source(Source::file(
-            path.display().to_string(),
-            loaded.report.summary(),
-        ));
-        incidents.extend(loaded.incidents);
+    for (path, report) in &read.files {
+        spec = spec.source(Source::file(path.display().to_string(), report.summary()));
     }
     if let Some(as_of) = args.as_of {
         spec = spec.as_of(as_of);
     }
-    let (set, validation) = IncidentSet::validate(incidents);
+    let (set, validation) = IncidentSet::validate(read.incidents);
     let spec = spec.validation(&validation);
     let border_files = Borders::find_natural_earth(&args.borders);
     let borders = match border_files.is_empty() {

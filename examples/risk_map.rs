@@ -15,10 +15,11 @@ use conflict_risk::report::{RiskMap, RiskMapSpec};
 use conflict_risk::{
     BoundingBox, DEMO_AS_OF, Grid, IncidentIndex, Kernel, brief_sites, read_sites,
 };
-use support::{help_or_unexpected, load_input, progress_wanted, timed, with_progress};
+use support::{Inputs, help_or_unexpected, progress_wanted, timed, with_progress};
 
-const USAGE: &str = "\
-usage: risk_map [--input FILE] [--grid h3|prio] [--resolution R] [--bandwidth-km KM]
+const USAGE: &str = concat!(
+    "\
+usage: risk_map [--input FILE]... [--grid h3|prio] [--resolution R] [--bandwidth-km KM]
                 [--kernel K] [--half-life-days D] [--as-of DATE] [--since DATE]
                 [--region W,S,E,N] [--sites FILE] [--permutations N] [--top N] [--out DIR]
 
@@ -32,8 +33,9 @@ halved every D days before it), then:
   - the risk at each site: nearest incident, incidents and deaths within 10/25/50/100 km over
     the last 30/90/365 days, the 90-day trend within 50 km, and the kernel risk there.
 
-  --input FILE          ACLED CSV, UCDP GED CSV or GeoJSON (detected from the content);
-                        without it, the embedded demo data (3 hand-coded + 20,000 SYNTHETIC)
+",
+    support::input_usage!(),
+    "
   --grid G              h3 (hexagons) or prio (PRIO-GRID 0.5 degree squares) [h3]
   --resolution R        H3 resolution 0-15 (5: cells of about 250 km2) [5]
   --bandwidth-km KM     kernel bandwidth, great-circle kilometres [50]
@@ -48,10 +50,11 @@ halved every D days before it), then:
   --out DIR             folder for risk_cells.geojson and risk_cells.csv [risk_map_out]
   --quiet               no progress lines on stderr (shown only on a terminal, for
                         steps over 2 seconds)
-  -h, --help            this text";
+  -h, --help            this text"
+);
 
 struct Args {
-    input: Option<PathBuf>,
+    inputs: Inputs,
     grid: Grid,
     bandwidth_km: f64,
     kernel: Kernel,
@@ -71,7 +74,7 @@ fn parse() -> Result<Args, Box<dyn std::error::Error>> {
     let mut grid = "h3".to_string();
     let mut resolution: u8 = 5;
     let mut a = Args {
-        input: None,
+        inputs: Inputs::default(),
         grid: Grid::PrioGrid,
         bandwidth_km: 50.0,
         kernel: Kernel::Quartic,
@@ -88,7 +91,12 @@ fn parse() -> Result<Args, Box<dyn std::error::Error>> {
     let mut p = lexopt::Parser::from_env();
     while let Some(arg) = p.next()? {
         match arg {
-            Long("input") => a.input = Some(p.value()?.into()),
+            Long(
+                name @ ("input" | "date-order" | "encoding" | "field" | "strict" | "all-rows"),
+            ) => {
+                let name = name.to_string();
+                a.inputs.take(&name, &mut p)?;
+            }
             Long("grid") => grid = p.value()?.parse()?,
             Long("resolution") => resolution = p.value()?.parse()?,
             Long("bandwidth-km") => a.bandwidth_km = p.value()?.parse()?,
@@ -138,7 +146,7 @@ fn main() {
 
 fn run(args: &Args) -> conflict_risk::Result<()> {
     let show = progress_wanted(args.quiet);
-    let (set, _) = load_input(args.input.as_deref(), show)?;
+    let (set, _) = args.inputs.load(show)?;
     let mut spec = RiskMapSpec::new()
         .grid(args.grid)
         .region(args.region)
@@ -148,10 +156,10 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
     if let Some(d) = args.half_life_days {
         spec = spec.half_life_days(d)?;
     }
-    match (args.as_of, &args.input) {
+    match (args.as_of, args.inputs.paths.is_empty()) {
         (Some(d), _) => spec = spec.as_of(d),
-        (None, None) => spec = spec.as_of(DEMO_AS_OF),
-        (None, Some(_)) => {}
+        (None, true) => spec = spec.as_of(DEMO_AS_OF),
+        (None, false) => {}
     }
     if let Some(d) = args.since {
         spec = spec.since(d);

@@ -58,6 +58,16 @@ pub enum Error {
         /// What is wrong, naming the file where known.
         reason: String,
     },
+    /// A file was read but yielded no incident: every row was rejected, or there was none.
+    #[error("nothing could be read from {source_name}: {rows} rows, none accepted; {why}")]
+    NothingRead {
+        /// The file, or `<reader>`.
+        source_name: String,
+        /// Data rows (or features) seen.
+        rows: u64,
+        /// The first reasons, in words.
+        why: String,
+    },
     /// Reading or writing failed at the operating-system level.
     #[error("i/o error on {path}")]
     Io {

@@ -96,8 +96,21 @@ pub fn main<A, E: std::fmt::Display>(
     parse: impl FnOnce() -> Result<A, E>,
     run: impl FnOnce(&A) -> conflict_risk::Result<()>,
 ) {
+    quiet_on_closed_stdout();
     let args = parse().unwrap_or_else(|e| usage_error(e, usage));
     exit_on_error(run(&args));
+}
+
+/// Let a closed stdout (`| head`) end the program quietly, as other command-line tools end:
+/// Rust ignores SIGPIPE, so printing to a closed pipe would panic; this restores the default
+/// (the process ends with status 141 in a shell).
+pub fn quiet_on_closed_stdout() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to the default at the start of main, before any
+    // thread is started, is sound.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }
 
 /// Exit with status 1 after printing `error` and each of its causes on stderr, or return.
@@ -119,39 +132,146 @@ pub fn usage_error(message: impl std::fmt::Display, usage: &str) -> ! {
     std::process::exit(2)
 }
 
-/// Read `input` (any supported format, its load report printed) or, without one, take the
-/// embedded demo data; then validate. Returns the set and the reading time in seconds.
-pub fn load_input(
-    input: Option<&std::path::Path>,
-    show_progress: bool,
-) -> conflict_risk::Result<(conflict_risk::IncidentSet, f64)> {
-    use conflict_risk::{IncidentSet, ReadOptions, demo_incidents, read_path};
-    let (incidents, read_s) = match input {
-        Some(path) => {
-            let label = format!("reading {}", path.display());
-            let (loaded, s) = timed(|| {
-                with_progress(&label, show_progress, || {
-                    read_path(path, ReadOptions::new())
-                })
-            });
-            let loaded = loaded?;
-            print!("{}", loaded.report);
-            (loaded.incidents, s)
+/// The usage lines of the input options every example takes (see [`Inputs`]), for `concat!`.
+#[allow(unused_macros)] // bench takes no input options
+macro_rules! input_usage {
+    () => {
+        "  --input FILE          ACLED or UCDP GED table (CSV with , ; tab or |, gzip or zip),
+                        or GeoJSON; the format, encoding and date order are found from
+                        the content; repeat for several files; without it, the embedded
+                        demo data (3 hand-coded + 20,000 SYNTHETIC incidents)
+  --date-order dmy|mdy  read dates such as 05/07/2023 day first (dmy) or month first
+                        (mdy), when a file does not settle it (no day above 12)
+  --encoding NAME       utf-8, windows-1252, utf-16le or utf-16be [found per file]
+  --field F=PROPERTY    GeoJSON: read field F (id, time, date_end, fatalities, actor1,
+                        actor2, event_type, country, location) from PROPERTY; repeatable
+  --strict              stop at the first rejected row, naming its line
+  --all-rows            list every rejected row and warning, not the first ten"
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use input_usage;
+
+/// The input options every example shares: which files, and how to read them.
+#[derive(Default)]
+pub struct Inputs {
+    /// The files to read; empty means the embedded demo data.
+    pub paths: Vec<std::path::PathBuf>,
+    /// Strictness, encoding and date order.
+    pub options: conflict_risk::ReadOptions,
+    /// GeoJSON property names.
+    pub properties: conflict_risk::PropertyMap,
+    /// List every rejected row and warning.
+    pub all_rows: bool,
+}
+
+impl Inputs {
+    /// Take the long option `name` (one of `input`, `date-order`, `encoding`, `field`,
+    /// `strict`, `all-rows`; the examples match these names and pass them here), its value
+    /// from `p`.
+    pub fn take(&mut self, name: &str, p: &mut lexopt::Parser) -> Result<(), lexopt::Error> {
+        let value = |p: &mut lexopt::Parser| -> Result<String, lexopt::Error> {
+            p.value()?
+                .into_string()
+                .map_err(|v| lexopt::Error::from(format!("{v:?} is not valid text")))
+        };
+        match name {
+            "input" => self.paths.push(p.value()?.into()),
+            "date-order" => {
+                let order: conflict_risk::DateOrder = value(p)?.parse()?;
+                self.options = self.options.date_order(order);
+            }
+            "encoding" => {
+                let encoding: conflict_risk::Encoding = value(p)?.parse()?;
+                self.options = self.options.encoding(encoding);
+            }
+            "field" => {
+                let text = value(p)?;
+                let Some((field, property)) = text.split_once('=') else {
+                    return Err(format!("--field {text}: expected FIELD=PROPERTY").into());
+                };
+                let map = std::mem::take(&mut self.properties);
+                self.properties = map
+                    .set(field.trim(), property.trim())
+                    .map_err(|e| lexopt::Error::from(format!("--field {text}: {e}")))?;
+            }
+            "strict" => self.options = self.options.strict(true),
+            "all-rows" => self.all_rows = true,
+            other => return Err(format!("--{other} is not an input option").into()),
         }
-        None => {
+        Ok(())
+    }
+
+    /// Read every file, printing its load report; without files, take the embedded demo
+    /// data. A file from which nothing could be read is an error that names it and gives its
+    /// first reasons. Returns each file with what was read from it (none for the demo), the
+    /// incidents, and the reading time in seconds.
+    pub fn read(&self, show_progress: bool) -> conflict_risk::Result<Read> {
+        use conflict_risk::{demo_incidents, io::read_path_mapped};
+        let start = Instant::now();
+        let mut read = Read::default();
+        if self.paths.is_empty() {
             println!(
                 "no --input: the embedded demo data (3 hand-coded + 20,000 SYNTHETIC incidents)"
             );
-            timed(demo_incidents)
+            read.incidents = demo_incidents();
         }
-    };
-    // The readers already ran validation's checks and reported them; what is left here is
-    // what only the whole set can show (none for a single clean file).
-    let (set, report) = IncidentSet::validate(incidents);
-    if !report.rejected.is_empty() {
-        print!("{report}");
+        for path in &self.paths {
+            let label = format!("reading {}", path.display());
+            let loaded = with_progress(&label, show_progress, || {
+                read_path_mapped(path, self.options, &self.properties)
+            })?;
+            self.print_report(&loaded.report);
+            let loaded = loaded.non_empty()?;
+            read.incidents.extend(loaded.incidents);
+            read.files.push((path.clone(), loaded.report));
+        }
+        read.seconds = start.elapsed().as_secs_f64();
+        Ok(read)
     }
-    Ok((set, read_s))
+
+    /// Print a load report: the first ten entries, or all with `--all-rows`.
+    pub fn print_report(&self, report: &conflict_risk::LoadReport) {
+        if self.all_rows {
+            print!("{report:#}");
+        } else {
+            print!("{report}");
+            if report.rejected.len() > 10 || report.warnings.len() > 10 || report.skipped.len() > 10
+            {
+                println!("  (--all-rows lists them all)");
+            }
+        }
+    }
+
+    /// Read and validate: the set and the reading time in seconds.
+    pub fn load(
+        &self,
+        show_progress: bool,
+    ) -> conflict_risk::Result<(conflict_risk::IncidentSet, f64)> {
+        let read = self.read(show_progress)?;
+        // The readers already ran validation's checks and reported them; what is left here is
+        // what only the whole set can show (ids repeated across files).
+        let (set, report) = conflict_risk::IncidentSet::validate(read.incidents);
+        if !report.rejected.is_empty() {
+            if self.all_rows {
+                print!("{report:#}");
+            } else {
+                print!("{report}");
+            }
+        }
+        Ok((set, read.seconds))
+    }
+}
+
+/// What [`Inputs::read`] read.
+#[derive(Default)]
+pub struct Read {
+    /// Each file and its load report.
+    pub files: Vec<(std::path::PathBuf, conflict_risk::LoadReport)>,
+    /// Every incident read, file after file.
+    pub incidents: Vec<conflict_risk::Incident>,
+    /// Seconds spent reading.
+    pub seconds: f64,
 }
 
 /// The crate's I/O error for `path`, as a `map_err` argument.

@@ -317,6 +317,51 @@ impl PropertyMap {
         "The property holding the country (code, number or name)."
     );
     setter!(location, "The property holding the location name.");
+
+    /// The fields a property can be mapped to by name, as [`PropertyMap::set`] takes them.
+    pub const FIELDS: [&'static str; 9] = [
+        "id",
+        "time",
+        "date_end",
+        "fatalities",
+        "actor1",
+        "actor2",
+        "event_type",
+        "country",
+        "location",
+    ];
+
+    /// Map a field, named as in [`PropertyMap::FIELDS`] (`date` also names `time`), to a
+    /// property: what the programs' `--field time=event_date` does. `Err` names the fields
+    /// when `field` is none of them.
+    ///
+    /// ```
+    /// use conflict_risk::PropertyMap;
+    /// let map = PropertyMap::new().set("time", "event_date")?;
+    /// assert_eq!(map, PropertyMap::new().date("event_date"));
+    /// assert!(PropertyMap::new().set("when", "x").is_err());
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    pub fn set(self, field: &str, property: &str) -> Result<Self> {
+        Ok(match field {
+            "id" => self.id(property),
+            "time" | "date" => self.date(property),
+            "date_end" => self.date_end(property),
+            "fatalities" => self.fatalities(property),
+            "actor1" => self.actor1(property),
+            "actor2" => self.actor2(property),
+            "event_type" => self.event_type(property),
+            "country" => self.country(property),
+            "location" => self.location(property),
+            _ => {
+                return Err(Error::invalid(
+                    "field",
+                    field,
+                    format!("expected one of {}", Self::FIELDS.join(", ")),
+                ));
+            }
+        })
+    }
 }
 
 /// Read point incidents from a GeoJSON FeatureCollection (or a single Feature), streaming:

@@ -47,6 +47,22 @@ pub(crate) fn create_file(path: &Path) -> Result<std::io::BufWriter<File>> {
 /// # Ok::<(), conflict_risk::Error>(())
 /// ```
 pub fn read_path(path: impl AsRef<Path>, options: ReadOptions) -> Result<Loaded> {
+    read_path_mapped(path, options, &PropertyMap::default())
+}
+
+/// [`read_path`], with the GeoJSON property names of `map` (tables ignore it).
+///
+/// ```no_run
+/// use conflict_risk::{PropertyMap, ReadOptions, io::read_path_mapped};
+/// let map = PropertyMap::new().date("when").fatalities("deaths");
+/// let loaded = read_path_mapped("events.geojson", ReadOptions::new(), &map)?;
+/// # Ok::<(), conflict_risk::Error>(())
+/// ```
+pub fn read_path_mapped(
+    path: impl AsRef<Path>,
+    options: ReadOptions,
+    map: &PropertyMap,
+) -> Result<Loaded> {
     let path = path.as_ref();
     let name = path.display().to_string();
     let file = File::open(path).map_err(|e| Error::io(&name, e))?;
@@ -54,7 +70,7 @@ pub fn read_path(path: impl AsRef<Path>, options: ReadOptions) -> Result<Loaded>
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    read_detected(file, &name, extension.as_deref(), options)
+    read_detected(file, &name, extension.as_deref(), options, map)
 }
 
 /// Read any stream, choosing the reader from its content as [`read_path`] does.
@@ -68,7 +84,7 @@ pub fn read_path(path: impl AsRef<Path>, options: ReadOptions) -> Result<Loaded>
 /// # Ok::<(), conflict_risk::Error>(())
 /// ```
 pub fn read_any<R: Read>(reader: R, options: ReadOptions) -> Result<Loaded> {
-    read_detected(reader, "<reader>", None, options)
+    read_detected(reader, "<reader>", None, options, &PropertyMap::default())
 }
 
 fn read_detected<'a, R: Read + 'a>(
@@ -76,6 +92,7 @@ fn read_detected<'a, R: Read + 'a>(
     name: &str,
     extension: Option<&str>,
     options: ReadOptions,
+    map: &PropertyMap,
 ) -> Result<Loaded> {
     let mut opened = csv_in::Opened::new(reader, name, options.encoding_asked())?;
     let head = csv_in::peek(&mut opened.reader, name)?;
@@ -87,9 +104,7 @@ fn read_detected<'a, R: Read + 'a>(
         Ok(Format::UcdpCsv) => {
             ucdp::read_ucdp_input(csv_in::CsvInput::from_opened(opened, name)?, name, options)
         }
-        Ok(Format::GeoJson) => {
-            geojson::read_geojson_from(opened.reader, name, &PropertyMap::default(), options)
-        }
+        Ok(Format::GeoJson) => geojson::read_geojson_from(opened.reader, name, map, options),
         Err(why) => Err(Error::format(format!("{name}: {why}"))),
     }
 }

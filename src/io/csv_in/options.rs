@@ -177,3 +177,39 @@ pub struct Loaded {
     /// What was read, rejected, skipped and warned about.
     pub report: LoadReport,
 }
+
+impl Loaded {
+    /// `Err` ([`Error::NothingRead`](crate::Error::NothingRead), naming the file and the
+    /// first reasons) when no incident was accepted: a program should not go on as if the
+    /// file held no violence.
+    ///
+    /// ```
+    /// use conflict_risk::{ReadOptions, read_acled};
+    /// let csv = "event_id_cnty,event_date,latitude,longitude\nX1,2024-07-20,abc,0.8\n";
+    /// let err = read_acled(csv.as_bytes(), ReadOptions::new())?.non_empty().unwrap_err();
+    /// assert!(err.to_string().contains("line 2: latitude"), "{err}");
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    pub fn non_empty(self) -> crate::Result<Loaded> {
+        if !self.incidents.is_empty() {
+            return Ok(self);
+        }
+        let summary = self.report.summary();
+        let word = self.report.format.record_word();
+        let reasons: Vec<String> = summary
+            .first_rejections
+            .iter()
+            .map(|r| format!("{word} {}: {}", r.line, r.reason))
+            .collect();
+        let why = if reasons.is_empty() {
+            "it holds no data rows".to_string()
+        } else {
+            format!("the first reasons: {}", reasons.join("; "))
+        };
+        Err(crate::Error::NothingRead {
+            source_name: self.report.source,
+            rows: summary.rows_seen,
+            why,
+        })
+    }
+}
