@@ -219,8 +219,11 @@ fn bom_crlf_header_only_empty_and_missing_columns() {
     let err = read_path(fixture("acled_no_latitude.csv"), ReadOptions::new()).expect_err("no lat");
     assert_eq!(
         err.to_string(),
-        "no latitude column: expected a column named latitude or lat; the header has \
-         `event_id_cnty`, `event_date`, `longitude`, `fatalities`"
+        format!(
+            "{}: no latitude column: expected a column named latitude or lat; the header has \
+             `event_id_cnty`, `event_date`, `longitude`, `fatalities`",
+            fixture("acled_no_latitude.csv").display()
+        )
     );
 }
 

@@ -8,6 +8,8 @@ use crate::error::{Error, Result};
 /// Column name (lowercase, trimmed, BOM removed) to position.
 #[derive(Default)]
 pub(crate) struct Columns {
+    /// The file, for messages (empty when unknown).
+    pub(crate) source: String,
     names: Vec<String>,
     by_name: HashMap<String, usize>,
 }
@@ -39,7 +41,11 @@ impl Columns {
         for (i, n) in names.iter().enumerate() {
             by_name.entry(n.clone()).or_insert(i);
         }
-        Columns { names, by_name }
+        Columns {
+            source: String::new(),
+            names,
+            by_name,
+        }
     }
 
     /// The first of `names` present in the header.
@@ -50,8 +56,13 @@ impl Columns {
     /// A column the format cannot do without: `Err` naming it when absent.
     pub(crate) fn require(&self, names: &[&str], what: &str) -> Result<usize> {
         self.find(names).ok_or_else(|| {
+            let file = if self.source.is_empty() {
+                String::new()
+            } else {
+                format!("{}: ", self.source)
+            };
             Error::format(format!(
-                "no {what} column: expected a column named {}; the header has {}",
+                "{file}no {what} column: expected a column named {}; the header has {}",
                 names.join(" or "),
                 self.listed()
             ))

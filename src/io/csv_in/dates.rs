@@ -359,7 +359,7 @@ impl Written {
         }
     }
 
-    /// The date as written, for messages (numbers as they were, separators kept).
+    /// The date as written, for messages (numbers zero-padded to two digits, separators kept).
     fn shown(self) -> String {
         match self {
             Written::Numeric {

@@ -170,6 +170,7 @@ impl<'a> CsvInput<'a> {
         };
         input.decode_record();
         input.columns = Columns::new(&input.record);
+        input.columns.source = source.to_string();
         Ok(input)
     }
 

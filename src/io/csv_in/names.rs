@@ -88,34 +88,79 @@ pub(crate) fn lookup_country(text: &str) -> Option<CountryCode> {
             other => other,
         })
         .collect();
+    if let Some((_, code)) = ALIASES.iter().find(|(name, _)| *name == key) {
+        return CountryCode::new(code);
+    }
     let country = celes::Country::from_name(&key)
         .or_else(|_| celes::Country::from_alias(&key))
         .or_else(|_| key.parse::<celes::Country>());
     country.ok().and_then(|c| CountryCode::new(c.alpha3))
 }
 
+/// Names ACLED (and UCDP) write that the ISO list does not know, as lookup keys (lowercase,
+/// letters and digits only) with their alpha-3 codes.
+const ALIASES: [(&str, &str); 8] = [
+    ("caribbeannetherlands", "BES"),
+    ("cocoskeelingislands", "CCK"),
+    ("democraticrepublicofcongo", "COD"),
+    ("frenchsouthernandantarcticlands", "ATF"),
+    ("republicofcongo", "COG"),
+    ("republicofthecongo", "COG"),
+    ("sainthelenaascensionandtristandacunha", "SHN"),
+    ("virginislandsus", "VIR"),
+];
+
 /// Rough extents (west, south, east, north; degrees, from Natural Earth 1:50m plus a margin) of
-/// the corridor's countries, for spotting coordinates written the wrong way round.
-pub(crate) const EXTENTS: [(&str, [f64; 4]); 8] = [
+/// the corridor's countries and their West African neighbours, for spotting positions outside
+/// their recorded country and coordinates written the wrong way round.
+pub(crate) const EXTENTS: [(&str, [f64; 4]); 16] = [
     ("BEN", [0.76, 6.22, 3.83, 12.38]),
     ("BFA", [-5.52, 9.42, 2.39, 15.08]),
     ("CIV", [-8.6, 4.35, -2.51, 10.72]),
+    ("CMR", [8.5, 1.65, 16.19, 13.08]),
     ("GHA", [-3.24, 4.76, 1.19, 11.17]),
+    ("GIN", [-15.08, 7.19, -7.64, 12.68]),
+    ("GMB", [-16.82, 13.06, -13.8, 13.83]),
+    ("GNB", [-16.71, 10.93, -13.64, 12.69]),
+    ("LBR", [-11.49, 4.36, -7.37, 8.55]),
     ("MLI", [-12.28, 10.14, 4.23, 25.0]),
+    ("MRT", [-17.07, 14.72, -4.83, 27.3]),
     ("NER", [0.16, 11.7, 15.96, 23.52]),
     ("NGA", [2.69, 4.28, 14.63, 13.87]),
+    ("SEN", [-17.54, 12.31, -11.35, 16.69]),
+    ("SLE", [-13.3, 6.92, -10.27, 10.0]),
     ("TGO", [-0.09, 6.09, 1.78, 11.12]),
 ];
 
-/// Whether (lon, lat) lies outside the country's extent while (lat, lon) lies inside it.
-pub(crate) fn looks_swapped(country: CountryCode, lon: f64, lat: f64) -> bool {
-    let Some((_, [w, s, e, n])) = EXTENTS.iter().find(|(c, _)| *c == country.as_str()) else {
-        return false;
-    };
+/// Where a position lies with respect to its recorded country's extent (when the crate has
+/// one): inside, outside, or outside but inside with latitude and longitude exchanged.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Placement {
+    Inside,
+    Outside([f64; 4]),
+    Swapped,
+}
+
+/// Where (lon, lat) lies with respect to `country`'s extent, with a margin of half a degree;
+/// `None` for a country without an extent in the table.
+pub(crate) fn placement(country: CountryCode, lon: f64, lat: f64) -> Option<Placement> {
+    let (_, [w, s, e, n]) = EXTENTS.iter().find(|(c, _)| *c == country.as_str())?;
     let margin = 0.5;
     let inside =
         |x: f64, y: f64| x >= w - margin && x <= e + margin && y >= s - margin && y <= n + margin;
-    !inside(lon, lat) && inside(lat, lon)
+    Some(if inside(lon, lat) {
+        Placement::Inside
+    } else if inside(lat, lon) {
+        Placement::Swapped
+    } else {
+        Placement::Outside([*w, *s, *e, *n])
+    })
+}
+
+/// Whether (lon, lat) lies outside the country's extent while (lat, lon) lies inside it.
+#[cfg(test)]
+pub(crate) fn looks_swapped(country: CountryCode, lon: f64, lat: f64) -> bool {
+    placement(country, lon, lat) == Some(Placement::Swapped)
 }
 
 /// A field's text: UTF-8 when it is valid UTF-8, else Windows-1252 (the encoding of

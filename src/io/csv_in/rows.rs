@@ -97,11 +97,17 @@ impl<'a> Row<'a> {
         self.problems.iter().filter(|p| p.field == name).count()
     }
 
-    /// A required coordinate in degrees.
+    /// A required coordinate in degrees, written with a decimal point or, as European Excel
+    /// writes it, a decimal comma (`11,85`).
     pub(crate) fn coordinate(&mut self, col: usize) -> f64 {
         match self.required(col) {
             None => f64::NAN,
-            Some(t) => match t.parse::<f64>() {
+            Some(t) => match t.parse::<f64>().or_else(|e| match t.split_once(',') {
+                Some((whole, fraction)) if !fraction.contains(',') && !t.contains('.') => {
+                    format!("{whole}.{fraction}").parse::<f64>()
+                }
+                _ => Err(e),
+            }) {
                 Ok(v) => v,
                 Err(_) => {
                     let name = self.columns.name(col).to_string();

@@ -110,20 +110,22 @@ impl Sink {
         for (field, message) in row_warnings {
             self.warn(line, &id, field, message);
         }
-        if let Some(c) = incident
-            .country
-            .filter(|&c| looks_swapped(c, incident.lon, incident.lat))
-        {
-            self.warn(
-                line,
-                &id,
-                "latitude, longitude",
-                format!(
-                    "({}, {}) lies outside {c}, but would lie inside it swapped: \
-                     latitude and longitude look exchanged",
-                    incident.lat, incident.lon
-                ),
-            );
+        if let Some(c) = incident.country {
+            let (lat, lon) = (incident.lat, incident.lon);
+            let message = match placement(c, lon, lat) {
+                Some(Placement::Swapped) => Some(format!(
+                    "({lat}, {lon}) lies outside {c}, but would lie inside it swapped: \
+                     latitude and longitude look exchanged"
+                )),
+                Some(Placement::Outside([w, s, e, n])) => Some(format!(
+                    "({lat}, {lon}) lies outside {c} (latitude {s} to {n}, longitude {w} to \
+                     {e}): is the position or the country wrong?"
+                )),
+                Some(Placement::Inside) | None => None,
+            };
+            if let Some(message) = message {
+                self.warn(line, &id, "latitude, longitude", message);
+            }
         }
         for w in warnings(&incident) {
             self.warn(line, &id, w.field(), w.to_string());

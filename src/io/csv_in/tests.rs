@@ -135,3 +135,28 @@ fn swapped_coordinates() {
     // A country without an extent in the table is never flagged.
     assert!(!looks_swapped(code("FRA"), 45.0, 2.0));
 }
+
+#[test]
+fn every_country_name_acled_writes() {
+    let list = include_str!("../../../tests/fixtures/acled_countries.txt");
+    let mut wrong = Vec::new();
+    let mut n = 0;
+    for line in list
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let (name, code) = line.split_once('|').expect("name|code");
+        n += 1;
+        let got = lookup_country(name).map(|c| c.to_string());
+        if got.as_deref() != Some(code) {
+            wrong.push(format!("{name}: {got:?}, want {code}"));
+        }
+    }
+    assert!(n > 240, "{n} names");
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
