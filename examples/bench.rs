@@ -45,6 +45,8 @@ JSON object per measurement on stdout. Times are wall-clock seconds; medians ove
   --seed S         seed of the synthetic corridor [the scenario's default]
   --eps-km KM      DBSCAN radius, great-circle km [25]
   --min-points M   DBSCAN minimum neighbourhood size, the point included [5]
+  --separator C    read_acled: re-save the table with this separator (; tab |) [,]
+  --windows-1252   read_acled: re-save the table as Windows-1252 with CRLF line ends
   --keep-file      read_acled, read_geojson: keep the written file in the temp directory and
                    read it again on the next run instead of writing it, so that a whole-process
                    measurement (/usr/bin/time -v) sees the reading alone
@@ -70,6 +72,8 @@ struct Args {
     eps_km: f64,
     min_points: usize,
     keep_file: bool,
+    separator: u8,
+    windows_1252: bool,
 }
 
 fn parse() -> Result<Args, lexopt::Error> {
@@ -84,6 +88,8 @@ fn parse() -> Result<Args, lexopt::Error> {
         eps_km: 25.0,
         min_points: 5,
         keep_file: false,
+        separator: b',',
+        windows_1252: false,
     };
     let mut p = lexopt::Parser::from_env();
     while let Some(arg) = p.next()? {
@@ -114,6 +120,15 @@ fn parse() -> Result<Args, lexopt::Error> {
             Long("eps-km") => a.eps_km = p.value()?.parse()?,
             Long("min-points") => a.min_points = p.value()?.parse()?,
             Long("keep-file") => a.keep_file = true,
+            Long("separator") => {
+                let text: String = p.value()?.parse()?;
+                a.separator = match text.as_str() {
+                    "tab" | "\\t" => b'\t',
+                    t if t.len() == 1 => t.as_bytes()[0],
+                    _ => return Err(format!("--separator {text:?}: one character or tab").into()),
+                };
+            }
+            Long("windows-1252") => a.windows_1252 = true,
             _ => help_or_unexpected(arg, USAGE)?,
         }
     }
@@ -268,7 +283,12 @@ fn bench_read(args: &Args, what: &str) -> conflict_risk::Result<()> {
     let name = if geojson {
         format!("conflict-risk-bench-{n}-seed{}.geojson", args.seed)
     } else {
-        format!("conflict-risk-bench-acled-{n}-seed{}.csv", args.seed)
+        format!(
+            "conflict-risk-bench-acled-{n}-seed{}-sep{}{}.csv",
+            args.seed,
+            args.separator,
+            if args.windows_1252 { "-cp1252" } else { "" }
+        )
     };
     let path = std::env::temp_dir().join(name);
     let io = io_error(&path);
@@ -283,6 +303,9 @@ fn bench_read(args: &Args, what: &str) -> conflict_risk::Result<()> {
             }
         });
         written?;
+        if !geojson && (args.separator != b',' || args.windows_1252) {
+            resave(&path, args.separator, args.windows_1252)?;
+        }
         let bytes = std::fs::metadata(&path).map_err(&io)?.len();
         let written = if geojson {
             "write_geojson"
@@ -318,6 +341,37 @@ fn bench_read(args: &Args, what: &str) -> conflict_risk::Result<()> {
         let _ = std::fs::remove_file(&path);
     }
     Ok(())
+}
+
+/// Re-save the table at `path` as a spreadsheet program would: another separator, and
+/// Windows-1252 text with CRLF line ends.
+fn resave(path: &std::path::Path, separator: u8, windows_1252: bool) -> conflict_risk::Result<()> {
+    let io = io_error(path);
+    let text = std::fs::read(path).map_err(&io)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_slice());
+    let terminator = if windows_1252 {
+        csv::Terminator::CRLF
+    } else {
+        csv::Terminator::Any(b'\n')
+    };
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(separator)
+        .terminator(terminator)
+        .from_writer(Vec::new());
+    let broken = |e: csv::Error| io(std::io::Error::other(e));
+    for record in reader.byte_records() {
+        writer.write_byte_record(&record.map_err(broken)?).map_err(broken)?;
+    }
+    let out = writer.into_inner().map_err(|e| io(std::io::Error::other(e.to_string())))?;
+    let out = if windows_1252 {
+        let text = String::from_utf8_lossy(&out);
+        encoding_rs::WINDOWS_1252.encode(&text).0.into_owned()
+    } else {
+        out
+    };
+    std::fs::write(path, out).map_err(&io)
 }
 
 /// Bytes the incidents and their lines hold: the vectors' capacity and each incident's own

@@ -128,9 +128,9 @@ pub(crate) fn read_acled_input(
         let mut row = Row::new(&input.record, &input.columns);
         let mut warnings = Vec::new();
         row.check_record(input.runaway_problem());
-        let id = match c.id {
-            Some(col) => row.required(col).unwrap_or_default().to_string(),
-            None => line.to_string(),
+        let id: std::borrow::Cow<'_, str> = match c.id {
+            Some(col) => row.required(col).unwrap_or_default().into(),
+            None => line.to_string().into(),
         };
         let date = row.date(c.date, true);
         let year = row
@@ -148,7 +148,7 @@ pub(crate) fn read_acled_input(
             (Some(_), Some(_)) => row.count(c.fatalities).unwrap_or(0),
             (None, _) => 0,
         };
-        let mut incident = Incident::new(id.as_str(), lon, lat, DateSpan::day(Date::default()));
+        let mut incident = Incident::new(&*id, lon, lat, DateSpan::day(Date::default()));
         incident.set_source_codes(Dataset::Acled, geo_code, time_code);
         let event_type = row.text(c.event_type);
         incident.kind = event_type.map_or(EventKind::Other, EventKind::from_acled);

@@ -101,6 +101,14 @@ pub(crate) const NOT_A_DATE: &str = "not a date: expected a form such as 2024-07
 /// (`2024-07-20T00:00:00Z`, `2024-07-20 00:00:00.000`, `10/6/2023 12:00:00 AM`).
 pub(crate) fn parse_written(text: &str) -> Option<ParsedDate> {
     let t = text.trim();
+    // The common case first: `YYYY-MM-DD`, as every current export writes it.
+    if let Some(d) = iso_date(t) {
+        return Some(ParsedDate {
+            written: Written::Exact(d),
+            form: "YYYY-MM-DD",
+            with_time: false,
+        });
+    }
     let (date_part, with_time) = strip_time(t);
     let numeric = |s: &str| s.bytes().all(|b| b.is_ascii_digit()) && !s.is_empty();
     // One token: YYYYMMDD, or an Excel serial day number (five digits, maybe a fraction).
@@ -131,9 +139,16 @@ pub(crate) fn parse_written(text: &str) -> Option<ParsedDate> {
     if split.next().is_some() || parts.iter().any(|p| p.len() > 12) {
         return None;
     }
-    let names: Vec<usize> = (0..3).filter(|&k| !numeric(parts[k])).collect();
+    let mut names = [0usize; 3];
+    let mut named = 0;
+    for (k, part) in parts.iter().enumerate() {
+        if !numeric(part) {
+            names[named] = k;
+            named += 1;
+        }
+    }
     let num = |s: &str| -> Option<i16> { numeric(s).then(|| s.parse().ok()).flatten() };
-    let written = match names.as_slice() {
+    let written = match &names[..named] {
         [] if parts[0].len() == 4 => {
             let d = ymd(num(parts[0])?, num(parts[1])?, num(parts[2])?)?;
             let form = match sep {
@@ -216,8 +231,25 @@ pub(crate) fn parse_written(text: &str) -> Option<ParsedDate> {
     })
 }
 
+/// `YYYY-MM-DD` exactly, without allocating.
+fn iso_date(t: &str) -> Option<Date> {
+    let b = t.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<i16> {
+        b[r].iter().try_fold(0i16, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + i16::from(c - b'0'))
+        })
+    };
+    ymd(digits(0..4)?, digits(5..7)?, digits(8..10)?)
+}
+
 /// The date part of text that may end in a time of day, and whether it did.
 fn strip_time(t: &str) -> (&str, bool) {
+    if !t.contains(':') && !t.bytes().any(|b| b == b'M' || b == b'm') {
+        return (t, false);
+    }
     // ISO 8601: `2024-07-20T00:00:00Z`.
     if t.len() > 10
         && t.as_bytes()[10] == b'T'
@@ -229,8 +261,8 @@ fn strip_time(t: &str) -> (&str, bool) {
     let mut end = t.len();
     let mut with_time = false;
     for word in t.rsplit(' ').filter(|w| !w.is_empty()) {
-        let lower = word.to_ascii_lowercase();
-        if word.contains(':') || lower == "am" || lower == "pm" {
+        if word.contains(':') || word.eq_ignore_ascii_case("am") || word.eq_ignore_ascii_case("pm")
+        {
             end = t[..end].trim_end().len() - word.len();
             with_time = true;
         } else {

@@ -112,7 +112,7 @@ const ALIASES: [(&str, &str); 8] = [
 
 /// Rough extents (west, south, east, north; degrees, from Natural Earth 1:50m plus a margin) of
 /// the corridor's countries and their West African neighbours, for spotting positions outside
-/// their recorded country and coordinates written the wrong way round.
+/// their recorded country and coordinates written the wrong way round. Sorted by code.
 pub(crate) const EXTENTS: [(&str, [f64; 4]); 16] = [
     ("BEN", [0.76, 6.22, 3.83, 12.38]),
     ("BFA", [-5.52, 9.42, 2.39, 15.08]),
@@ -144,7 +144,10 @@ pub(crate) enum Placement {
 /// Where (lon, lat) lies with respect to `country`'s extent, with a margin of half a degree;
 /// `None` for a country without an extent in the table.
 pub(crate) fn placement(country: CountryCode, lon: f64, lat: f64) -> Option<Placement> {
-    let (_, [w, s, e, n]) = EXTENTS.iter().find(|(c, _)| *c == country.as_str())?;
+    let at = EXTENTS
+        .binary_search_by(|(c, _)| (*c).cmp(country.as_str()))
+        .ok()?;
+    let (_, [w, s, e, n]) = &EXTENTS[at];
     let margin = 0.5;
     let inside =
         |x: f64, y: f64| x >= w - margin && x <= e + margin && y >= s - margin && y <= n + margin;
@@ -155,6 +158,12 @@ pub(crate) fn placement(country: CountryCode, lon: f64, lat: f64) -> Option<Plac
     } else {
         Placement::Outside([*w, *s, *e, *n])
     })
+}
+
+#[cfg(test)]
+#[test]
+fn extents_are_sorted_for_binary_search() {
+    assert!(EXTENTS.windows(2).all(|w| w[0].0 < w[1].0));
 }
 
 /// Whether (lon, lat) lies outside the country's extent while (lat, lon) lies inside it.
