@@ -362,9 +362,13 @@ fn resave(path: &std::path::Path, separator: u8, windows_1252: bool) -> conflict
         .from_writer(Vec::new());
     let broken = |e: csv::Error| io(std::io::Error::other(e));
     for record in reader.byte_records() {
-        writer.write_byte_record(&record.map_err(broken)?).map_err(broken)?;
+        writer
+            .write_byte_record(&record.map_err(broken)?)
+            .map_err(broken)?;
     }
-    let out = writer.into_inner().map_err(|e| io(std::io::Error::other(e.to_string())))?;
+    let out = writer
+        .into_inner()
+        .map_err(|e| io(std::io::Error::other(e.to_string())))?;
     let out = if windows_1252 {
         let text = String::from_utf8_lossy(&out);
         encoding_rs::WINDOWS_1252.encode(&text).0.into_owned()

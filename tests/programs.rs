@@ -179,6 +179,101 @@ fn a_far_as_of_date_is_refused_with_the_data_range() {
 }
 
 /// Values at and beyond each numeric parameter's limits.
+/// Every program that reads input, with the arguments that make it read `path` quickly.
+fn readers(path: &str) -> Vec<(&'static str, Vec<String>)> {
+    let out = scratch().join("out_any").display().to_string();
+    vec![
+        ("cluster", args(&["--input", path])),
+        (
+            "risk_map",
+            args(&["--input", path, "--region", "0,10,2,12", "--out", &out]),
+        ),
+        ("corridor_report", args(&["--input", path, "--out", &out])),
+        ("export", args(&["--input", path])),
+    ]
+}
+
+#[test]
+fn a_file_with_no_accepted_row_is_an_error_in_every_program() {
+    if !programs_built() || program("export").is_none() {
+        return;
+    }
+    // Every row rejected (latitude "abc"), and a file of a header only.
+    let bad = scratch().join("nothing.csv");
+    std::fs::write(
+        &bad,
+        "event_id_cnty,event_date,latitude,longitude\nX1,2024-07-20,abc,0.8\n",
+    )
+    .expect("written");
+    let empty = scratch().join("header_only.csv");
+    std::fs::write(&empty, "event_id_cnty,event_date,latitude,longitude\n").expect("written");
+    for file in [&bad, &empty] {
+        for (example, a) in readers(&file.display().to_string()) {
+            let r = run(example, &a);
+            check(example, &a, &r);
+            assert_eq!(
+                r.code,
+                Some(1),
+                "{example} on {}: {}",
+                file.display(),
+                r.stderr
+            );
+            assert!(
+                r.stderr.contains("nothing could be read from")
+                    && r.stderr.contains(&*file.display().to_string()),
+                "{example}: {}",
+                r.stderr
+            );
+        }
+    }
+    let r = run("cluster", &args(&["--input", &bad.display().to_string()]));
+    assert!(
+        r.stderr
+            .contains("line 2: latitude = \"abc\": not a number"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_closed_stdout_ends_every_program_quietly() {
+    // `program | head -1`: the program's stdout closes after the first line.
+    if !programs_built() || program("export").is_none() {
+        return;
+    }
+    use std::io::{BufRead, BufReader};
+    let input = input().display().to_string();
+    for (example, a) in readers(&input) {
+        let mut child = Command::new(examples_dir().join(example))
+            .args(&a)
+            .current_dir(scratch())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the example starts");
+        let stdout = child.stdout.take().expect("piped");
+        let mut first = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut first)
+            .expect("a line");
+        // The reader is dropped here: the pipe is closed.
+        let out = child.wait_with_output().expect("ends");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!first.is_empty(), "{example} printed nothing");
+        assert!(!stderr.contains("panicked"), "{example}: {stderr}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::ExitStatusExt;
+            // Ended by SIGPIPE (a shell shows 141) or, had it printed everything already, 0.
+            assert!(
+                out.status.signal() == Some(13) || out.status.code() == Some(0),
+                "{example}: {:?} {stderr}",
+                out.status
+            );
+        }
+    }
+}
+
 fn edge(values: &'static [&'static str]) -> impl Strategy<Value = &'static str> {
     proptest::sample::select(values)
 }
