@@ -296,3 +296,25 @@ fn an_asked_encoding_overrides_the_guess() {
             .any(|p| p.reason == "not valid UTF-8 text")
     }));
 }
+
+#[test]
+fn suspicious_values_are_kept_with_a_warning() {
+    // A year-9999 typo, a date in the future, a death toll of 2,147,483,647, a year 1921.
+    let csv = "event_id_cnty,event_date,latitude,longitude,fatalities,country\n\
+               S1,9999-12-31,12.37,-1.52,1,Burkina Faso\n\
+               S2,2099-01-01,12.37,-1.52,1,Burkina Faso\n\
+               S3,2023-01-01,12.37,-1.52,2147483647,Burkina Faso\n\
+               S4,1921-03-04,12.37,-1.52,0,Burkina Faso\n";
+    let l = conflict_risk::read_acled(csv.as_bytes(), ReadOptions::new()).expect("read");
+    assert_eq!(l.report.accepted, 4);
+    let w: Vec<(u64, &str)> = l
+        .report
+        .warnings
+        .iter()
+        .map(|w| (w.line, w.field.as_str()))
+        .collect();
+    assert_eq!(w, [(2, "date"), (3, "date"), (4, "fatalities"), (5, "date")]);
+    assert!(l.report.warnings[1].message.contains("more than a year after today"));
+    assert!(l.report.warnings[2].message.contains("2147483647 deaths"));
+    assert!(l.report.warnings[3].message.contains("before 1946"));
+}

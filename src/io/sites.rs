@@ -54,6 +54,13 @@ fn read_sites_named(reader: impl Read, source: &str) -> Result<Vec<Site>> {
             return Err(parse_err(line, "name", "a site needs a name".into()));
         }
         let (lat, lon) = (number(lat_at, "latitude")?, number(lon_at, "longitude")?);
+        if lat == 0.0 && lon == 0.0 {
+            return Err(parse_err(
+                line,
+                "latitude/longitude",
+                format!("the site {name:?} is at (0, 0), a missing position written as zeros"),
+            ));
+        }
         let site = Site::new(name, lon, lat).map_err(|e| match e {
             Error::InvalidParameter { reason, value, .. } => {
                 parse_err(line, "latitude/longitude", format!("{value}: {reason}"))
@@ -90,6 +97,18 @@ mod tests {
         let swapped_order = "longitude,name,latitude\n0.2,Dapaong,10.86\n";
         let s = read_sites_from(swapped_order.as_bytes()).expect("valid test input");
         assert_eq!((s[0].lon, s[0].lat), (0.2, 10.86));
+    }
+
+    #[test]
+    fn a_site_at_zero_zero_is_refused() {
+        let zeros = "name,latitude,longitude\nA,10,1\nNowhere,0,0\n";
+        match read_sites_from(zeros.as_bytes()) {
+            Err(Error::Parse { line, reason, .. }) => {
+                assert_eq!(line, 3);
+                assert!(reason.contains("(0, 0)"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub(crate) struct Sink {
     strict: bool,
     problems: Vec<Problem>,
     id_field: String,
+    /// A year after today: a later date is suspicious.
+    future: jiff::civil::Date,
 }
 
 impl Sink {
@@ -31,6 +33,7 @@ impl Sink {
             first_line_of_id: HashMap::default(),
             strict: options.is_strict(),
             problems: Vec::new(),
+            future: a_year_from_today(),
         }
     }
 
@@ -130,6 +133,17 @@ impl Sink {
         for w in warnings(&incident) {
             self.warn(line, &id, w.field(), w.to_string());
         }
+        if incident.date.end > self.future {
+            self.warn(
+                line,
+                &id,
+                "date",
+                format!(
+                    "the date {} is more than a year after today: a mistyped year?",
+                    incident.date.end
+                ),
+            );
+        }
         self.first_line_of_id
             .insert(incident.source_id.clone(), line);
         self.report.accepted += 1;
@@ -145,6 +159,17 @@ impl Sink {
             report: self.report,
         }
     }
+}
+
+/// The date a year after today (by the system clock, in UTC).
+fn a_year_from_today() -> jiff::civil::Date {
+    let days = jiff::Timestamp::now().as_second().div_euclid(86_400);
+    jiff::Span::new()
+        .try_days(days)
+        .ok()
+        .and_then(|d| jiff::civil::date(1970, 1, 1).checked_add(d).ok())
+        .and_then(|today| today.checked_add(jiff::Span::new().years(1)).ok())
+        .unwrap_or(jiff::civil::Date::MAX)
 }
 
 pub(crate) fn problem_value(p: &Problem, i: &Incident) -> String {
