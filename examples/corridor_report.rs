@@ -95,7 +95,8 @@ fn main() {
 fn run(args: &Args) -> conflict_risk::Result<()> {
     let show = progress_wanted(args.quiet);
     let mut spec = ReportSpec::new();
-    let read = args.inputs.read(show)?;
+    // The report's data section sums up each file's load report (--all-rows prints them).
+    let read = args.inputs.read(show, false)?;
     if args.inputs.paths.is_empty() {
         spec = spec
             .as_of(conflict_risk::DEMO_AS_OF)

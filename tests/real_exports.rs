@@ -313,8 +313,15 @@ fn suspicious_values_are_kept_with_a_warning() {
         .iter()
         .map(|w| (w.line, w.field.as_str()))
         .collect();
-    assert_eq!(w, [(2, "date"), (3, "date"), (4, "fatalities"), (5, "date")]);
-    assert!(l.report.warnings[1].message.contains("more than a year after today"));
+    assert_eq!(
+        w,
+        [(2, "date"), (3, "date"), (4, "fatalities"), (5, "date")]
+    );
+    assert!(
+        l.report.warnings[1]
+            .message
+            .contains("more than a year after today")
+    );
     assert!(l.report.warnings[2].message.contains("2147483647 deaths"));
     assert!(l.report.warnings[3].message.contains("before 1946"));
 }

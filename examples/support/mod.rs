@@ -202,11 +202,11 @@ impl Inputs {
         Ok(())
     }
 
-    /// Read every file, printing its load report; without files, take the embedded demo
-    /// data. A file from which nothing could be read is an error that names it and gives its
+    /// Read every file, printing its load report if `print` (or `--all-rows` was given);
+    /// without files, take the embedded demo data. A file from which nothing could be read is an error that names it and gives its
     /// first reasons. Returns each file with what was read from it (none for the demo), the
     /// incidents, and the reading time in seconds.
-    pub fn read(&self, show_progress: bool) -> conflict_risk::Result<Read> {
+    pub fn read(&self, show_progress: bool, print: bool) -> conflict_risk::Result<Read> {
         use conflict_risk::{demo_incidents, io::read_path_mapped};
         let start = Instant::now();
         let mut read = Read::default();
@@ -221,7 +221,9 @@ impl Inputs {
             let loaded = with_progress(&label, show_progress, || {
                 read_path_mapped(path, self.options, &self.properties)
             })?;
-            self.print_report(&loaded.report);
+            if print || self.all_rows {
+                self.print_report(&loaded.report);
+            }
             let loaded = loaded.non_empty()?;
             read.incidents.extend(loaded.incidents);
             read.files.push((path.clone(), loaded.report));
@@ -248,7 +250,7 @@ impl Inputs {
         &self,
         show_progress: bool,
     ) -> conflict_risk::Result<(conflict_risk::IncidentSet, f64)> {
-        let read = self.read(show_progress)?;
+        let read = self.read(show_progress, true)?;
         // The readers already ran validation's checks and reported them; what is left here is
         // what only the whole set can show (ids repeated across files).
         let (set, report) = conflict_risk::IncidentSet::validate(read.incidents);

@@ -177,6 +177,21 @@ impl LoadReport {
         }
     }
 
+    /// How the file was read, in one line: the text form and, for tables, the date forms and
+    /// the order of numeric dates.
+    #[must_use]
+    pub fn read_as(&self) -> String {
+        let mut out = self.text_form();
+        if let Some(d) = &self.dates {
+            let forms: Vec<String> = d.forms.iter().map(|(f, n)| format!("{f} ({n})")).collect();
+            out.push_str(&format!("; dates {}", forms.join(", ")));
+            if let Some(order) = d.order {
+                out.push_str(&format!(", read {order}"));
+            }
+        }
+        out
+    }
+
     /// How the text was read, in words: "UTF-8, ';'-separated, CRLF line ends, from gzip".
     #[must_use]
     pub fn text_form(&self) -> String {
@@ -215,6 +230,11 @@ pub struct LoadSummary {
     pub warnings: u64,
     /// The first three rejected rows: line and every problem, in words.
     pub first_rejections: Vec<RejectedLine>,
+    /// How the file was read, in words: encoding, separator, line ends, container, and the
+    /// date forms and order ("UTF-8, ','-separated, LF line ends; dates NN/NN/YYYY (3008),
+    /// read month/day/year").
+    #[serde(default)]
+    pub read_as: String,
 }
 
 /// A rejected row in words.
@@ -253,6 +273,7 @@ impl LoadReport {
                     }
                 })
                 .collect(),
+            read_as: self.read_as(),
         }
     }
 }

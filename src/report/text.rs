@@ -85,6 +85,9 @@ impl Display for DataText<'_> {
                 "{}: {} ({}), {} rows read, {} accepted, {} rejected, {} warnings",
                 s.name, l.format, l.layout, l.rows_seen, l.accepted, l.rejected, l.warnings
             )?;
+            if !l.read_as.is_empty() {
+                writeln!(f, "    read as {}", l.read_as)?;
+            }
             // GeoJSON rows are features, numbered from 1.
             let word = if l.format == Format::GeoJson.to_string() {
                 Format::GeoJson.record_word()
