@@ -3,6 +3,9 @@
 //! numbers as text), repeated property names, coordinates that disagree, a `crs` after the
 //! features. Every fixture is hand-written here: invented events, not real data.
 
+mod common;
+
+use common::{accounted, problems};
 use conflict_risk::io::Format;
 use conflict_risk::{
     ActorKind, Dataset, Error, EventKind, ExtraColumns, GeoPrecision, Loaded, PropertyMap,
@@ -19,27 +22,6 @@ fn read_err(text: &str) -> String {
         Ok(l) => panic!("expected an error, read {}", l.report),
         Err(e) => e.to_string(),
     }
-}
-
-/// Every feature accounted for, in order.
-fn accounted(l: &Loaded) {
-    let r = &l.report;
-    assert_eq!(r.rows_seen, r.accepted + r.rejected.len() as u64, "{r}");
-    assert_eq!(l.incidents.len() as u64, r.accepted);
-    assert_eq!(l.lines.len(), l.incidents.len());
-}
-
-/// (feature number, field, reason) of every problem of every rejected feature.
-fn problems(l: &Loaded) -> Vec<(u64, String, String)> {
-    l.report
-        .rejected
-        .iter()
-        .flat_map(|r| {
-            r.problems
-                .iter()
-                .map(move |p| (r.line, p.field.clone(), p.reason.clone()))
-        })
-        .collect()
 }
 
 /// (feature number, field, message) of every warning.

@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::PathBuf;
+use common::{accounted, fixture, problems};
 
 use conflict_risk::io::Format;
 use conflict_risk::{
@@ -12,37 +12,12 @@ use conflict_risk::{
     write_geojson,
 };
 
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
 fn read(name: &str) -> Loaded {
     read_path(fixture(name), ReadOptions::new()).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 fn ids(l: &Loaded) -> Vec<&str> {
     l.incidents.iter().map(|i| i.source_id.as_str()).collect()
-}
-
-/// (line, field, reason fragment) of every problem of every rejected row.
-fn problems(l: &Loaded) -> Vec<(u64, String, String)> {
-    l.report
-        .rejected
-        .iter()
-        .flat_map(|r| {
-            r.problems
-                .iter()
-                .map(|p| (r.line, p.field.clone(), p.reason.clone()))
-        })
-        .collect()
-}
-
-fn accounted(l: &Loaded) {
-    let r = &l.report;
-    assert_eq!(r.rows_seen, r.accepted + r.rejected.len() as u64, "{r}");
-    assert_eq!(l.incidents.len() as u64, r.accepted);
 }
 
 #[test]

@@ -4,17 +4,12 @@
 //! line ends, an index column, no id), Excel's own date forms in UTF-16, `|` tables, UCDP
 //! re-saved day first, a stray quote, gzip and zip, and the files that must be refused.
 
-use std::path::PathBuf;
+mod common;
 
+use common::fixture;
 use conflict_risk::io::Format;
 use conflict_risk::jiff::civil::{Date, date};
 use conflict_risk::{DateOrder, Encoding, Loaded, ReadOptions, read_path};
-
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
 
 fn read(name: &str) -> Loaded {
     read_path(fixture(name), ReadOptions::new()).unwrap_or_else(|e| panic!("{name}: {e}"))

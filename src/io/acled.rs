@@ -6,7 +6,8 @@ use std::io::Read;
 use jiff::civil::Date;
 
 use super::csv_in::{
-    Countries, CsvInput, DatedRow, Dates, Interner, Loaded, ReadOptions, Row, Sink, is_missing,
+    Countries, CsvInput, DatedRow, Dates, Interner, Loaded, ReadOptions, Row, Sink, finish_table,
+    is_missing,
 };
 use super::report::{Format, LoadReport};
 use crate::error::Result;
@@ -193,7 +194,5 @@ pub(crate) fn read_acled_input(
             },
         )?;
     }
-    dates.finish(&mut sink)?;
-    input.describe(&mut sink.report);
-    Ok(sink.finish())
+    finish_table(dates, sink, &input)
 }

@@ -43,17 +43,7 @@ pub fn write_csv<W: Write>(writer: W, incidents: &[Incident], extra: &ExtraColum
     // `time` and `date_end` right after the position, the rest alphabetical.
     model.sort_by_key(|n| (n != "time", n != "date_end", n.clone()));
     if ucdp {
-        model.extend(
-            [
-                "ucdp_type_of_violence",
-                "ucdp_conflict_name",
-                "ucdp_deaths_a",
-                "ucdp_deaths_b",
-                "ucdp_deaths_civilians",
-                "ucdp_deaths_unknown",
-            ]
-            .map(String::from),
-        );
+        model.extend(super::geojson::OWN_UCDP.map(String::from));
     }
     names.extend(model.iter().cloned());
     names.extend(extra.iter().map(|(n, _)| n.clone()));

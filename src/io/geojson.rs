@@ -17,6 +17,16 @@ mod fields;
 mod keys;
 mod read;
 
+/// The crate's own UCDP properties, written for every UCDP incident (GeoJSON and flat CSV).
+pub(crate) const OWN_UCDP: [&str; 6] = [
+    "ucdp_type_of_violence",
+    "ucdp_conflict_name",
+    "ucdp_deaths_a",
+    "ucdp_deaths_b",
+    "ucdp_deaths_civilians",
+    "ucdp_deaths_unknown",
+];
+
 /// Extra per-incident columns attached at write time (a cluster id, a risk score), one value
 /// per incident, in the incidents' order.
 ///

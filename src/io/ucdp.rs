@@ -8,7 +8,7 @@ use std::io::Read;
 use csv::ByteRecord;
 
 use super::csv_in::{
-    Countries, CsvInput, DatedRow, Dates, Interner, Loaded, ReadOptions, Row, Sink,
+    Countries, CsvInput, DatedRow, Dates, Interner, Loaded, ReadOptions, Row, Sink, finish_table,
 };
 use super::report::{Format, LoadReport};
 use crate::error::Result;
@@ -208,9 +208,7 @@ pub(crate) fn read_ucdp_input(
             },
         )?;
     }
-    dates.finish(&mut sink)?;
-    input.describe(&mut sink.report);
-    Ok(sink.finish())
+    finish_table(dates, sink, &input)
 }
 
 /// The HDX copy's second line: every non-empty field after the index column is a hashtag.
@@ -231,7 +229,7 @@ fn is_hxl_row(record: &ByteRecord) -> bool {
 
 /// UCDP names states "Government of X" and civilians "Civilians"; every other side is an
 /// organised non-state group.
-fn ucdp_actor_kind(name: &str) -> ActorKind {
+pub(crate) fn ucdp_actor_kind(name: &str) -> ActorKind {
     if name.starts_with("Government of") {
         ActorKind::State
     } else if name.eq_ignore_ascii_case("civilians") {

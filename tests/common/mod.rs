@@ -45,3 +45,31 @@ pub fn warning_lines(report: &conflict_risk::LoadReport) -> Vec<(u64, &str)> {
         .map(|w| (w.line, w.field.as_str()))
         .collect()
 }
+
+/// A hand-written fixture in `tests/fixtures/`.
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// (line or feature number, field, reason) of every problem of every rejected row.
+pub fn problems(l: &conflict_risk::Loaded) -> Vec<(u64, String, String)> {
+    l.report
+        .rejected
+        .iter()
+        .flat_map(|r| {
+            r.problems
+                .iter()
+                .map(move |p| (r.line, p.field.clone(), p.reason.clone()))
+        })
+        .collect()
+}
+
+/// Every row accounted for: seen = accepted + rejected, one line per incident.
+pub fn accounted(l: &conflict_risk::Loaded) {
+    let r = &l.report;
+    assert_eq!(r.rows_seen, r.accepted + r.rejected.len() as u64, "{r}");
+    assert_eq!(l.incidents.len() as u64, r.accepted);
+    assert_eq!(l.lines.len(), l.incidents.len());
+}

@@ -285,6 +285,13 @@ impl<'a> CsvInput<'a> {
     }
 }
 
+/// A table is read: decide its dates, say how it was read, and hand back what was read.
+pub(crate) fn finish_table(dates: Dates, mut sink: Sink, input: &CsvInput<'_>) -> Result<Loaded> {
+    dates.finish(&mut sink)?;
+    input.describe(&mut sink.report);
+    Ok(sink.finish())
+}
+
 /// Read the next record into `record`; `Ok(false)` at the end.
 pub(crate) fn next_record<R: Read>(
     reader: &mut csv::Reader<R>,

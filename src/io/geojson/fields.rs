@@ -8,8 +8,8 @@ use jiff::civil::Date;
 use serde::de::{DeserializeOwned, IntoDeserializer};
 use serde_json::Value;
 
-use super::PropertyMap;
 use super::keys::{Entry, Keys};
+use super::{OWN_UCDP, PropertyMap};
 use crate::error::Result;
 use crate::geodesy::haversine_km;
 use crate::incident::{
@@ -21,6 +21,7 @@ use crate::io::csv_in::{
     parse_whole, parse_written,
 };
 use crate::io::report::{FieldProblem, Format, LoadReport, shorten};
+use crate::io::ucdp::ucdp_actor_kind;
 
 /// A feature as read from the JSON, of any shape: what is wrong with it is found when it is
 /// turned into an incident.
@@ -184,16 +185,6 @@ const FIXED_NAMES: &[&str] = &[
     "lng",
 ];
 
-/// The crate's own UCDP properties, written for every UCDP incident.
-const OWN_UCDP: &[&str] = &[
-    "ucdp_type_of_violence",
-    "ucdp_conflict_name",
-    "ucdp_deaths_a",
-    "ucdp_deaths_b",
-    "ucdp_deaths_civilians",
-    "ucdp_deaths_unknown",
-];
-
 /// Turns features into incidents and files them.
 pub(super) struct Reader {
     /// The property names of the file.
@@ -316,7 +307,7 @@ impl Reader {
         i.ucdp = c.ucdp(&mut f, violence);
         i.dataset = match f.parsed::<Dataset>(&["dataset"]) {
             Some(d) => d,
-            None if i.ucdp.is_some() && !f.has_any(OWN_UCDP) => Dataset::UcdpGed,
+            None if i.ucdp.is_some() && !f.has_any(&OWN_UCDP) => Dataset::UcdpGed,
             None if f.has_any(ACLED_ONLY) => Dataset::Acled,
             None => Dataset::GeoJson,
         };
@@ -496,7 +487,7 @@ impl Convert {
     /// UCDP GED's own fields, under the crate's `ucdp_` names (any value this crate writes)
     /// or UCDP's (`violence` is UCDP's `type_of_violence`, read already).
     fn ucdp(&mut self, f: &mut Fields, violence: Option<u8>) -> Option<Box<UcdpDetails>> {
-        let own = f.has_any(OWN_UCDP);
+        let own = f.has_any(&OWN_UCDP);
         if !own && !f.has_any(UCDP_ONLY) {
             return None;
         }
@@ -566,18 +557,6 @@ const UCDP_ONLY: &[&str] = &[
     "deaths_civilians",
     "deaths_unknown",
 ];
-
-/// UCDP names states "Government of X" and civilians "Civilians"; every other side is an
-/// organised non-state group. (The UCDP CSV reader decides the same way.)
-fn ucdp_actor_kind(name: &str) -> ActorKind {
-    if name.starts_with("Government of") {
-        ActorKind::State
-    } else if name.eq_ignore_ascii_case("civilians") {
-        ActorKind::Civilians
-    } else {
-        ActorKind::Rebel
-    }
-}
 
 /// A JSON value as text for a report: strings without their quotes, the rest as JSON.
 fn text_of(v: &Value) -> String {
