@@ -122,7 +122,15 @@ fn a_us_excel_save_with_cr_line_ends_and_no_id() {
     // Line numbers are right with CR-only line ends; ids are the line numbers, said once.
     assert_eq!(l.lines, [2, 3, 4, 5]);
     let ids: Vec<&str> = l.incidents.iter().map(|i| i.source_id.as_str()).collect();
-    assert_eq!(ids, ["2", "3", "4", "5"]);
+    assert_eq!(
+        ids,
+        [
+            "acled_us_excel_cr.csv:2",
+            "acled_us_excel_cr.csv:3",
+            "acled_us_excel_cr.csv:4",
+            "acled_us_excel_cr.csv:5"
+        ]
+    );
     assert_eq!(r.notes.len(), 1);
     assert!(r.notes[0].contains("no id column"), "{}", r.notes[0]);
     // A Togo event at latitude -10.9 is kept, with a warning.
@@ -235,8 +243,15 @@ fn a_file_nothing_settles_is_refused_naming_the_option_that_does() {
 fn a_stray_quote_is_reported_where_it_opens_with_the_lines_it_swallowed() {
     let l = read("acled_stray_quote.csv");
     let r = &l.report;
-    assert_eq!((r.rows_seen, r.accepted, r.rejected.len()), (2, 1, 1));
-    assert_eq!(r.rejected[0].line, 3);
+    // Every swallowed line counts as a row not read: 5 rows, not the 2 records the quote left.
+    assert_eq!((r.rows_seen, r.accepted, r.rejected.len()), (5, 1, 4));
+    let lines: Vec<u64> = r.rejected.iter().map(|r| r.line).collect();
+    assert_eq!(lines, [3, 4, 5, 6]);
+    assert!(
+        r.rejected[1].problems[0]
+            .reason
+            .starts_with("swallowed by the quote opened on line 3")
+    );
     let p = &r.rejected[0].problems[0];
     assert_eq!(
         (p.field.as_str(), p.value.as_str()),
@@ -319,4 +334,90 @@ fn suspicious_values_are_kept_with_a_warning() {
     );
     assert!(l.report.warnings[2].message.contains("2147483647 deaths"));
     assert!(l.report.warnings[3].message.contains("before 1946"));
+}
+
+fn read_text(text: &str, options: ReadOptions) -> conflict_risk::Result<Loaded> {
+    conflict_risk::read_any(text.as_bytes(), options)
+}
+
+const HEAD: &str = "event_id_cnty,event_date,latitude,longitude,fatalities\n";
+
+#[test]
+fn a_file_that_settles_its_order_is_read_in_it_whatever_was_asked() {
+    // --date-order applies to files that do not say; this one says day first (25/12).
+    let text = format!("{HEAD}A1,25/12/2022,12.3,-1.5,1\nA2,01/10/2022,12.3,-1.5,1\n");
+    let l = read_text(&text, ReadOptions::new().date_order(DateOrder::MonthDay)).expect("read");
+    assert_eq!(starts(&l), [date(2022, 12, 25), date(2022, 10, 1)]);
+    assert_eq!(l.report.notes.len(), 1, "{}", l.report);
+    assert!(
+        l.report.notes[0].starts_with("dates read day/month/year, not month/day/year as asked"),
+        "{}",
+        l.report.notes[0]
+    );
+}
+
+#[test]
+fn a_file_that_writes_both_orders_is_refused() {
+    let mut text = HEAD.to_string();
+    for k in 1..=5 {
+        text.push_str(&format!("D{k},2{k}/0{k}/2022,12.3,-1.5,1\n")); // day first
+        text.push_str(&format!("M{k},0{k}/2{k}/2022,12.3,-1.5,1\n")); // month first
+    }
+    let err = read_text(&text, ReadOptions::new()).expect_err("mixed");
+    let err = err.to_string();
+    assert!(
+        err.contains("written both day first and month first"),
+        "{err}"
+    );
+    // One stray row in a long file is that row's problem, not the file's.
+    let mut text = HEAD.to_string();
+    for k in 0..30 {
+        text.push_str(&format!(
+            "D{k},{}/0{}/2022,12.3,-1.5,1\n",
+            13 + k % 15,
+            1 + k % 9
+        ));
+    }
+    text.push_str("STRAY,07/20/2022,12.3,-1.5,1\n");
+    let l = read_text(&text, ReadOptions::new()).expect("read");
+    assert_eq!((l.report.accepted, l.report.rejected.len()), (30, 1));
+    assert_eq!(l.report.rejected[0].line, 32);
+}
+
+#[test]
+fn a_date_no_order_can_read_is_that_rows_problem() {
+    // 32/13/2022 is no date either way: it must not make the file look undecided.
+    let text = format!("{HEAD}B1,32/13/2022,12.3,-1.5,1\nB2,2022-01-05,12.3,-1.5,1\n");
+    let l = read_text(&text, ReadOptions::new()).expect("read");
+    assert_eq!((l.report.accepted, l.report.rejected.len()), (1, 1));
+    assert_eq!(l.report.rejected[0].problems[0].field, "event_date");
+}
+
+#[test]
+fn empty_rows_and_hashtag_rows_are_skipped_not_rejected() {
+    let text = "event_id_cnty;event_date;latitude;longitude\n\
+                #event+code;#date+occurred;#geo+lat;#geo+lon\n\
+                C1;2022-01-05;12,3;-1,5\n;;;\n;;;\n";
+    let l = read_text(text, ReadOptions::new()).expect("read");
+    let r = &l.report;
+    assert_eq!((r.rows_seen, r.accepted, r.rejected.len()), (1, 1, 0));
+    let skipped: Vec<u64> = r.skipped.iter().map(|s| s.line).collect();
+    assert_eq!(skipped, [2, 4, 5]);
+}
+
+#[test]
+fn one_windows_1252_field_leaves_the_utf8_fields_of_its_row_alone() {
+    let mut bytes = b"event_id_cnty,event_date,actor1,location,latitude,longitude\n".to_vec();
+    bytes.extend_from_slice("E1,2022-01-05,Forces Armées,".as_bytes());
+    bytes.extend_from_slice(b"Tangui\xe9ta,10.6,1.3\n");
+    let l = conflict_risk::read_any(bytes.as_slice(), ReadOptions::new()).expect("read");
+    let i = &l.incidents[0];
+    assert_eq!(
+        i.primary_actor
+            .as_ref()
+            .map(|a| a.name.to_string())
+            .as_deref(),
+        Some("Forces Armées")
+    );
+    assert_eq!(i.location_name.as_deref(), Some("Tanguiéta"));
 }

@@ -211,9 +211,12 @@ impl Inputs {
         let start = Instant::now();
         let mut read = Read::default();
         if self.paths.is_empty() {
-            println!(
-                "no --input: the embedded demo data (3 hand-coded + 20,000 SYNTHETIC incidents)"
-            );
+            if print {
+                println!(
+                    "no --input: the embedded demo data (3 hand-coded + 20,000 SYNTHETIC \
+                     incidents)"
+                );
+            }
             read.incidents = demo_incidents();
         }
         for path in &self.paths {

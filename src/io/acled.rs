@@ -115,23 +115,35 @@ pub(crate) fn read_acled_input(
         None => {
             report.notes.push(
                 "no id column (event_id_cnty, data_id or event_id_no_cnty): each row's id is \
-                 its line number"
+                 the file's name and its line number (events.csv:12)"
                     .to_string(),
             );
             "line".to_string()
         }
     };
+    // Ids made from line numbers carry the file's name, so that two such files read together
+    // do not share ids.
+    let id_prefix = format!(
+        "{}:",
+        std::path::Path::new(source)
+            .file_name()
+            .map_or(source.into(), |n| n.to_string_lossy())
+    );
     let mut sink = Sink::new(report, options, &id_name);
     let mut dates = Dates::new(&options, columns.name(c.date), None);
     let mut names = Interner::default();
     let mut countries = Countries::default();
+    let mut first = true;
     while let Some(line) = input.next_line()? {
+        if input.skip_not_data(line, std::mem::take(&mut first), &mut sink) {
+            continue;
+        }
         let mut row = Row::new(&input.record, &input.columns);
         let mut warnings = Vec::new();
         row.check_record(input.runaway_problem());
         let id: std::borrow::Cow<'_, str> = match c.id {
             Some(col) => row.required(col).unwrap_or_default().into(),
-            None => line.to_string().into(),
+            None => format!("{id_prefix}{line}").into(),
         };
         let date = row.date(c.date, true);
         let year = row

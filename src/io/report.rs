@@ -292,7 +292,7 @@ impl fmt::Display for LoadReport {
             Format::GeoJson => ("features", String::new()),
             Format::AcledCsv | Format::UcdpCsv => (
                 "rows",
-                format!(", {} metadata lines skipped", self.skipped.len()),
+                format!(", {} lines skipped as not data", self.skipped.len()),
             ),
         };
         writeln!(

@@ -5,8 +5,6 @@
 
 use std::io::Read;
 
-use csv::ByteRecord;
-
 use super::csv_in::{
     Countries, CsvInput, DatedRow, Dates, Interner, Loaded, ReadOptions, Row, Sink, finish_table,
 };
@@ -130,11 +128,7 @@ pub(crate) fn read_ucdp_input(
     let mut countries = Countries::default();
     let mut first = true;
     while let Some(line) = input.next_line()? {
-        if std::mem::take(&mut first) && is_hxl_row(&input.record) {
-            sink.skip(
-                line,
-                "HXL hashtag row (#date+year, #geo+lat, ...): metadata, not an event",
-            );
+        if input.skip_not_data(line, std::mem::take(&mut first), &mut sink) {
             continue;
         }
         let mut row = Row::new(&input.record, &input.columns);
@@ -209,22 +203,6 @@ pub(crate) fn read_ucdp_input(
         )?;
     }
     finish_table(dates, sink, &input)
-}
-
-/// The HDX copy's second line: every non-empty field after the index column is a hashtag.
-fn is_hxl_row(record: &ByteRecord) -> bool {
-    let mut tags = 0;
-    for f in record.iter().skip(1) {
-        let f = f.trim_ascii();
-        if f.is_empty() {
-            continue;
-        }
-        if f.first() != Some(&b'#') {
-            return false;
-        }
-        tags += 1;
-    }
-    tags > 0
 }
 
 /// UCDP names states "Government of X" and civilians "Civilians"; every other side is an

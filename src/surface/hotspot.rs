@@ -209,14 +209,24 @@ impl GiStar {
             ));
         }
         let moments = Moments::of(values)?;
+        // The other cells of cell i, in order: cell 0's to start with, then one entry changes
+        // from each cell to the next (building the list anew for every cell was quadratic).
+        let mut others: Vec<u32> = if self.permutations > 0 {
+            (1..centres.len() as u32).collect()
+        } else {
+            Vec::new()
+        };
         let mut cells: Vec<GiCell> = hoods
             .iter()
             .enumerate()
             .map(|(i, hood)| {
                 let sum: f64 = hood.iter().map(|&j| values[j as usize]).sum();
                 let (g, expected, variance, z) = moments.gi(sum, hood.len());
+                if i > 0 && !others.is_empty() {
+                    others[i - 1] = (i - 1) as u32;
+                }
                 let p_sim = (self.permutations > 0)
-                    .then(|| self.pseudo_p(values, &moments, i, hood.len(), g));
+                    .then(|| self.pseudo_p(values, &moments, &mut others, i, hood.len(), g));
                 GiCell {
                     g,
                     expected,
@@ -241,15 +251,21 @@ impl GiStar {
         })
     }
 
-    /// Conditional permutation: cell `i` keeps its value, `w − 1` others are drawn without
-    /// replacement (a partial Fisher–Yates shuffle, undone after each draw).
-    fn pseudo_p(&self, y: &[f64], m: &Moments, i: usize, w: usize, g: f64) -> f64 {
-        let n = y.len();
+    /// Conditional permutation: cell `i` keeps its value, `w − 1` of `others` (every other
+    /// cell, in order) are drawn without replacement (a partial Fisher–Yates shuffle, undone
+    /// after each draw, so `others` comes back as it went in).
+    fn pseudo_p(
+        &self,
+        y: &[f64],
+        m: &Moments,
+        others: &mut [u32],
+        i: usize,
+        w: usize,
+        g: f64,
+    ) -> f64 {
         let k = w - 1;
         let mut rng =
             Pcg64Mcg::seed_from_u64(self.seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        // Indices of the other cells.
-        let mut others: Vec<u32> = (0..n as u32).filter(|&j| j as usize != i).collect();
         let mut swaps: Vec<usize> = Vec::with_capacity(k);
         let mut at_least = 0usize;
         for _ in 0..self.permutations {

@@ -8,7 +8,8 @@ use crate::incident::{ActorKind, CountryCode, Incident};
 /// country.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Alias {
-    /// Lower-case text matched as whole words against actor names.
+    /// The text matched as whole words against actor names, in the form [`normal_name`]
+    /// gives (lower case, apostrophes dropped, other punctuation as spaces).
     pub text: String,
     /// Match only a name that is exactly the text (UCDP's bare "IS").
     pub exact: bool,
@@ -23,7 +24,7 @@ impl Alias {
     #[must_use]
     pub fn new(text: &str) -> Self {
         Alias {
-            text: text.to_lowercase(),
+            text: normal_name(text),
             exact: false,
             only_in: None,
             not_in: None,
@@ -179,7 +180,7 @@ impl ActorGroups {
             if group.kind == Some(a.kind) {
                 return true;
             }
-            let name = a.name.to_lowercase();
+            let name = normal_name(&a.name);
             group.aliases.iter().any(|al| {
                 al.only_in.is_none_or(|c| incident.country == Some(c))
                     && al.not_in.is_none_or(|c| incident.country != Some(c))
@@ -200,6 +201,36 @@ impl ActorGroups {
             .map(|g| self.groups[g].name.as_str())
             .collect()
     }
+}
+
+/// An actor name as aliases are matched against it: lower case, apostrophes of every style
+/// dropped (`Jama’at`, `Jama'at` and `Jamaat` are one word), every other run of punctuation
+/// or space one space (`al-Islam`, `Islamic State (Sahel)`).
+///
+/// ```
+/// use conflict_risk::trend::normal_name;
+/// assert_eq!(normal_name("Jama’at Nusrat al-Islam wal-Muslimin"), "jamaat nusrat al islam wal muslimin");
+/// assert_eq!(normal_name("Islamic State (Sahel)"), "islamic state sahel");
+/// ```
+#[must_use]
+pub fn normal_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut space = false;
+    for c in name.chars() {
+        if matches!(c, '\'' | '’' | '‘' | '`' | '´' | 'ʼ') {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.extend(c.to_lowercase());
+        } else {
+            space = true;
+        }
+    }
+    out
 }
 
 /// Whether `needle` occurs in `hay` bounded by non-alphanumeric characters or the ends.

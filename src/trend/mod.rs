@@ -10,6 +10,6 @@ mod tempo;
 mod tests;
 
 pub use expansion::{Expansion, ExpansionSeries, ExpansionStep, SpreadKind};
-pub use groups::{ActorGroup, ActorGroups, Alias};
+pub use groups::{ActorGroup, ActorGroups, Alias, normal_name};
 pub use nexus::{CrossK, MAX_PERMUTATIONS, Nexus, NexusFindings, PairCounts, PeriodDistance};
 pub use tempo::{Tempo, TempoSeries, YearOnYear};

@@ -316,3 +316,28 @@ fn aliases_match_whole_words_and_countries() {
     i.country = CountryCode::new("BFA");
     assert_eq!(custom.names_of(&i), vec!["Ansaru"]);
 }
+
+#[test]
+fn group_names_match_whatever_the_apostrophes_and_punctuation() {
+    // From a new user's trial: JNIM with a curly apostrophe and no "JNIM:" prefix, or without
+    // punctuation, and ACLED's "Islamic State (Sahel)", all went unmatched.
+    use crate::incident::{Actor, ActorKind, DateSpan, Incident};
+    let groups = ActorGroups::corridor();
+    let named = |name: &str| {
+        let mut i = Incident::new("x", -1.5, 12.4, DateSpan::day(jiff::civil::date(2024, 1, 1)));
+        i.country = crate::incident::CountryCode::new("BFA");
+        i.primary_actor = Some(Actor::new(name, ActorKind::Rebel));
+        groups.names_of(&i)
+    };
+    for jnim in [
+        "Jama’at Nusrat al-Islam wal-Muslimin",
+        "Jamaat Nusrat al Islam wal Muslimin",
+        "JAMA'AT NUSRAT AL-ISLAM WAL-MUSLIMIN",
+        "JNIM: Group for Support of Islam and Muslims",
+    ] {
+        assert_eq!(named(jnim), vec!["JNIM"], "{jnim}");
+    }
+    assert_eq!(named("Islamic State (Sahel)"), vec!["IS Sahel"]);
+    assert_eq!(named("Islamic State Sahel Province"), vec!["IS Sahel"]);
+    assert!(named("Jamaat Islamiya").is_empty());
+}

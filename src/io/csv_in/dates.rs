@@ -84,10 +84,6 @@ pub(crate) struct ParsedDate {
 
 #[cfg(test)]
 impl ParsedDate {
-    pub(crate) fn written_needs_order(&self) -> bool {
-        self.written.needs_order()
-    }
-
     pub(crate) fn resolve(&self, order: Option<DateOrder>) -> Option<Date> {
         self.written.resolve(order, None)
     }
@@ -142,13 +138,14 @@ pub(crate) fn parse_written(text: &str) -> Option<ParsedDate> {
     let mut names = [0usize; 3];
     let mut named = 0;
     for (k, part) in parts.iter().enumerate() {
-        if !numeric(part) {
+        if !numeric(part) && !numeric(strip_ordinal(part)) {
             names[named] = k;
             named += 1;
         }
     }
     let num = |s: &str| -> Option<i16> { numeric(s).then(|| s.parse().ok()).flatten() };
     let written = match &names[..named] {
+        [] if parts.iter().any(|p| !numeric(p)) => return None,
         [] if parts[0].len() == 4 => {
             let d = ymd(num(parts[0])?, num(parts[1])?, num(parts[2])?)?;
             let form = match sep {
@@ -183,6 +180,7 @@ pub(crate) fn parse_written(text: &str) -> Option<ParsedDate> {
                 1 => (parts[0], parts[2]),
                 _ => return None,
             };
+            let day = strip_ordinal(day);
             if day.len() > 2 || !(year.len() == 2 || year.len() == 4) {
                 return None;
             }
@@ -243,6 +241,19 @@ fn iso_date(t: &str) -> Option<Date> {
         })
     };
     ymd(digits(0..4)?, digits(5..7)?, digits(8..10)?)
+}
+
+/// A day written as an ordinal (`1er`, `1st`, `2nd`, `3rd`, `4th`) as its number.
+fn strip_ordinal(day: &str) -> &str {
+    for suffix in ["er", "st", "nd", "rd", "th"] {
+        if let Some(n) = day.strip_suffix(suffix)
+            && !n.is_empty()
+            && n.bytes().all(|b| b.is_ascii_digit())
+        {
+            return n;
+        }
+    }
+    day
 }
 
 /// The date part of text that may end in a time of day, and whether it did.
@@ -354,7 +365,8 @@ impl Written {
 
     /// Whether the order changes what this date is.
     fn needs_order(self) -> bool {
-        matches!(self, Written::Numeric { first, second, .. } if first != second)
+        matches!(self, Written::Numeric { first, second, .. }
+            if first != second && first <= 12 && second <= 12)
     }
 
     /// The date, given the file's order (if known) and the row's `year` column.
@@ -527,7 +539,7 @@ impl Dates {
             dates: written,
             year_column: row.year_column,
         };
-        if self.waiting.is_empty() && (self.asked.is_some() || !needs_order) {
+        if self.waiting.is_empty() && !needs_order {
             self.file(sink, waiting, self.asked, "")
         } else {
             self.waiting.push(waiting);
@@ -589,34 +601,46 @@ impl Dates {
         let word = sink.report.format.record_word();
         let day_text = self.day_first.describe("a first number above 12", word);
         let month_text = self.month_first.describe("a second number above 12", word);
-        let (order, from) = match self.asked {
-            Some(order) => (Some(order), Some("as asked".to_string())),
-            None if day > month => (Some(DateOrder::DayMonth), Some(day_text.clone())),
-            None if month > day => (Some(DateOrder::MonthDay), Some(month_text.clone())),
-            None if day > 0 => {
-                return Err(Error::format(format!(
-                    "{}: the numeric dates in {} are read day first by as many rows as month \
-                     first ({day_text}; {month_text}); say which with \
-                     ReadOptions::date_order(DateOrder::DayMonth) or DateOrder::MonthDay (in the \
-                     programs, --date-order dmy or mdy)",
-                    sink.report.source, self.columns[0]
-                )));
+        let source = sink.report.source.clone();
+        let column = self.columns[0].clone();
+        let say_which = "say which with --date-order dmy or mdy (in Rust, \
+                         ReadOptions::date_order)";
+        // Both orders shown, and the smaller not a stray row or two: the file mixes them.
+        let (fewer, more) = (day.min(month), day.max(month));
+        if fewer > 0 && fewer * 10 > more {
+            return Err(Error::format(format!(
+                "{source}: the numeric dates in {column} are written both day first and month \
+                 first ({day_text}; {month_text}), so the rows that could be either cannot be \
+                 placed; a file must write its dates one way: fix the file, or read its parts \
+                 separately"
+            )));
+        }
+        let settled = match day.cmp(&month) {
+            std::cmp::Ordering::Greater => Some((DateOrder::DayMonth, day_text.clone())),
+            std::cmp::Ordering::Less => Some((DateOrder::MonthDay, month_text.clone())),
+            std::cmp::Ordering::Equal => None,
+        };
+        let (order, from) = match (settled, self.asked) {
+            (Some((order, text)), Some(asked)) if order != asked => {
+                sink.report.notes.push(format!(
+                    "dates read {order}, not {asked} as asked: the file settles it ({text})"
+                ));
+                (Some(order), Some(text))
             }
-            None if self.undecided.rows > 0 => {
+            (Some((order, text)), _) => (Some(order), Some(text)),
+            (None, Some(asked)) => (Some(asked), Some("as asked".to_string())),
+            (None, None) if self.undecided.rows > 0 => {
                 let (line, text) = self.undecided.first.clone().unwrap_or_default();
                 return Err(Error::format(format!(
-                    "{}: the numeric dates in {} can be read day first or month first ({word} \
-                     {line}: {text}), and no row settles it (no number above 12 in the first \
-                     two places); say which with ReadOptions::date_order(DateOrder::DayMonth) or \
-                     DateOrder::MonthDay (in the programs, --date-order dmy or mdy)",
-                    sink.report.source, self.columns[0]
+                    "{source}: the numeric dates in {column} can be read day first or month \
+                     first ({word} {line}: {text}), and no row settles it (no number above 12 \
+                     in the first two places); {say_which}"
                 )));
             }
-            None => (None, None),
+            (None, None) => (None, None),
         };
-        let why = match (order, self.asked) {
-            (Some(DateOrder::DayMonth), None) => format!(", the file's order ({day_text})"),
-            (Some(DateOrder::MonthDay), None) => format!(", the file's order ({month_text})"),
+        let why = match &from {
+            Some(text) if text != "as asked" => format!(", the file's order ({text})"),
             _ => String::new(),
         };
         let numeric = self.forms.iter().any(|((f, _), _)| f.starts_with("NN"));

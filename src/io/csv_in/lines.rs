@@ -124,6 +124,8 @@ pub(crate) struct CsvInput<'a> {
     runaway: Option<(u64, u64)>,
     /// Where the current record ends: the line the next one starts on.
     next_line: u64,
+    /// Every runaway quote met: the line it opens on and the lines it swallowed.
+    swallowed: Vec<(u64, u64)>,
 }
 
 impl<'a> CsvInput<'a> {
@@ -167,6 +169,7 @@ impl<'a> CsvInput<'a> {
             cp1252_records: 0,
             runaway: None,
             next_line: 1,
+            swallowed: Vec::new(),
         };
         input.decode_record();
         input.columns = Columns::new(&input.record);
@@ -187,13 +190,15 @@ impl<'a> CsvInput<'a> {
         self.decode_record();
         self.runaway = None;
         if self.next_line > line + 1 && self.swallows_rows() {
-            self.runaway = Some((line, self.next_line - line - 1));
+            let runaway = (line, self.next_line - line - 1);
+            self.runaway = Some(runaway);
+            self.swallowed.push(runaway);
         }
         Ok(Some(line))
     }
 
-    /// With the encoding decided record by record, a record that is not valid UTF-8 is read as
-    /// Windows-1252.
+    /// With the encoding decided as it goes, a field that is not valid UTF-8 is read as
+    /// Windows-1252 (the other fields of its record stay as they are).
     fn decode_record(&mut self) {
         if self.fixed.is_some() || self.record.as_slice().is_ascii() {
             return;
@@ -205,8 +210,7 @@ impl<'a> CsvInput<'a> {
         self.cp1252_records += 1;
         self.scratch.clear();
         for field in &self.record {
-            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(field);
-            self.scratch.push_field(text.as_bytes());
+            self.scratch.push_field(decode_text(field).as_bytes());
         }
         self.scratch.set_position(self.record.position().cloned());
         std::mem::swap(&mut self.record, &mut self.scratch);
@@ -230,6 +234,24 @@ impl<'a> CsvInput<'a> {
                 .skip(1)
                 .any(|line| line.iter().filter(|&&b| b == self.separator).count() >= wanted)
         })
+    }
+
+    /// Skip the current record, noting why, when it holds no event: a row of empty fields
+    /// (Excel's trailing `;;;;`), or, as the first row under the header, HDX's row of HXL
+    /// hashtags. `true` when skipped.
+    pub(crate) fn skip_not_data(&self, line: u64, first: bool, sink: &mut Sink) -> bool {
+        if self.record.iter().all(|f| f.trim_ascii().is_empty()) {
+            sink.skip(line, "an empty row: every field is empty");
+            true
+        } else if first && is_hxl_row(&self.record) {
+            sink.skip(
+                line,
+                "HXL hashtag row (#date+year, #geo+lat, ...): metadata, not an event",
+            );
+            true
+        } else {
+            false
+        }
     }
 
     /// The problem of a record whose quote ran over the lines after it, if this is one.
@@ -256,11 +278,11 @@ impl<'a> CsvInput<'a> {
             (_, 0) => (Encoding::Utf8, None),
             (0, _) => (Encoding::Windows1252, None),
             (utf8, cp) => (
-                Encoding::Windows1252,
+                Encoding::Utf8,
                 Some(format!(
-                    "mixed encodings: {cp} record(s) are not valid UTF-8 and were read as \
-                     Windows-1252, while {utf8} record(s) with accented letters were read as \
-                     UTF-8; check the names, or set the encoding"
+                    "mixed encodings: {cp} record(s) hold text that is not valid UTF-8, read \
+                     as Windows-1252, while {utf8} record(s) with accented letters are UTF-8; \
+                     check those names, or set the encoding"
                 )),
             ),
         }
@@ -288,6 +310,9 @@ impl<'a> CsvInput<'a> {
 /// A table is read: decide its dates, say how it was read, and hand back what was read.
 pub(crate) fn finish_table(dates: Dates, mut sink: Sink, input: &CsvInput<'_>) -> Result<Loaded> {
     dates.finish(&mut sink)?;
+    for &(line, lines) in &input.swallowed {
+        sink.swallowed(line, lines);
+    }
     input.describe(&mut sink.report);
     Ok(sink.finish())
 }
@@ -310,4 +335,20 @@ pub(crate) fn next_record<R: Read>(
             },
         }
     })
+}
+
+/// The HDX copy's second line: every non-empty field after the index column is a hashtag.
+pub(crate) fn is_hxl_row(record: &ByteRecord) -> bool {
+    let mut tags = 0;
+    for f in record.iter().skip(1) {
+        let f = f.trim_ascii();
+        if f.is_empty() {
+            continue;
+        }
+        if f.first() != Some(&b'#') {
+            return false;
+        }
+        tags += 1;
+    }
+    tags > 0
 }

@@ -62,8 +62,9 @@ impl std::str::FromStr for Encoding {
 /// Which comes first in a numeric date such as `05/07/2023`.
 ///
 /// A reader decides it per file from the rows themselves (a first number above 12 can only be
-/// a day, a second above 12 only a day too); a file in which no row settles it is refused,
-/// and this option settles it.
+/// a day, a second above 12 only a day too); a file in which no row settles it is refused
+/// unless [`ReadOptions::date_order`] says which, and a file that writes both orders is
+/// refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DateOrder {
@@ -135,8 +136,10 @@ impl ReadOptions {
         }
     }
 
-    /// Read numeric dates in this order instead of deciding per file; rows whose dates cannot
-    /// be read in it are rejected.
+    /// Read numeric dates in this order when a file's rows do not settle it (no first or
+    /// second number above 12). A file whose rows do settle it is read in its own order, with a
+    /// note in the load report when that is not the order asked for: with several files, one
+    /// option cannot misdate the files that say how they write.
     #[must_use]
     pub fn date_order(self, order: DateOrder) -> Self {
         ReadOptions {

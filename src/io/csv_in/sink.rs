@@ -44,6 +44,27 @@ impl Sink {
         });
     }
 
+    /// The `lines` lines after `line` were swallowed by a quote opened on `line`: each is a
+    /// row that could not be read, rejected in its place.
+    pub(crate) fn swallowed(&mut self, line: u64, lines: u64) {
+        for k in line + 1..=line + lines {
+            self.report.rows_seen += 1;
+            self.report.rejected.push(RejectedRow {
+                line: k,
+                source_id: None,
+                problems: vec![FieldProblem {
+                    field: "record".into(),
+                    value: String::new(),
+                    reason: format!(
+                        "swallowed by the quote opened on line {line}: not read (fix the quote \
+                         and read the file again)"
+                    ),
+                }],
+            });
+        }
+        self.report.rejected.sort_by_key(|r| r.line);
+    }
+
     pub(crate) fn warn(&mut self, line: u64, source_id: &str, field: &str, message: String) {
         self.report.warnings.push(RowWarning {
             line,

@@ -6,9 +6,7 @@ use jiff::civil::date;
 
 /// The date of `text` read in `order` (with no `year` column).
 fn read(text: &str, order: Option<DateOrder>) -> Option<jiff::civil::Date> {
-    let p = parse_written(text)?;
-    let order = order.filter(|_| p.written_needs_order());
-    p.resolve(order)
+    parse_written(text)?.resolve(order)
 }
 
 #[test]
@@ -39,10 +37,12 @@ fn every_date_form_the_files_write() {
     assert_eq!(read("9-May-20", None), Some(date(2020, 5, 9)));
     assert_eq!(read("12 septembre 2022", None), Some(date(2022, 9, 12)));
     assert_eq!(read("3 juil. 2022", None), Some(date(2022, 7, 3)));
+    assert_eq!(read("1er mai 2022", None), Some(date(2022, 5, 1)));
+    assert_eq!(read("July 4th, 2022", None), Some(date(2022, 7, 4)));
     assert_eq!(
-        read("1er mai 2022", None),
+        read("1er/05/2022", None),
         None,
-        "ordinal suffixes are not read"
+        "ordinals only beside a month name"
     );
     // Numeric forms need the file's order.
     for t in [
