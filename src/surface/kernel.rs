@@ -126,13 +126,26 @@ pub struct RiskSurface {
 }
 
 impl KernelSurface {
-    /// A quartic kernel of `bandwidth_km` (finite, above 0) under `policy`.
+    /// The smallest bandwidth accepted: 1 m (0.001 km), the floor of every distance parameter
+    /// (as [`Dbscan::MIN_EPS_KM`](crate::Dbscan::MIN_EPS_KM)); incident positions are not
+    /// more precise than that.
+    pub const MIN_BANDWIDTH_KM: f64 = 0.001;
+
+    /// A quartic kernel of `bandwidth_km` (finite, at least [`Self::MIN_BANDWIDTH_KM`]) under
+    /// `policy`.
+    ///
+    /// ```
+    /// use conflict_risk::{KernelSurface, WeightPolicy, jiff::civil::date};
+    /// let policy = WeightPolicy::new(date(2024, 12, 31));
+    /// assert!(KernelSurface::new(50.0, policy.clone()).is_ok());
+    /// assert!(KernelSurface::new(1e-20, policy).is_err());
+    /// ```
     pub fn new(bandwidth_km: f64, policy: WeightPolicy) -> Result<Self> {
-        if !bandwidth_km.is_finite() || bandwidth_km <= 0.0 {
+        if !(bandwidth_km.is_finite() && bandwidth_km >= Self::MIN_BANDWIDTH_KM) {
             return Err(Error::invalid(
                 "bandwidth_km",
                 bandwidth_km,
-                "must be finite and above 0",
+                "must be a finite distance of at least 0.001 km (1 m)",
             ));
         }
         Ok(KernelSurface {
