@@ -8,7 +8,8 @@ use std::io::Read;
 use csv::ByteRecord;
 
 use super::csv_in::{
-    Countries, CsvInput, DatedRow, Dates, Interner, Loaded, ReadOptions, Row, Sink,
+    Countries, CsvInput, DatedRow, Dates, Interner, Loaded, Opened, Opening, ReadOptions, Row,
+    Sink, TableInput,
 };
 use super::report::{Format, LoadReport};
 use crate::error::Result;
@@ -70,15 +71,22 @@ pub(crate) fn read_ucdp_from<R: Read>(
     source: &str,
     options: ReadOptions,
 ) -> Result<Loaded> {
-    read_ucdp_input(CsvInput::open(reader, source, &options)?, source, options)
+    match Opened::open(reader, source, options.encoding_asked())? {
+        Opening::Text(opened) => {
+            read_ucdp_input(CsvInput::from_opened(opened, source)?, source, options)
+        }
+        Opening::Workbook(book) => {
+            super::workbook::read_workbook(book, source, Some(Format::UcdpCsv), options)
+        }
+    }
 }
 
 pub(crate) fn read_ucdp_input(
-    mut input: CsvInput<'_>,
+    mut input: impl TableInput,
     source: &str,
     options: ReadOptions,
 ) -> Result<Loaded> {
-    let columns = &input.columns;
+    let columns = input.columns();
     let c = UcdpColumns {
         id: columns.require(&["id"], "event id")?,
         start: columns.require(&["date_start"], "start date")?,
@@ -120,7 +128,7 @@ pub(crate) fn read_ucdp_input(
         Format::UcdpCsv,
         format!("{layout}, {} columns", columns.len()),
     );
-    let mut sink = Sink::new(report, options, "id");
+    let mut sink = Sink::new(report, &options, "id");
     let mut dates = Dates::new(
         &options,
         columns.name(c.start),
@@ -130,14 +138,14 @@ pub(crate) fn read_ucdp_input(
     let mut countries = Countries::default();
     let mut first = true;
     while let Some(line) = input.next_line()? {
-        if std::mem::take(&mut first) && is_hxl_row(&input.record) {
+        if std::mem::take(&mut first) && is_hxl_row(input.record()) {
             sink.skip(
                 line,
                 "HXL hashtag row (#date+year, #geo+lat, ...): metadata, not an event",
             );
             continue;
         }
-        let mut row = Row::new(&input.record, &input.columns);
+        let mut row = Row::new(input.record(), input.columns());
         let mut warnings = Vec::new();
         row.check_record(input.runaway_problem());
         // Ids are integers, written as floats in the HDX copy: keep them as integers.

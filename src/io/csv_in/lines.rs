@@ -99,6 +99,50 @@ impl<R: Read> Read for LineCounting<R> {
     }
 }
 
+/// Where the ACLED and UCDP readers take their records from: a CSV stream ([`CsvInput`]) or a
+/// workbook sheet ([`SheetInput`](crate::io::workbook::SheetInput)). The readers are generic
+/// over it, so that each source gets its own compiled loop and the CSV one stays as fast as
+/// it was.
+pub(crate) trait TableInput {
+    /// The header's columns.
+    fn columns(&self) -> &Columns;
+    /// The record last read by [`next_line`](Self::next_line), as UTF-8 text.
+    fn record(&self) -> &ByteRecord;
+    /// Read the next record and return the line (or sheet row) it starts on, counted from 1;
+    /// `None` at the end.
+    fn next_line(&mut self) -> Result<Option<u64>>;
+    /// The problem of a record whose quote ran over the lines after it, if this is one.
+    fn runaway_problem(&self) -> Option<FieldProblem>;
+    /// How the input was read, for the load report.
+    fn describe(&self, report: &mut LoadReport);
+}
+
+impl TableInput for CsvInput<'_> {
+    #[inline]
+    fn columns(&self) -> &Columns {
+        &self.columns
+    }
+
+    #[inline]
+    fn record(&self) -> &ByteRecord {
+        &self.record
+    }
+
+    #[inline]
+    fn next_line(&mut self) -> Result<Option<u64>> {
+        CsvInput::next_line(self)
+    }
+
+    #[inline]
+    fn runaway_problem(&self) -> Option<FieldProblem> {
+        CsvInput::runaway_problem(self)
+    }
+
+    fn describe(&self, report: &mut LoadReport) {
+        CsvInput::describe(self, report);
+    }
+}
+
 /// A CSV file being read: its header's columns, the current record, and the line each record
 /// starts on.
 pub(crate) struct CsvInput<'a> {
