@@ -137,18 +137,14 @@ impl Workbook {
             .collect()
     }
 
-    /// The cells of a sheet.
-    fn range(&mut self, name: &str) -> Result<Range<Data>> {
-        let (source, kind) = (self.source.as_str(), self.kind);
+    /// The cells of a sheet; `Err` says in words why they cannot be read.
+    fn range(&mut self, name: &str) -> std::result::Result<Range<Data>, String> {
         let sheets = &mut self.sheets;
-        guarded(source, kind, &format!("reading sheet \"{name}\""), || {
-            sheets.worksheet_range(name).map_err(|e| {
-                Error::format(format!(
-                    "{source}: sheet \"{name}\" of {} cannot be read: {e}",
-                    kind.described()
-                ))
-            })
-        })
+        match catch_unwind(AssertUnwindSafe(|| sheets.worksheet_range(name))) {
+            Ok(Ok(range)) => Ok(range),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err("the workbook reader failed on it (a damaged or unusual sheet?)".into()),
+        }
     }
 
     /// The sheet to read and its format: the one named in `options` (its format from its
@@ -184,7 +180,11 @@ impl Workbook {
                     ))
                 })?
                 .clone();
-            let range = self.range(&name)?;
+            let range = self.range(&name).map_err(|why| {
+                Error::format(format!(
+                    "{source}: sheet \"{name}\" of {described} cannot be read: {why}"
+                ))
+            })?;
             let sheet = SheetInput::new(range, &name, self.kind).ok_or_else(|| {
                 Error::format(format!(
                     "{source}: sheet \"{name}\" is empty: no header row"
@@ -202,20 +202,27 @@ impl Workbook {
             return Ok((format, sheet));
         }
         let mut seen = Vec::new();
+        let mut unread = Vec::new();
         for name in &names {
             let range = match self.range(name) {
                 Ok(range) => range,
                 Err(e) => {
                     seen.push(format!("sheet \"{name}\" cannot be read ({e})"));
+                    unread.push(format!(
+                        "sheet \"{name}\" was passed over: it cannot be read ({e})"
+                    ));
                     continue;
                 }
             };
-            let Some(sheet) = SheetInput::new(range, name, self.kind) else {
+            let Some(mut sheet) = SheetInput::new(range, name, self.kind) else {
                 seen.push(format!("sheet \"{name}\" is empty"));
                 continue;
             };
             match table_format(&sheet.columns) {
-                Ok(format) if wanted.is_none_or(|w| w == format) => return Ok((format, sheet)),
+                Ok(format) if wanted.is_none_or(|w| w == format) => {
+                    sheet.notes = unread;
+                    return Ok((format, sheet));
+                }
                 Ok(format) => seen.push(format!(
                     "sheet \"{name}\" reads as {}, not {}",
                     dataset(format),
@@ -281,6 +288,8 @@ pub(crate) struct SheetInput {
     kind: WorkbookKind,
     sheet: String,
     text: String,
+    /// Notes for the report: sheets before this one that could not be read.
+    notes: Vec<String>,
 }
 
 impl SheetInput {
@@ -296,6 +305,7 @@ impl SheetInput {
             kind,
             sheet: sheet.to_string(),
             text: String::new(),
+            notes: Vec::new(),
         };
         input.next_row()?;
         // Trailing empty cells of the header are no columns (the range is as wide as its
@@ -360,6 +370,7 @@ impl TableInput for SheetInput {
             self.sheet
         ));
         report.sheet = Some(self.sheet.clone());
+        report.notes.extend(self.notes.iter().cloned());
     }
 }
 
