@@ -83,48 +83,36 @@ struct Workbook {
     source: String,
 }
 
-/// Run a calamine call, turning a panic inside it into an error in words: the bytes come from
-/// anywhere, and a broken file must be refused, never abort the program.
-fn guarded<T>(
-    source: &str,
-    kind: WorkbookKind,
-    what: &str,
-    call: impl FnOnce() -> Result<T>,
-) -> Result<T> {
-    catch_unwind(AssertUnwindSafe(call)).unwrap_or_else(|_| {
-        Err(Error::format(format!(
-            "{source} is {} that cannot be read: the workbook reader failed while {what} (a \
-             damaged or unusual file?); open it in a spreadsheet program and save it again, or \
-             save the sheet as CSV (UTF-8)",
-            kind.described()
-        )))
-    })
-}
-
 impl Workbook {
-    /// Open the workbook's bytes with calamine's reader for its kind.
+    /// Open the workbook's bytes with calamine's reader for its kind. A panic inside calamine
+    /// is an error in words too: the bytes come from anywhere, and a broken file must be
+    /// refused, never abort the program.
     fn open(book: WorkbookBytes, source: &str) -> Result<Workbook> {
         let WorkbookBytes { kind, bytes } = book;
-        let broken = |e: &dyn std::fmt::Display| {
-            Error::format(format!(
-                "{source} looks like {} but cannot be read: {e}",
-                kind.described()
-            ))
-        };
-        let sheets = guarded(source, kind, "opening it", || {
+        let opened = catch_unwind(AssertUnwindSafe(|| {
             let cursor = Cursor::new(bytes);
-            Ok(match kind {
-                WorkbookKind::Xlsx => Sheets::Xlsx(Reader::new(cursor).map_err(|e| broken(&e))?),
-                WorkbookKind::Xlsb => Sheets::Xlsb(Reader::new(cursor).map_err(|e| broken(&e))?),
-                WorkbookKind::Xls => Sheets::Xls(Reader::new(cursor).map_err(|e| broken(&e))?),
-                WorkbookKind::Ods => Sheets::Ods(Reader::new(cursor).map_err(|e| broken(&e))?),
+            Ok::<_, String>(match kind {
+                WorkbookKind::Xlsx => Sheets::Xlsx(Reader::new(cursor).map_err(words)?),
+                WorkbookKind::Xlsb => Sheets::Xlsb(Reader::new(cursor).map_err(words)?),
+                WorkbookKind::Xls => Sheets::Xls(Reader::new(cursor).map_err(words)?),
+                WorkbookKind::Ods => Sheets::Ods(Reader::new(cursor).map_err(words)?),
             })
-        })?;
-        Ok(Workbook {
-            kind,
-            sheets,
-            source: source.to_string(),
-        })
+        }));
+        let why = match opened {
+            Ok(Ok(sheets)) => {
+                return Ok(Workbook {
+                    kind,
+                    sheets,
+                    source: source.to_string(),
+                });
+            }
+            Ok(Err(why)) => why,
+            Err(_) => "the workbook reader failed on it (a damaged or unusual file?)".to_string(),
+        };
+        Err(Error::format(format!(
+            "{source} looks like {} but cannot be read: {why}",
+            kind.described()
+        )))
     }
 
     /// The names of the workbook's worksheets (chart and macro sheets left out), in order.
@@ -255,6 +243,11 @@ fn not_events(why: &NotEvents, columns: &Columns) -> String {
         NotEvents::Aggregated(why) => why.clone(),
         NotEvents::Unknown => format!("its first row has {NEITHER}; it has {}", columns.listed()),
     }
+}
+
+/// An error of calamine's, in its words.
+fn words(e: impl std::fmt::Display) -> String {
+    e.to_string()
 }
 
 /// The dataset a format reads, in words.
