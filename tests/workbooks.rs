@@ -371,3 +371,30 @@ fn the_site_reader_takes_csv_only() {
         "{e}"
     );
 }
+
+#[test]
+fn a_panic_inside_calamine_is_an_error_in_words() {
+    // Found by the workbook fuzz target: a damaged .xls on which calamine 0.38 fails an
+    // assertion (cfb.rs, a sector table whose length is not a multiple of 4) instead of
+    // returning an error. It must be refused, not abort the program.
+    let bytes = fixture("xls_calamine_panic.bin");
+    let e = message(read_any(bytes.as_slice(), ReadOptions::new()).expect_err("refused"));
+    assert_eq!(
+        e,
+        "<reader> looks like an Excel 97-2003 workbook (.xls) but cannot be read: the workbook \
+         reader failed on it (a damaged or unusual file?)"
+    );
+}
+
+#[test]
+fn a_looping_ole_sector_table_is_refused_before_calamine_reads_it() {
+    // Found by the workbook fuzz target: a damaged .xls whose sector table loops. calamine 0.38
+    // follows the loop, allocating until the process is killed; the crate checks first.
+    let bytes = fixture("xls_sector_loop.bin");
+    let e = message(read_any(bytes.as_slice(), ReadOptions::new()).expect_err("refused"));
+    assert_eq!(
+        e,
+        "<reader> looks like an Excel 97-2003 workbook (.xls) but cannot be read: its table of \
+         sectors loops back on itself (a damaged file)"
+    );
+}
