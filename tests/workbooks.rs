@@ -374,11 +374,19 @@ fn the_site_reader_takes_csv_only() {
 
 #[test]
 fn a_panic_inside_calamine_is_an_error_in_words() {
-    // Found by the workbook fuzz target: a damaged .xls on which calamine 0.38 fails an
-    // assertion (cfb.rs, a sector table whose length is not a multiple of 4) instead of
-    // returning an error. It must be refused, not abort the program.
-    let bytes = fixture("xls_calamine_panic.bin");
-    let e = message(read_any(bytes.as_slice(), ReadOptions::new()).expect_err("refused"));
+    // The workbook fuzz target found that calamine 0.38 fails an assertion (utils.rs, `to_u32`)
+    // instead of returning an error when a sector of an OLE file's table is cut short by the
+    // end of the file: here a header of 512-byte sectors whose one FAT sector holds 6 bytes.
+    let mut file = vec![0u8; 512 + 6];
+    file[..8].copy_from_slice(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
+    file[30] = 0x09;
+    file[32] = 0x06;
+    file[68..72].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
+    for k in 1..109 {
+        file[76 + 4 * k..80 + 4 * k].copy_from_slice(&0xFFFF_FFFFu32.to_le_bytes());
+    }
+    file[512..516].copy_from_slice(&0xFFFF_FFFDu32.to_le_bytes()); // sector 0 holds the FAT
+    let e = message(read_any(file.as_slice(), ReadOptions::new()).expect_err("refused"));
     assert_eq!(
         e,
         "<reader> looks like an Excel 97-2003 workbook (.xls) but cannot be read: the workbook \
