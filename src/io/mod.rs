@@ -49,7 +49,9 @@ pub(crate) fn create_file(path: &Path) -> Result<std::io::BufWriter<File>> {
 /// report's [`sheet`](LoadReport::sheet) and `container` name the sheet. A workbook with no
 /// such sheet is refused, naming each sheet and the columns of its first row. This and
 /// [`read_any`] are the entry points for workbooks ([`read_acled`] and [`read_ucdp`] read one
-/// too, taking the first sheet in their own layout).
+/// too, taking the first sheet in their own layout). The sheet is held in memory whole, as
+/// wide and tall as its furthest cell; an Excel 97-2003 `.xls` is sized by what it declares,
+/// so read `.xls` only from sources you trust (a damaged one can exhaust memory).
 ///
 /// ```no_run
 /// use conflict_risk::{ReadOptions, read_path};
