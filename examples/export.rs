@@ -46,7 +46,8 @@ fn parse() -> Result<Args, lexopt::Error> {
     while let Some(arg) = p.next()? {
         match arg {
             Long(
-                name @ ("input" | "date-order" | "encoding" | "field" | "strict" | "all-rows"),
+                name @ ("input" | "date-order" | "encoding" | "field" | "sheet" | "strict"
+                | "all-rows"),
             ) => {
                 let name = name.to_string();
                 a.inputs.take(&name, &mut p)?;

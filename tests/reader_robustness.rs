@@ -46,9 +46,9 @@ fn all_readers(bytes: &[u8]) {
     };
     for strict in [false, true] {
         let o = ReadOptions::new().strict(strict);
-        check(read_acled(bytes, o));
-        check(read_ucdp(bytes, o));
-        check(read_geojson(bytes, &PropertyMap::new(), o));
+        check(read_acled(bytes, o.clone()));
+        check(read_ucdp(bytes, o.clone()));
+        check(read_geojson(bytes, &PropertyMap::new(), o.clone()));
         check(read_any(bytes, o));
     }
 }

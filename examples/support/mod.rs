@@ -136,10 +136,12 @@ pub fn usage_error(message: impl std::fmt::Display, usage: &str) -> ! {
 #[allow(unused_macros)] // bench takes no input options
 macro_rules! input_usage {
     () => {
-        "  --input FILE          ACLED or UCDP GED table (CSV with , ; tab or |, gzip or zip),
-                        or GeoJSON; the format, encoding and date order are found from
-                        the content; repeat for several files; without it, the embedded
-                        demo data (3 hand-coded + 20,000 SYNTHETIC incidents)
+        "  --input FILE          ACLED or UCDP GED table (CSV with , ; tab or |, gzip or zip; or an
+                        .xlsx, .ods or .xls workbook), or GeoJSON; the format, encoding and
+                        date order are found from the content; repeat for several files;
+                        without it, the embedded demo data (3 hand-coded + 20,000
+                        SYNTHETIC incidents)
+  --sheet NAME          the workbook sheet to read [the first that reads as ACLED or UCDP]
   --date-order dmy|mdy  read dates such as 05/07/2023 day first (dmy) or month first
                         (mdy), when a file does not settle it (no day above 12)
   --encoding NAME       utf-8, windows-1252, utf-16le or utf-16be [found per file]
@@ -167,7 +169,7 @@ pub struct Inputs {
 
 impl Inputs {
     /// Take the long option `name` (one of `input`, `date-order`, `encoding`, `field`,
-    /// `strict`, `all-rows`; the examples match these names and pass them here), its value
+    /// `sheet`, `strict`, `all-rows`; the examples match these names and pass them here), its value
     /// from `p`.
     pub fn take(&mut self, name: &str, p: &mut lexopt::Parser) -> Result<(), lexopt::Error> {
         let value = |p: &mut lexopt::Parser| -> Result<String, lexopt::Error> {
@@ -179,11 +181,11 @@ impl Inputs {
             "input" => self.paths.push(p.value()?.into()),
             "date-order" => {
                 let order: conflict_risk::DateOrder = value(p)?.parse()?;
-                self.options = self.options.date_order(order);
+                self.options = std::mem::take(&mut self.options).date_order(order);
             }
             "encoding" => {
                 let encoding: conflict_risk::Encoding = value(p)?.parse()?;
-                self.options = self.options.encoding(encoding);
+                self.options = std::mem::take(&mut self.options).encoding(encoding);
             }
             "field" => {
                 let text = value(p)?;
@@ -195,7 +197,11 @@ impl Inputs {
                     .set(field.trim(), property.trim())
                     .map_err(|e| lexopt::Error::from(format!("--field {text}: {e}")))?;
             }
-            "strict" => self.options = self.options.strict(true),
+            "strict" => self.options = std::mem::take(&mut self.options).strict(true),
+            "sheet" => {
+                let sheet = value(p)?;
+                self.options = std::mem::take(&mut self.options).sheet(&sheet);
+            }
             "all-rows" => self.all_rows = true,
             other => return Err(format!("--{other} is not an input option").into()),
         }
@@ -222,7 +228,7 @@ impl Inputs {
         for path in &self.paths {
             let label = format!("reading {}", path.display());
             let loaded = with_progress(&label, show_progress, || {
-                read_path_mapped(path, self.options, &self.properties)
+                read_path_mapped(path, self.options.clone(), &self.properties)
             })?;
             if print || self.all_rows {
                 self.print_report(&loaded.report);

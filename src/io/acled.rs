@@ -6,8 +6,8 @@ use std::io::Read;
 use jiff::civil::Date;
 
 use super::csv_in::{
-    Countries, CsvInput, DatedRow, Dates, Interner, Loaded, ReadOptions, Row, Sink, finish_table,
-    is_missing,
+    Countries, CsvInput, DatedRow, Dates, Interner, Loaded, Opened, Opening, ReadOptions, Row,
+    Sink, TableInput, finish_table, is_missing,
 };
 use super::report::{Format, LoadReport};
 use crate::error::Result;
@@ -65,15 +65,22 @@ pub(crate) fn read_acled_from<R: Read>(
     source: &str,
     options: ReadOptions,
 ) -> Result<Loaded> {
-    read_acled_input(CsvInput::open(reader, source, &options)?, source, options)
+    match Opened::open(reader, source, options.encoding_asked())? {
+        Opening::Text(opened) => {
+            read_acled_input(CsvInput::from_opened(opened, source)?, source, options)
+        }
+        Opening::Workbook(book) => {
+            super::workbook::read_workbook(book, source, Some(Format::AcledCsv), options)
+        }
+    }
 }
 
 pub(crate) fn read_acled_input(
-    mut input: CsvInput<'_>,
+    mut input: impl TableInput,
     source: &str,
     options: ReadOptions,
 ) -> Result<Loaded> {
-    let columns = &input.columns;
+    let columns = input.columns();
     let c = AcledColumns {
         id: columns.find(&["event_id_cnty", "event_id", "data_id", "event_id_no_cnty"]),
         date: columns.require(&["event_date"], "event date")?,
@@ -129,7 +136,7 @@ pub(crate) fn read_acled_input(
             .file_name()
             .map_or(source.into(), |n| n.to_string_lossy())
     );
-    let mut sink = Sink::new(report, options, &id_name);
+    let mut sink = Sink::new(report, &options, &id_name);
     let mut dates = Dates::new(&options, columns.name(c.date), None);
     let mut names = Interner::default();
     let mut countries = Countries::default();
@@ -138,7 +145,7 @@ pub(crate) fn read_acled_input(
         if input.skip_not_data(line, std::mem::take(&mut first), &mut sink) {
             continue;
         }
-        let mut row = Row::new(&input.record, &input.columns);
+        let mut row = Row::new(input.record(), input.columns());
         let mut warnings = Vec::new();
         row.check_record(input.runaway_problem());
         let id: std::borrow::Cow<'_, str> = match c.id {

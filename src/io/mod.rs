@@ -1,5 +1,6 @@
-//! Reading and writing: ACLED and UCDP GED CSV in, GeoJSON (RFC 7946) in and out, flat CSV out.
-//! Every reader returns what it could read plus a [`LoadReport`] of every rejected row.
+//! Reading and writing: ACLED and UCDP GED CSV (or a workbook sheet: .xlsx, .xls, .ods) in,
+//! GeoJSON (RFC 7946) in and out, flat CSV out. Every reader returns what it could read plus a
+//! [`LoadReport`] of every rejected row.
 
 mod acled;
 mod borders;
@@ -10,6 +11,7 @@ mod geojson;
 mod report;
 mod sites;
 mod ucdp;
+mod workbook;
 
 use std::fs::File;
 use std::io::Read;
@@ -37,8 +39,19 @@ pub(crate) fn create_file(path: &Path) -> Result<std::io::BufWriter<File>> {
 }
 
 /// Read a file, choosing the reader from its content (the header of a CSV, the `{` of a
-/// GeoJSON document) and, failing that, its extension. The report's `format` and `layout` say
-/// what was picked.
+/// GeoJSON document, the parts of a workbook) and, failing that, its extension. The report's
+/// `format` and `layout` say what was picked.
+///
+/// A workbook (`.xlsx`, `.xlsb`, `.xls`, `.ods`, known by its content whatever its name) is
+/// read through one of its sheets: the one named by [`ReadOptions::sheet`], else the first
+/// whose header (its first non-empty row) reads as ACLED or UCDP GED. Its rows are numbered as
+/// the sheet shows them, date cells read as their dates, numbers as the numbers they hold; the
+/// report's [`sheet`](LoadReport::sheet) and `container` name the sheet. A workbook with no
+/// such sheet is refused, naming each sheet and the columns of its first row. This and
+/// [`read_any`] are the entry points for workbooks ([`read_acled`] and [`read_ucdp`] read one
+/// too, taking the first sheet in their own layout). The sheet is held in memory whole, as
+/// wide and tall as its furthest cell; an Excel 97-2003 `.xls` is sized by what it declares,
+/// so read `.xls` only from sources you trust (a damaged one can exhaust memory).
 ///
 /// ```no_run
 /// use conflict_risk::{ReadOptions, read_path};
@@ -94,7 +107,12 @@ fn read_detected<'a, R: Read + 'a>(
     options: ReadOptions,
     map: &PropertyMap,
 ) -> Result<Loaded> {
-    let mut opened = csv_in::Opened::new(reader, name, options.encoding_asked())?;
+    let mut opened = match csv_in::Opened::open(reader, name, options.encoding_asked())? {
+        csv_in::Opening::Text(opened) => opened,
+        csv_in::Opening::Workbook(book) => {
+            return workbook::read_workbook(book, name, None, options);
+        }
+    };
     let head = csv_in::peek(&mut opened.reader, name)?;
     let header = header_columns(head);
     match detect(head, &header, extension) {
@@ -105,7 +123,22 @@ fn read_detected<'a, R: Read + 'a>(
             ucdp::read_ucdp_input(csv_in::CsvInput::from_opened(opened, name)?, name, options)
         }
         Ok(Format::GeoJson) => geojson::read_geojson_from(opened.reader, name, map, options),
-        Err(why) => Err(Error::format(format!("{name}: {why}"))),
+        Err(why) => Err(Error::format(format!(
+            "{name}: {why}{}",
+            not_a_workbook(extension)
+        ))),
+    }
+}
+
+/// For a file named as a workbook whose content is none: what it may be instead.
+fn not_a_workbook(extension: Option<&str>) -> String {
+    match extension {
+        Some(e @ ("xlsx" | "xlsm" | "xlsb" | "xls" | "ods")) => format!(
+            " (the name ends in .{e}, but the content is not a workbook: neither a zip of a \
+             workbook's parts nor an Excel 97-2003 file; a web page or text saved under that \
+             name?)"
+        ),
+        _ => String::new(),
     }
 }
 
@@ -141,13 +174,36 @@ fn detect(
     if text.is_empty() {
         return Err("the file is empty".to_string());
     }
-    if head.starts_with(&[0xd0, 0xcf, 0x11, 0xe0]) {
-        return Err(
-            "this is an Excel 97-2003 workbook (.xls), which is not read: save the \
-                    sheet as CSV (UTF-8) and read that"
-                .to_string(),
-        );
+    match table_format(header) {
+        Ok(format) => Ok(format),
+        Err(NotEvents::Aggregated(why)) => Err(why),
+        Err(NotEvents::Unknown) if matches!(extension, Some("geojson" | "json")) => {
+            Ok(Format::GeoJson)
+        }
+        Err(NotEvents::Unknown) => Err(format!(
+            "cannot tell the format: the header has {NEITHER}, and the file is not a GeoJSON \
+             object; the header has {}",
+            header.listed()
+        )),
     }
+}
+
+/// Why a header is not an events table this crate reads.
+pub(crate) enum NotEvents {
+    /// Counts by area and period (ACLED's aggregated data), with the reason in words.
+    Aggregated(String),
+    /// Neither ACLED's columns nor UCDP GED's.
+    Unknown,
+}
+
+/// What an events header has that the other headers lack, for messages.
+pub(crate) const NEITHER: &str = "neither ACLED's event_date (with \
+     event_id_cnty, actor1, event_type or fatalities) nor UCDP GED's where_prec, \
+     type_of_violence, side_a or id with date_start";
+
+/// The events table a header (a CSV's first line, a sheet's first non-empty row) is: ACLED or
+/// UCDP GED, by its column names.
+pub(crate) fn table_format(header: &csv_in::Columns) -> std::result::Result<Format, NotEvents> {
     let has = |c: &str| header.contains(c);
     let any = |cs: &[&str]| cs.iter().any(|c| has(c));
     let coordinates = any(&["latitude", "lat"]) && any(&["longitude", "lon", "long", "lng"]);
@@ -163,22 +219,13 @@ fn detect(
         && any(&["events", "fatalities", "event_count", "events_count"])
         && any(&["month", "year", "week", "date"])
     {
-        return Err(format!(
+        return Err(NotEvents::Aggregated(format!(
             "aggregated counts, not events: the table has no point coordinates (latitude, \
              longitude), only counts by area and period; the header has {}",
             header.listed()
-        ));
+        )));
     }
-    if matches!(extension, Some("geojson" | "json")) {
-        return Ok(Format::GeoJson);
-    }
-    Err(format!(
-        "cannot tell the format: the header has neither ACLED's event_date (with \
-         event_id_cnty, actor1, event_type or fatalities) nor UCDP GED's where_prec, \
-         type_of_violence, side_a or id with date_start, and the file is not a GeoJSON object; \
-         the header has {}",
-        header.listed()
-    ))
+    Err(NotEvents::Unknown)
 }
 
 #[cfg(test)]

@@ -12,9 +12,10 @@ use crate::io::csv_in::{DateOrder, Encoding};
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Format {
-    /// ACLED CSV export.
+    /// ACLED CSV export, or a workbook sheet laid out as one.
     AcledCsv,
-    /// UCDP GED CSV (bulk file, web export or the HDX copy).
+    /// UCDP GED CSV (bulk file, web export or the HDX copy), or a workbook sheet laid out as
+    /// one.
     UcdpCsv,
     /// GeoJSON FeatureCollection of points (RFC 7946).
     GeoJson,
@@ -23,7 +24,8 @@ pub enum Format {
 impl Format {
     /// What the format's records are called in a report: `line` for the CSV formats,
     /// `feature` for GeoJSON, whose [`RejectedRow::line`] and [`RowWarning::line`] are feature
-    /// numbers.
+    /// numbers. A table read from a workbook sheet numbers its rows as the sheet does:
+    /// [`LoadReport::record_word`] says `row` for it.
     #[must_use]
     pub fn record_word(self) -> &'static str {
         match self {
@@ -57,8 +59,9 @@ pub struct FieldProblem {
 /// A row the reader could not accept, with every problem found in it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RejectedRow {
-    /// Line in the file where the record starts (1 is the first line); for GeoJSON, the
-    /// feature's position in the collection counted from 1.
+    /// Line in the file where the record starts (1 is the first line); for a workbook, the
+    /// sheet's row number as the sheet shows it; for GeoJSON, the feature's position in the
+    /// collection counted from 1.
     pub line: u64,
     /// The row's id, where it could be read.
     pub source_id: Option<String>,
@@ -107,15 +110,20 @@ pub struct LoadReport {
     pub skipped: Vec<SkippedLine>,
     /// Warnings on accepted rows, in file order.
     pub warnings: Vec<RowWarning>,
-    /// The text encoding the file was read in.
+    /// The text encoding the file was read in (UTF-8 for a workbook, whose cells hold Unicode
+    /// text and no encoding is read).
     pub encoding: Encoding,
     /// The field separator of a table (`None` for GeoJSON).
     pub separator: Option<char>,
     /// The line ends met: `LF`, `CRLF`, `CR`, or several joined by "and"; empty when the file
     /// is one line or not a table.
     pub line_ends: String,
-    /// What held the table (`gzip`, or `zip` and the member's name), if anything.
+    /// What held the table (`gzip`, `zip` and the member's name, or the workbook and its
+    /// sheet: `xlsx workbook, sheet "Events"`), if anything.
     pub container: Option<String>,
+    /// The sheet read, when the table came from a workbook (`.xlsx`, `.xls`, `.ods`); its
+    /// rows are numbered as the sheet numbers them, from 1.
+    pub sheet: Option<String>,
     /// How the dates were read: their forms and the day/month order, when a table has dates.
     pub dates: Option<DateReading>,
     /// Warnings about the whole file (mixed encodings, ids taken from line numbers, ...).
@@ -172,6 +180,7 @@ impl LoadReport {
             separator: None,
             line_ends: String::new(),
             container: None,
+            sheet: None,
             dates: None,
             notes: Vec::new(),
         }
@@ -192,9 +201,14 @@ impl LoadReport {
         out
     }
 
-    /// How the text was read, in words: "UTF-8, ';'-separated, CRLF line ends, from gzip".
+    /// How the text was read, in words: "UTF-8, ';'-separated, CRLF line ends, from gzip";
+    /// for a workbook, which one and which sheet: "cells of an xlsx workbook, sheet \"Events\""
+    /// (encoding, separator and line ends do not apply to cells).
     #[must_use]
     pub fn text_form(&self) -> String {
+        if let (Some(_), Some(c)) = (&self.sheet, &self.container) {
+            return format!("cells of an {c}");
+        }
         let mut parts = vec![self.encoding.to_string()];
         if let Some(sep) = self.separator {
             parts.push(match sep {
@@ -209,6 +223,29 @@ impl LoadReport {
             parts.push(format!("from {c}"));
         }
         parts.join(", ")
+    }
+}
+
+impl LoadReport {
+    /// What the report's records are called: `row` for a workbook sheet (numbered as the sheet
+    /// numbers its rows), otherwise [`Format::record_word`] (`line`, or `feature` for GeoJSON).
+    #[must_use]
+    pub fn record_word(&self) -> &'static str {
+        if self.sheet.is_some() {
+            "row"
+        } else {
+            self.format.record_word()
+        }
+    }
+
+    /// The format in words for the report's first line: "ACLED CSV", or "ACLED table" when
+    /// it came from a workbook sheet.
+    fn format_words(&self) -> String {
+        match (&self.sheet, self.format) {
+            (Some(_), Format::AcledCsv) => "ACLED table".to_string(),
+            (Some(_), Format::UcdpCsv) => "UCDP GED table".to_string(),
+            (_, format) => format.to_string(),
+        }
     }
 }
 
@@ -285,9 +322,9 @@ impl fmt::Display for LoadReport {
     /// A summary, how the text and dates were read, and the first ten rejected rows, skipped
     /// lines and warnings; the alternate form (`{:#}`) lists every one. GeoJSON records are
     /// called features and numbered as such ("rejected feature 3"), CSV records by the line
-    /// where they start.
+    /// where they start, workbook rows by the sheet's row number ("rejected row 7").
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let word = self.format.record_word();
+        let word = self.record_word();
         let (seen, skipped) = match self.format {
             Format::GeoJson => ("features", String::new()),
             Format::AcledCsv | Format::UcdpCsv => (
@@ -299,7 +336,7 @@ impl fmt::Display for LoadReport {
             f,
             "read {} as {} ({}): {} {seen}, {} accepted, {} rejected{skipped}, {} warnings",
             self.source,
-            self.format,
+            self.format_words(),
             self.layout,
             self.rows_seen,
             self.accepted,
@@ -325,7 +362,7 @@ impl fmt::Display for LoadReport {
         }
         let limit = if f.alternate() { usize::MAX } else { SHOWN };
         for s in self.skipped.iter().take(limit) {
-            writeln!(f, "  skipped  line {}: {}", s.line, s.reason)?;
+            writeln!(f, "  skipped  {word} {}: {}", s.line, s.reason)?;
         }
         for r in self.rejected.iter().take(limit) {
             let id = r.source_id.as_deref().unwrap_or("?");

@@ -6,7 +6,8 @@
 use std::io::Read;
 
 use super::csv_in::{
-    Countries, CsvInput, DatedRow, Dates, Interner, Loaded, ReadOptions, Row, Sink, finish_table,
+    Countries, CsvInput, DatedRow, Dates, Interner, Loaded, Opened, Opening, ReadOptions, Row,
+    Sink, TableInput, finish_table,
 };
 use super::report::{Format, LoadReport};
 use crate::error::Result;
@@ -68,15 +69,22 @@ pub(crate) fn read_ucdp_from<R: Read>(
     source: &str,
     options: ReadOptions,
 ) -> Result<Loaded> {
-    read_ucdp_input(CsvInput::open(reader, source, &options)?, source, options)
+    match Opened::open(reader, source, options.encoding_asked())? {
+        Opening::Text(opened) => {
+            read_ucdp_input(CsvInput::from_opened(opened, source)?, source, options)
+        }
+        Opening::Workbook(book) => {
+            super::workbook::read_workbook(book, source, Some(Format::UcdpCsv), options)
+        }
+    }
 }
 
 pub(crate) fn read_ucdp_input(
-    mut input: CsvInput<'_>,
+    mut input: impl TableInput,
     source: &str,
     options: ReadOptions,
 ) -> Result<Loaded> {
-    let columns = &input.columns;
+    let columns = input.columns();
     let c = UcdpColumns {
         id: columns.require(&["id"], "event id")?,
         start: columns.require(&["date_start"], "start date")?,
@@ -118,7 +126,7 @@ pub(crate) fn read_ucdp_input(
         Format::UcdpCsv,
         format!("{layout}, {} columns", columns.len()),
     );
-    let mut sink = Sink::new(report, options, "id");
+    let mut sink = Sink::new(report, &options, "id");
     let mut dates = Dates::new(
         &options,
         columns.name(c.start),
@@ -131,7 +139,7 @@ pub(crate) fn read_ucdp_input(
         if input.skip_not_data(line, std::mem::take(&mut first), &mut sink) {
             continue;
         }
-        let mut row = Row::new(&input.record, &input.columns);
+        let mut row = Row::new(input.record(), input.columns());
         let mut warnings = Vec::new();
         row.check_record(input.runaway_problem());
         // Ids are integers, written as floats in the HDX copy: keep them as integers.

@@ -324,7 +324,12 @@ fn group_names_match_whatever_the_apostrophes_and_punctuation() {
     use crate::incident::{Actor, ActorKind, DateSpan, Incident};
     let groups = ActorGroups::corridor();
     let named = |name: &str| {
-        let mut i = Incident::new("x", -1.5, 12.4, DateSpan::day(jiff::civil::date(2024, 1, 1)));
+        let mut i = Incident::new(
+            "x",
+            -1.5,
+            12.4,
+            DateSpan::day(jiff::civil::date(2024, 1, 1)),
+        );
         i.country = crate::incident::CountryCode::new("BFA");
         i.primary_actor = Some(Actor::new(name, ActorKind::Rebel));
         groups.names_of(&i)

@@ -598,7 +598,7 @@ impl Dates {
     /// read in the report. `Err` when numeric dates can be read both ways and nothing says which.
     pub(crate) fn finish(mut self, sink: &mut Sink) -> Result<()> {
         let (day, month) = (self.day_first.rows, self.month_first.rows);
-        let word = sink.report.format.record_word();
+        let word = sink.report.record_word();
         let day_text = self.day_first.describe("a first number above 12", word);
         let month_text = self.month_first.describe("a second number above 12", word);
         let source = sink.report.source.clone();

@@ -99,6 +99,78 @@ impl<R: Read> Read for LineCounting<R> {
     }
 }
 
+/// Where the ACLED and UCDP readers take their records from: a CSV stream ([`CsvInput`]) or a
+/// workbook sheet ([`SheetInput`](crate::io::workbook::SheetInput)). The readers are generic
+/// over it, so that each source gets its own compiled loop and the CSV one stays as fast as
+/// it was.
+pub(crate) trait TableInput {
+    /// The header's columns.
+    fn columns(&self) -> &Columns;
+    /// The record last read by [`next_line`](Self::next_line), as UTF-8 text.
+    fn record(&self) -> &ByteRecord;
+    /// Read the next record and return the line (or sheet row) it starts on, counted from 1;
+    /// `None` at the end.
+    fn next_line(&mut self) -> Result<Option<u64>>;
+    /// The problem of a record whose quote ran over the lines after it, if this is one.
+    fn runaway_problem(&self) -> Option<FieldProblem>;
+    /// How the input was read, for the load report.
+    fn describe(&self, report: &mut LoadReport);
+    /// Every quote left open that swallowed lines: the line it opens on and the lines it
+    /// swallowed (none in a workbook).
+    fn swallowed(&self) -> &[(u64, u64)] {
+        &[]
+    }
+
+    /// Skip the current record, noting why, when it holds no event: a row of empty fields
+    /// (Excel's trailing `;;;;`), or, as the first row under the header, HDX's row of HXL
+    /// hashtags. `true` when skipped.
+    fn skip_not_data(&self, line: u64, first: bool, sink: &mut Sink) -> bool {
+        let record = self.record();
+        if record.iter().all(|f| f.trim_ascii().is_empty()) {
+            sink.skip(line, "an empty row: every field is empty");
+            true
+        } else if first && is_hxl_row(record) {
+            sink.skip(
+                line,
+                "HXL hashtag row (#date+year, #geo+lat, ...): metadata, not an event",
+            );
+            true
+        } else {
+            false
+        }
+    }
+}
+
+impl TableInput for CsvInput<'_> {
+    #[inline]
+    fn columns(&self) -> &Columns {
+        &self.columns
+    }
+
+    #[inline]
+    fn record(&self) -> &ByteRecord {
+        &self.record
+    }
+
+    #[inline]
+    fn next_line(&mut self) -> Result<Option<u64>> {
+        CsvInput::next_line(self)
+    }
+
+    #[inline]
+    fn runaway_problem(&self) -> Option<FieldProblem> {
+        CsvInput::runaway_problem(self)
+    }
+
+    fn describe(&self, report: &mut LoadReport) {
+        CsvInput::describe(self, report);
+    }
+
+    fn swallowed(&self) -> &[(u64, u64)] {
+        &self.swallowed
+    }
+}
+
 /// A CSV file being read: its header's columns, the current record, and the line each record
 /// starts on.
 pub(crate) struct CsvInput<'a> {
@@ -236,24 +308,6 @@ impl<'a> CsvInput<'a> {
         })
     }
 
-    /// Skip the current record, noting why, when it holds no event: a row of empty fields
-    /// (Excel's trailing `;;;;`), or, as the first row under the header, HDX's row of HXL
-    /// hashtags. `true` when skipped.
-    pub(crate) fn skip_not_data(&self, line: u64, first: bool, sink: &mut Sink) -> bool {
-        if self.record.iter().all(|f| f.trim_ascii().is_empty()) {
-            sink.skip(line, "an empty row: every field is empty");
-            true
-        } else if first && is_hxl_row(&self.record) {
-            sink.skip(
-                line,
-                "HXL hashtag row (#date+year, #geo+lat, ...): metadata, not an event",
-            );
-            true
-        } else {
-            false
-        }
-    }
-
     /// The problem of a record whose quote ran over the lines after it, if this is one.
     pub(crate) fn runaway_problem(&self) -> Option<FieldProblem> {
         let (line, swallowed) = self.runaway?;
@@ -308,9 +362,13 @@ impl<'a> CsvInput<'a> {
 }
 
 /// A table is read: decide its dates, say how it was read, and hand back what was read.
-pub(crate) fn finish_table(dates: Dates, mut sink: Sink, input: &CsvInput<'_>) -> Result<Loaded> {
+pub(crate) fn finish_table(
+    dates: Dates,
+    mut sink: Sink,
+    input: &impl TableInput,
+) -> Result<Loaded> {
     dates.finish(&mut sink)?;
-    for &(line, lines) in &input.swallowed {
+    for &(line, lines) in input.swallowed() {
         sink.swallowed(line, lines);
     }
     input.describe(&mut sink.report);

@@ -105,11 +105,12 @@ impl std::str::FromStr for DateOrder {
 ///     .date_order(DateOrder::DayMonth);
 /// assert!(options.is_strict());
 /// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReadOptions {
     strict: bool,
     encoding: Option<Encoding>,
     date_order: Option<DateOrder>,
+    sheet: Option<String>,
 }
 
 impl ReadOptions {
@@ -148,6 +149,25 @@ impl ReadOptions {
         }
     }
 
+    /// Read this sheet of a workbook (`.xlsx`, `.xls`, `.ods`), by its name as the sheet's tab
+    /// shows it (an exact match first, then one ignoring case). Left unset, a reader takes the
+    /// first sheet whose header (its first non-empty row) reads as ACLED or UCDP GED. A name
+    /// the workbook does not have is an error that lists the sheets it has. CSV and GeoJSON
+    /// input ignore it.
+    ///
+    /// ```
+    /// use conflict_risk::ReadOptions;
+    /// let options = ReadOptions::new().sheet("GED events");
+    /// assert_eq!(options.sheet_asked(), Some("GED events"));
+    /// ```
+    #[must_use]
+    pub fn sheet(self, name: impl Into<String>) -> Self {
+        ReadOptions {
+            sheet: Some(name.into()),
+            ..self
+        }
+    }
+
     /// Whether strict mode is on.
     #[must_use]
     pub fn is_strict(&self) -> bool {
@@ -164,6 +184,12 @@ impl ReadOptions {
     #[must_use]
     pub fn date_order_asked(&self) -> Option<DateOrder> {
         self.date_order
+    }
+
+    /// The workbook sheet asked for, if any.
+    #[must_use]
+    pub fn sheet_asked(&self) -> Option<&str> {
+        self.sheet.as_deref()
     }
 }
 

@@ -55,7 +55,8 @@ impl<'a> Row<'a> {
 
     /// A problem when the row has fewer fields than the header (a truncated line), or more
     /// fields that are not empty (shifted columns). Empty extra fields, as the trailing comma
-    /// of UCDP's web export makes, are fine.
+    /// of UCDP's web export makes, are fine. (Extra fields are looked for only when there are
+    /// some: `skip` would walk every field of every row.)
     pub(crate) fn check_length(&mut self) {
         let (n, m) = (self.record.len(), self.columns.len());
         if n < m {
@@ -64,7 +65,7 @@ impl<'a> Row<'a> {
                 &format!("{n} fields"),
                 format!("the row has {n} fields where the header has {m}: a truncated line?"),
             );
-        } else if self.record.iter().skip(m).any(|f| !f.is_empty()) {
+        } else if n > m && self.record.iter().skip(m).any(|f| !f.is_empty()) {
             self.problem(
                 "record",
                 &format!("{n} fields"),

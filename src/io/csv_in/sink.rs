@@ -24,7 +24,7 @@ pub(crate) struct Sink {
 
 impl Sink {
     /// A sink for a reader whose ids come from the field `id_field`.
-    pub(crate) fn new(report: LoadReport, options: ReadOptions, id_field: &str) -> Sink {
+    pub(crate) fn new(report: LoadReport, options: &ReadOptions, id_field: &str) -> Sink {
         Sink {
             id_field: id_field.to_string(),
             report,

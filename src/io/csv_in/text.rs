@@ -1,13 +1,26 @@
 //! Getting from the bytes of a file to text a table reader can split: the container (gzip,
-//! zip), the byte-order mark and UTF-16, and the separator.
+//! zip), the byte-order mark and UTF-16, and the separator; or, when the bytes are a workbook
+//! (.xlsx, .xlsb, .xls, .ods), to those bytes for the workbook reader.
 
 use std::io::{BufRead, BufReader, Cursor, Read};
 
 use super::Encoding;
 use crate::error::{Error, Result};
+use crate::io::workbook::{WorkbookBytes, WorkbookKind};
 
 /// Buffer size of the readers' input.
 const BUFFER: usize = 1 << 16;
+
+/// The first bytes of an OLE compound file: an Excel 97-2003 workbook (.xls).
+const OLE_MAGIC: [u8; 4] = [0xd0, 0xcf, 0x11, 0xe0];
+
+/// What a stream holds, found from its first bytes and, for a zip, the names in it.
+pub(crate) enum Opening<'a> {
+    /// Text for a table (or GeoJSON) reader.
+    Text(Opened<'a>),
+    /// A workbook, read whole, for the workbook reader.
+    Workbook(WorkbookBytes),
+}
 
 /// A stream of UTF-8 text, or of 8-bit text decided record by record, ready for a table reader.
 pub(crate) struct Opened<'a> {
@@ -21,23 +34,52 @@ pub(crate) struct Opened<'a> {
 }
 
 impl<'a> Opened<'a> {
-    /// Open a stream: unwrap gzip and zip, skip a UTF-8 byte-order mark, and turn UTF-16 (by
-    /// its mark, or asked for) and asked-for Windows-1252 into UTF-8 as it is read.
+    /// Open a stream of text: as [`open`](Self::open) does, and a workbook is an error (for the
+    /// readers that take CSV text only).
     pub(crate) fn new<R: Read + 'a>(
         reader: R,
         source: &str,
         asked: Option<Encoding>,
     ) -> Result<Opened<'a>> {
+        match Self::open(reader, source, asked)? {
+            Opening::Text(opened) => Ok(opened),
+            Opening::Workbook(book) => Err(Error::format(format!(
+                "{source} is {}, and this reader takes CSV text only: save the sheet as CSV \
+                 (UTF-8) and read that",
+                book.kind.described()
+            ))),
+        }
+    }
+
+    /// Open a stream: a workbook (an OLE file, or a zip holding a workbook's parts) is read
+    /// whole and handed back as such; otherwise unwrap gzip and zip, skip a UTF-8 byte-order
+    /// mark, and turn UTF-16 (by its mark, or asked for) and asked-for Windows-1252 into UTF-8
+    /// as it is read.
+    pub(crate) fn open<R: Read + 'a>(
+        reader: R,
+        source: &str,
+        asked: Option<Encoding>,
+    ) -> Result<Opening<'a>> {
         let boxed: Box<dyn Read + 'a> = Box::new(reader);
         let mut reader = BufReader::with_capacity(BUFFER, boxed);
         let mut container = None;
         let head = peek(&mut reader, source)?;
+        if head.starts_with(&OLE_MAGIC) {
+            let bytes = read_whole(reader, source)?;
+            return Ok(Opening::Workbook(WorkbookBytes {
+                kind: WorkbookKind::Xls,
+                bytes,
+            }));
+        }
         if head.starts_with(&[0x1f, 0x8b]) {
             let inner: Box<dyn Read + 'a> = Box::new(flate2::read::MultiGzDecoder::new(reader));
             reader = BufReader::with_capacity(BUFFER, inner);
             container = Some("gzip".to_string());
         } else if head.starts_with(b"PK\x03\x04") {
-            let (name, table) = unzip(reader, source)?;
+            let (name, table) = match unzip(reader, source)? {
+                Unzipped::Table(name, table) => (name, table),
+                Unzipped::Workbook(book) => return Ok(Opening::Workbook(book)),
+            };
             let inner: Box<dyn Read + 'a> = Box::new(Cursor::new(table));
             reader = BufReader::with_capacity(BUFFER, inner);
             container = Some(format!("zip, member {name}"));
@@ -76,11 +118,11 @@ impl<'a> Opened<'a> {
             });
             reader = BufReader::with_capacity(BUFFER, inner);
         }
-        Ok(Opened {
+        Ok(Opening::Text(Opened {
             reader,
             encoding,
             container,
-        })
+        }))
     }
 
     /// The separator of the table: the one of `,` `;` tab `|` that splits the first line into
@@ -113,35 +155,56 @@ fn utf16_without_mark(head: &[u8]) -> Option<Encoding> {
     }
 }
 
-/// The one table inside a zip archive, read whole: the member whose name ends in `.csv`,
-/// `.tsv` or `.txt` (macOS resource forks left out). More than one table or none is an error
-/// that lists what the archive holds.
-fn unzip<R: Read>(mut reader: R, source: &str) -> Result<(String, Vec<u8>)> {
+/// The rest of a stream, read whole.
+fn read_whole<R: Read>(mut reader: R, source: &str) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     reader
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io(source, e))?;
+    Ok(bytes)
+}
+
+/// What a zip archive holds for the readers.
+enum Unzipped {
+    /// Its one table: the member's name and bytes.
+    Table(String, Vec<u8>),
+    /// It is a workbook (.xlsx, .xlsb, .ods are zips of XML or binary parts).
+    Workbook(WorkbookBytes),
+}
+
+/// The workbook a zip archive is, by the parts it holds: `xl/workbook.xml` (.xlsx),
+/// `xl/workbook.bin` (.xlsb), `mimetype` and `content.xml` (.ods).
+fn workbook_in_zip(names: &[String]) -> Option<WorkbookKind> {
+    let has = |name: &str| names.iter().any(|n| n == name);
+    if has("xl/workbook.xml") {
+        Some(WorkbookKind::Xlsx)
+    } else if has("xl/workbook.bin") {
+        Some(WorkbookKind::Xlsb)
+    } else if has("mimetype") && has("content.xml") {
+        Some(WorkbookKind::Ods)
+    } else {
+        None
+    }
+}
+
+/// The one table inside a zip archive, read whole: the member whose name ends in `.csv`,
+/// `.tsv` or `.txt` (macOS resource forks left out); or the whole archive when it is a
+/// workbook. More than one table or none is an error that lists what the archive holds.
+fn unzip<R: Read>(reader: R, source: &str) -> Result<Unzipped> {
+    let bytes = read_whole(reader, source)?;
     let broken = |e: zip::result::ZipError| {
         Error::format(format!(
             "{source} looks like a zip archive but cannot be read: {e}"
         ))
     };
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(broken)?;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes.as_slice())).map_err(broken)?;
     let names: Vec<String> = archive
         .file_names()
         .filter_map(|n| n.ok().map(std::borrow::Cow::into_owned))
         .collect();
-    if names.iter().any(|n| n == "xl/workbook.xml") {
-        return Err(Error::format(format!(
-            "{source} is an Excel workbook (.xlsx), which is not read yet: save the sheet as \
-             CSV (UTF-8) and read that"
-        )));
-    }
-    if names.iter().any(|n| n == "content.xml") && names.iter().any(|n| n == "mimetype") {
-        return Err(Error::format(format!(
-            "{source} is an OpenDocument spreadsheet (.ods), which is not read yet: save the \
-             sheet as CSV (UTF-8) and read that"
-        )));
+    if let Some(kind) = workbook_in_zip(&names) {
+        drop(archive);
+        return Ok(Unzipped::Workbook(WorkbookBytes { kind, bytes }));
     }
     let is_table = |n: &str| {
         let lower = n.to_ascii_lowercase();
@@ -173,7 +236,7 @@ fn unzip<R: Read>(mut reader: R, source: &str) -> Result<(String, Vec<u8>)> {
     member
         .read_to_end(&mut table)
         .map_err(|e| Error::io(format!("{source} (member {name})"), e))?;
-    Ok((name, table))
+    Ok(Unzipped::Table(name, table))
 }
 
 /// The separator that splits the first line of `head` into the most fields, counting outside

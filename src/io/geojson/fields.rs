@@ -217,7 +217,7 @@ impl Reader {
                 names,
                 sink: Sink::new(
                     LoadReport::new(source, Format::GeoJson, "FeatureCollection of points"),
-                    options,
+                    &options,
                     &map.id,
                 ),
                 dates,
