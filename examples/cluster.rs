@@ -73,10 +73,7 @@ fn parse() -> Result<Args, lexopt::Error> {
     let mut p = lexopt::Parser::from_env();
     while let Some(arg) = p.next()? {
         match arg {
-            Long(
-                name @ ("input" | "date-order" | "encoding" | "field" | "sheet" | "strict"
-                | "all-rows"),
-            ) => {
+            Long(name @ support::input_options!()) => {
                 let name = name.to_string();
                 a.inputs.take(&name, &mut p)?;
             }

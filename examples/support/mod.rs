@@ -133,6 +133,17 @@ pub fn usage_error(message: impl std::fmt::Display, usage: &str) -> ! {
 }
 
 /// The usage lines of the input options every example takes (see [`Inputs`]), for `concat!`.
+/// The names of the input options, as a pattern for the examples' argument loops:
+/// `Long(name @ input_options!()) => inputs.take(..)`.
+#[allow(unused_macros)] // bench takes no input options
+macro_rules! input_options {
+    () => {
+        "input" | "date-order" | "encoding" | "field" | "sheet" | "strict" | "all-rows"
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use input_options;
+
 #[allow(unused_macros)] // bench takes no input options
 macro_rules! input_usage {
     () => {

@@ -6,8 +6,8 @@ use std::io::Read;
 use jiff::civil::Date;
 
 use super::csv_in::{
-    Countries, CsvInput, DatedRow, Dates, Interner, Loaded, Opened, Opening, ReadOptions, Row,
-    Sink, TableInput, finish_table, is_missing,
+    Countries, DatedRow, Dates, Interner, Loaded, ReadOptions, Row, Sink, TableInput, finish_table,
+    is_missing,
 };
 use super::report::{Format, LoadReport};
 use crate::error::Result;
@@ -65,14 +65,7 @@ pub(crate) fn read_acled_from<R: Read>(
     source: &str,
     options: ReadOptions,
 ) -> Result<Loaded> {
-    match Opened::open(reader, source, options.encoding_asked())? {
-        Opening::Text(opened) => {
-            read_acled_input(CsvInput::from_opened(opened, source)?, source, options)
-        }
-        Opening::Workbook(book) => {
-            super::workbook::read_workbook(book, source, Some(Format::AcledCsv), options)
-        }
-    }
+    super::read_table(reader, source, options, Format::AcledCsv, read_acled_input)
 }
 
 pub(crate) fn read_acled_input(

@@ -31,6 +31,27 @@ pub use ucdp::read_ucdp;
 
 use crate::error::{Error, Result};
 
+/// Read a stream as a table of one format: text through `read_text`, a workbook through the
+/// workbook reader.
+pub(crate) fn read_table<'a, R: Read + 'a>(
+    reader: R,
+    source: &str,
+    options: ReadOptions,
+    format: Format,
+    read_text: fn(csv_in::CsvInput<'a>, &str, ReadOptions) -> Result<Loaded>,
+) -> Result<Loaded> {
+    match csv_in::Opened::open(reader, source, options.encoding_asked())? {
+        csv_in::Opening::Text(opened) => read_text(
+            csv_in::CsvInput::from_opened(opened, source)?,
+            source,
+            options,
+        ),
+        csv_in::Opening::Workbook(book) => {
+            workbook::read_workbook(book, source, Some(format), options)
+        }
+    }
+}
+
 /// Create (or truncate) the file at `path` for writing, buffered, naming it in the error.
 pub(crate) fn create_file(path: &Path) -> Result<std::io::BufWriter<File>> {
     File::create(path)

@@ -6,8 +6,7 @@
 use std::io::Read;
 
 use super::csv_in::{
-    Countries, CsvInput, DatedRow, Dates, Interner, Loaded, Opened, Opening, ReadOptions, Row,
-    Sink, TableInput, finish_table,
+    Countries, DatedRow, Dates, Interner, Loaded, ReadOptions, Row, Sink, TableInput, finish_table,
 };
 use super::report::{Format, LoadReport};
 use crate::error::Result;
@@ -69,14 +68,7 @@ pub(crate) fn read_ucdp_from<R: Read>(
     source: &str,
     options: ReadOptions,
 ) -> Result<Loaded> {
-    match Opened::open(reader, source, options.encoding_asked())? {
-        Opening::Text(opened) => {
-            read_ucdp_input(CsvInput::from_opened(opened, source)?, source, options)
-        }
-        Opening::Workbook(book) => {
-            super::workbook::read_workbook(book, source, Some(Format::UcdpCsv), options)
-        }
-    }
+    super::read_table(reader, source, options, Format::UcdpCsv, read_ucdp_input)
 }
 
 pub(crate) fn read_ucdp_input(
