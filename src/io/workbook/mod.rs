@@ -14,6 +14,8 @@ use super::report::{FieldProblem, Format, LoadReport};
 use super::{NEITHER, NotEvents, acled, table_format, ucdp};
 use crate::error::{Error, Result};
 
+mod xls;
+
 /// The kinds of workbook read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum WorkbookKind {
@@ -89,10 +91,12 @@ impl Workbook {
     /// refused, never abort the program.
     fn open(book: WorkbookBytes, source: &str) -> Result<Workbook> {
         let WorkbookBytes { kind, bytes } = book;
-        if kind == WorkbookKind::Xls && ole_sector_chain_loops(&bytes) {
+        if let Some(why) = (kind == WorkbookKind::Xls)
+            .then(|| xls::refusal(&bytes))
+            .flatten()
+        {
             return Err(Error::format(format!(
-                "{source} looks like {} but cannot be read: its table of sectors loops back on \
-                 itself (a damaged file)",
+                "{source} looks like {} but cannot be read: {why}",
                 kind.described()
             )));
         }
@@ -252,91 +256,6 @@ fn not_events(why: &NotEvents, columns: &Columns) -> String {
     }
 }
 
-/// Whether the sector table (FAT) of an OLE compound file, as calamine 0.38 builds it, has a
-/// chain that loops. calamine follows the directory's chain with no length limit and other
-/// chains up to lengths the file declares, so a loop makes it allocate until the process is
-/// killed: no error, no panic to catch. A file that is whole has no loop. `false` whenever
-/// calamine would stop on the file by itself (too short, a bad header, a sector past the end).
-fn ole_sector_chain_loops(bytes: &[u8]) -> bool {
-    const RESERVED: u32 = 0xFFFF_FFFA;
-    const DIFSECT: u32 = 0xFFFF_FFFC;
-    let u16_at = |at: usize| {
-        bytes
-            .get(at..at + 2)
-            .map(|b| u16::from_le_bytes([b[0], b[1]]))
-    };
-    let words = |b: &[u8]| -> Vec<u32> {
-        b.chunks_exact(4)
-            .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
-            .collect()
-    };
-    let size: usize = match u16_at(30) {
-        Some(0x09) => 512,
-        Some(0x0C) => 4096,
-        _ => return false,
-    };
-    if bytes.len() < 512 || u16_at(32) != Some(6) {
-        return false;
-    }
-    let maxid = bytes.len() / size;
-    // Sector `id` starts after the header's sector; the last one may be cut short by the end.
-    let sector = |id: u32| -> Option<&[u8]> {
-        let id = id as usize;
-        if id > maxid {
-            return None;
-        }
-        let start = (id + 1).saturating_mul(size).min(bytes.len());
-        Some(&bytes[start..start.saturating_add(size).min(bytes.len())])
-    };
-    let mut difat = words(&bytes[76..512]);
-    let mut id = u32::from_le_bytes([bytes[68], bytes[69], bytes[70], bytes[71]]);
-    let mut hops = 0;
-    while id < RESERVED {
-        hops += 1;
-        let Some(s) = sector(id).filter(|_| hops <= maxid + 1) else {
-            return false;
-        };
-        difat.extend(words(s));
-        let Some(next) = difat.pop() else {
-            return false;
-        };
-        id = next;
-    }
-    let mut fat = Vec::new();
-    for id in difat.into_iter().filter(|&id| id < DIFSECT) {
-        let Some(s) = sector(id) else { return false };
-        fat.extend(words(s));
-    }
-    // Each sector points to the next of its chain (calamine reads a sector only up to
-    // `maxid`): look for a cycle, walking each sector once.
-    let n = fat.len();
-    let mut state = vec![0u8; n]; // 0 unseen, 1 on the current walk, 2 done
-    for start in 0..n {
-        if state[start] != 0 {
-            continue;
-        }
-        let mut walk = Vec::new();
-        let mut at = start;
-        loop {
-            state[at] = 1;
-            walk.push(at);
-            let next = fat[at] as usize;
-            if next >= n || next > maxid {
-                break; // the chain ends (ENDOFCHAIN and the other marks are past any sector)
-            }
-            match state[next] {
-                0 => at = next,
-                1 => return true,
-                _ => break, // joins a chain already walked
-            }
-        }
-        for w in walk {
-            state[w] = 2;
-        }
-    }
-    false
-}
-
 /// An error of calamine's, in its words.
 fn words(e: impl std::fmt::Display) -> String {
     e.to_string()
@@ -446,6 +365,10 @@ impl TableInput for SheetInput {
         None
     }
 
+    fn take_record(&mut self, into: &mut ByteRecord) {
+        std::mem::swap(&mut self.record, into);
+    }
+
     fn describe(&self, report: &mut LoadReport) {
         report.separator = None;
         report.line_ends.clear();
@@ -553,39 +476,6 @@ mod tests {
             "2021-02-16"
         );
         assert_eq!(text(Data::DateTimeIso("2021-02-16".into())), "2021-02-16");
-    }
-
-    #[test]
-    fn a_looping_ole_sector_chain_is_found() {
-        // A header of 512-byte sectors whose one FAT sector (sector 0) makes sector 1 point to
-        // sector 2 and sector 2 back to 1; the directory starts at sector 1.
-        let mut file = vec![0u8; 512 * 4];
-        file[..8].copy_from_slice(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
-        file[30] = 0x09;
-        file[32] = 0x06;
-        file[44] = 1; // one FAT sector
-        file[48] = 1; // directory at sector 1
-        file[68..72].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes()); // no DIFAT sector
-        for (k, id) in [0u32].into_iter().chain([0xFFFF_FFFF; 108]).enumerate() {
-            file[76 + 4 * k..80 + 4 * k].copy_from_slice(&id.to_le_bytes());
-        }
-        let fat_at = 512; // sector 0
-        let entries = [0xFFFF_FFFDu32, 2, 1, 0xFFFF_FFFE];
-        for (k, e) in entries.iter().enumerate() {
-            file[fat_at + 4 * k..fat_at + 4 * k + 4].copy_from_slice(&e.to_le_bytes());
-        }
-        assert!(ole_sector_chain_loops(&file));
-        // Ended where it should, the chain is fine.
-        file[fat_at + 8..fat_at + 12].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
-        assert!(!ole_sector_chain_loops(&file));
-        // The fixture, a whole file written by xlwt, has no loop.
-        let xls = std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/acled_workbook.xls"
-        ))
-        .expect("fixture");
-        assert!(!ole_sector_chain_loops(&xls));
-        assert!(!ole_sector_chain_loops(b"\xD0\xCF\x11\xE0 too short"));
     }
 
     #[test]
