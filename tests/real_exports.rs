@@ -421,3 +421,22 @@ fn one_windows_1252_field_leaves_the_utf8_fields_of_its_row_alone() {
     );
     assert_eq!(i.location_name.as_deref(), Some("Tanguiéta"));
 }
+
+#[test]
+fn excel_separator_hint_line() {
+    let l = read("acled_excel_sep_hint.csv");
+    let r = &l.report;
+    assert_eq!((r.rows_seen, r.accepted, r.rejected.len()), (3, 2, 1));
+    assert_eq!(r.separator, Some(';'));
+    // The hint is line 1, the header line 2: the rows keep their own line numbers.
+    assert_eq!(l.lines, [3, 5]);
+    assert_eq!(r.rejected[0].line, 4);
+    assert_eq!(r.rejected[0].problems[0].field, "latitude");
+    assert_eq!(starts(&l), [date(2022, 4, 3), date(2022, 5, 14)]);
+    assert!((l.incidents[0].lat - 11.3).abs() < 1e-12);
+    assert!(
+        r.notes.iter().any(|n| n.contains("Excel's separator hint")),
+        "{:?}",
+        r.notes
+    );
+}

@@ -6,8 +6,8 @@ use std::io::Read;
 use jiff::civil::Date;
 
 use super::csv_in::{
-    Countries, DatedRow, Dates, Interner, Loaded, ReadOptions, Row, Sink, TableInput, finish_table,
-    is_missing,
+    Columns, Countries, DatedRow, Dates, Interner, Loaded, Raw, ReadOptions, Row, Sink, TableInput,
+    finish_table, is_missing, read_rows,
 };
 use super::report::{Format, LoadReport};
 use crate::error::Result;
@@ -131,16 +131,11 @@ pub(crate) fn read_acled_input(
     );
     let mut sink = Sink::new(report, &options, &id_name);
     let mut dates = Dates::new(&options, columns.name(c.date), None);
-    let mut names = Interner::default();
-    let mut countries = Countries::default();
-    let mut first = true;
-    while let Some(line) = input.next_line()? {
-        if input.skip_not_data(line, std::mem::take(&mut first), &mut sink) {
-            continue;
-        }
-        let mut row = Row::new(input.record(), input.columns());
+    let parse = |(names, countries): &mut (Interner, Countries), raw: &Raw, columns: &Columns| {
+        let line = raw.line;
+        let mut row = Row::new(&raw.record, columns);
         let mut warnings = Vec::new();
-        row.check_record(input.runaway_problem());
+        row.check_record(raw.runaway.clone());
         let id: std::borrow::Cow<'_, str> = match c.id {
             Some(col) => row.required(col).unwrap_or_default().into(),
             None => format!("{id_prefix}{line}").into(),
@@ -177,8 +172,8 @@ pub(crate) fn read_acled_input(
         };
         let (a1, i1) = (row.text(c.actor1), row.text(c.inter1));
         let (a2, i2) = (row.text(c.actor2), row.text(c.inter2));
-        incident.primary_actor = actor(a1, i1, &mut names);
-        incident.secondary_actor = actor(a2, i2, &mut names);
+        incident.primary_actor = actor(a1, i1, names);
+        incident.secondary_actor = actor(a2, i2, names);
         incident.associated_actors = [c.assoc1, c.assoc2]
             .into_iter()
             .filter_map(|col| row.text(col))
@@ -194,17 +189,15 @@ pub(crate) fn read_acled_input(
         incident.admin1 = names.opt(row.text(c.admin1));
         incident.admin2 = names.opt(row.text(c.admin2));
         incident.location_name = names.opt(row.text(c.location));
-        dates.row(
-            &mut sink,
-            DatedRow {
-                line,
-                incident,
-                problems: row.problems,
-                warnings,
-                dates: [date, None],
-                year_column: year,
-            },
-        )?;
-    }
+        DatedRow {
+            line,
+            incident,
+            problems: row.problems,
+            warnings,
+            dates: [date, None],
+            year_column: year,
+        }
+    };
+    read_rows(&mut input, &mut dates, &mut sink, parse)?;
     finish_table(dates, sink, &input)
 }

@@ -6,7 +6,8 @@
 use std::io::Read;
 
 use super::csv_in::{
-    Countries, DatedRow, Dates, Interner, Loaded, ReadOptions, Row, Sink, TableInput, finish_table,
+    Columns, Countries, DatedRow, Dates, Interner, Loaded, Raw, ReadOptions, Row, Sink, TableInput,
+    finish_table, read_rows,
 };
 use super::report::{Format, LoadReport};
 use crate::error::Result;
@@ -124,16 +125,11 @@ pub(crate) fn read_ucdp_input(
         columns.name(c.start),
         c.end.map(|e| columns.name(e)),
     );
-    let mut names = Interner::default();
-    let mut countries = Countries::default();
-    let mut first = true;
-    while let Some(line) = input.next_line()? {
-        if input.skip_not_data(line, std::mem::take(&mut first), &mut sink) {
-            continue;
-        }
-        let mut row = Row::new(input.record(), input.columns());
+    let parse = |(names, countries): &mut (Interner, Countries), raw: &Raw, columns: &Columns| {
+        let line = raw.line;
+        let mut row = Row::new(&raw.record, columns);
         let mut warnings = Vec::new();
-        row.check_record(input.runaway_problem());
+        row.check_record(raw.runaway.clone());
         // Ids are integers, written as floats in the HDX copy: keep them as integers.
         let raw_id = row.required(c.id).unwrap_or_default();
         let id = super::csv_in::parse_whole(raw_id)
@@ -169,8 +165,8 @@ pub(crate) fn read_ucdp_input(
             name.map(|n| Actor::new(names.get(n), ucdp_actor_kind(n)))
         };
         let (a, b) = (row.text(c.side_a), row.text(c.side_b));
-        incident.primary_actor = side(a, &mut names);
-        incident.secondary_actor = side(b, &mut names);
+        incident.primary_actor = side(a, names);
+        incident.secondary_actor = side(b, names);
         incident.fatalities = Fatalities {
             best: best.unwrap_or(0),
             low,
@@ -190,18 +186,16 @@ pub(crate) fn read_ucdp_input(
             deaths_unknown: deaths[3],
             priogrid_gid: priogrid,
         }));
-        dates.row(
-            &mut sink,
-            DatedRow {
-                line,
-                incident,
-                problems: row.problems,
-                warnings,
-                dates: [start, end],
-                year_column: year,
-            },
-        )?;
-    }
+        DatedRow {
+            line,
+            incident,
+            problems: row.problems,
+            warnings,
+            dates: [start, end],
+            year_column: year,
+        }
+    };
+    read_rows(&mut input, &mut dates, &mut sink, parse)?;
     finish_table(dates, sink, &input)
 }
 

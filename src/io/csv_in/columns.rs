@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap as HashMap;
 use crate::error::{Error, Result};
 
 /// Column name (lowercase, trimmed, BOM removed) to position.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Columns {
     /// The file, for messages (empty when unknown).
     pub(crate) source: String,

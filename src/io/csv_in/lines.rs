@@ -121,22 +121,21 @@ pub(crate) trait TableInput {
         &[]
     }
 
-    /// Skip the current record, noting why, when it holds no event: a row of empty fields
-    /// (Excel's trailing `;;;;`), or, as the first row under the header, HDX's row of HXL
-    /// hashtags. `true` when skipped.
-    fn skip_not_data(&self, line: u64, first: bool, sink: &mut Sink) -> bool {
+    /// Move the record last read into `into`, leaving `into`'s old record (for its buffers)
+    /// to be read into next.
+    fn take_record(&mut self, into: &mut ByteRecord);
+
+    /// Why the current record holds no event, if it does not: a row of empty fields
+    /// (Excel's trailing `;;;;`), or, as the first row under the header (`first`), HDX's row
+    /// of HXL hashtags.
+    fn not_data(&self, first: bool) -> Option<&'static str> {
         let record = self.record();
         if record.iter().all(|f| f.trim_ascii().is_empty()) {
-            sink.skip(line, "an empty row: every field is empty");
-            true
+            Some("an empty row: every field is empty")
         } else if first && is_hxl_row(record) {
-            sink.skip(
-                line,
-                "HXL hashtag row (#date+year, #geo+lat, ...): metadata, not an event",
-            );
-            true
+            Some("HXL hashtag row (#date+year, #geo+lat, ...): metadata, not an event")
         } else {
-            false
+            None
         }
     }
 }
@@ -169,6 +168,10 @@ impl TableInput for CsvInput<'_> {
     fn swallowed(&self) -> &[(u64, u64)] {
         &self.swallowed
     }
+
+    fn take_record(&mut self, into: &mut ByteRecord) {
+        std::mem::swap(&mut self.record, into);
+    }
 }
 
 /// A CSV file being read: its header's columns, the current record, and the line each record
@@ -185,6 +188,8 @@ pub(crate) struct CsvInput<'a> {
     pub(crate) columns: Columns,
     /// The separator found in the header line.
     pub(crate) separator: u8,
+    /// Whether the separator was named by a first line `sep=;` (Excel's hint).
+    hinted: bool,
     /// The encoding fixed for the stream, or `None` when decided record by record.
     fixed: Option<Encoding>,
     container: Option<String>,
@@ -216,8 +221,10 @@ impl<'a> CsvInput<'a> {
 
     /// Start reading a stream opened already (by format detection).
     pub(crate) fn from_opened(mut opened: Opened<'a>, source: &str) -> Result<Self> {
-        let separator = opened.separator(source)?;
+        let (separator, hinted) = opened.separator(source)?;
         let (reader, lines) = LineCounting::new(opened.reader);
+        // The line of Excel's `sep=` hint was read past: the header is on line 2.
+        lines.borrow_mut().line = u64::from(hinted);
         let mut csv = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -235,6 +242,7 @@ impl<'a> CsvInput<'a> {
             scratch: ByteRecord::new(),
             columns: Columns::default(),
             separator,
+            hinted,
             fixed: opened.encoding,
             container: opened.container,
             utf8_records: 0,
@@ -357,6 +365,13 @@ impl<'a> CsvInput<'a> {
             .join(" and ");
         if let Some(note) = note {
             report.notes.push(note);
+        }
+        if self.hinted {
+            report.notes.push(format!(
+                "line 1, \"sep={}\", is Excel's separator hint: read as such, the header is \
+                 on line 2",
+                char::from(self.separator).escape_default()
+            ));
         }
     }
 }

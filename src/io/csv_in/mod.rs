@@ -3,6 +3,7 @@
 //! them, country resolution, string interning, the sink that files each row as accepted or
 //! rejected, and line counting.
 
+mod batches;
 mod columns;
 mod dates;
 mod lines;
@@ -14,6 +15,7 @@ mod sink;
 mod tests;
 mod text;
 
+pub(crate) use batches::*;
 pub(crate) use columns::*;
 pub(crate) use dates::*;
 pub(crate) use lines::*;

@@ -10,6 +10,9 @@ pub(crate) struct Row<'a> {
     pub(crate) record: &'a ByteRecord,
     pub(crate) columns: &'a Columns,
     pub(crate) problems: Vec<FieldProblem>,
+    /// The record's fields end to end, when they are valid UTF-8 (nearly always: the readers
+    /// decode what is not): checked once, not field by field.
+    whole: Option<&'a str>,
 }
 
 impl<'a> Row<'a> {
@@ -18,7 +21,18 @@ impl<'a> Row<'a> {
             record,
             columns,
             problems: Vec::new(),
+            whole: std::str::from_utf8(record.as_slice()).ok(),
         }
+    }
+
+    /// A field of the record as text: a slice of the whole record's text when that is valid
+    /// and the field starts and ends on character boundaries, else checked on its own.
+    fn field(&self, raw: &'a [u8]) -> Option<&'a str> {
+        let base = self.record.as_slice().as_ptr() as usize;
+        let at = (raw.as_ptr() as usize).wrapping_sub(base);
+        self.whole
+            .and_then(|w| w.get(at..at.checked_add(raw.len())?))
+            .or_else(|| std::str::from_utf8(raw).ok())
     }
 
     pub(crate) fn problem(&mut self, field: &str, value: &str, reason: impl Into<String>) {
@@ -34,9 +48,9 @@ impl<'a> Row<'a> {
     pub(crate) fn text(&mut self, col: Option<usize>) -> Option<&'a str> {
         let i = col?;
         let raw = self.record.get(i)?;
-        match std::str::from_utf8(raw) {
-            Ok(s) => Some(s.trim()).filter(|s| !is_missing(s)),
-            Err(_) => {
+        match self.field(raw) {
+            Some(s) => Some(s.trim()).filter(|s| !is_missing(s)),
+            None => {
                 let name = self.columns.name(i).to_string();
                 self.problem(&name, &String::from_utf8_lossy(raw), "not valid UTF-8 text");
                 None

@@ -160,3 +160,28 @@ fn every_country_name_acled_writes() {
         wrong.join("\n")
     );
 }
+
+#[test]
+fn fields_are_text_only_on_their_own() {
+    // The record's bytes end to end are valid UTF-8 ("aéb"), but the é is split between two
+    // fields: neither field is text, and each says so; the whole-record check must not hide it.
+    let mut record = csv::ByteRecord::new();
+    record.push_field(b" NA ");
+    record.push_field(b"a\xC3");
+    record.push_field(b"\xA9b");
+    record.push_field("Jama\u{2019}atu ".as_bytes());
+    let columns = Columns::new(&csv::ByteRecord::from(vec!["w", "x", "y", "z"]));
+    let mut row = Row::new(&record, &columns);
+    assert_eq!(row.text(Some(0)), None);
+    assert_eq!(row.text(Some(1)), None);
+    assert_eq!(row.text(Some(2)), None);
+    assert_eq!(row.text(Some(3)), Some("Jama\u{2019}atu"));
+    assert_eq!(row.text(Some(4)), None);
+    let fields: Vec<&str> = row.problems.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(fields, ["x", "y"]);
+    assert!(
+        row.problems
+            .iter()
+            .all(|p| p.reason == "not valid UTF-8 text")
+    );
+}

@@ -125,11 +125,13 @@ impl<'a> Opened<'a> {
         }))
     }
 
-    /// The separator of the table: the one of `,` `;` tab `|` that splits the first line into
-    /// the most fields outside quotes (`,` when none does).
-    pub(crate) fn separator(&mut self, source: &str) -> Result<u8> {
-        let head = peek(&mut self.reader, source)?;
-        Ok(sniff_separator(head))
+    /// The separator of the table: the one a first line `sep=;` names (Excel's hint, which
+    /// is then read past: `true`), else the one of `,` `;` tab `|` that splits the first line
+    /// into the most fields outside quotes (`,` when none does).
+    pub(crate) fn separator(&mut self, source: &str) -> Result<(u8, bool)> {
+        let (separator, hint) = separator_of(peek(&mut self.reader, source)?);
+        self.reader.consume(hint);
+        Ok((separator, hint > 0))
     }
 }
 
@@ -187,8 +189,8 @@ fn workbook_in_zip(names: &[String]) -> Option<WorkbookKind> {
     }
 }
 
-/// The one table inside a zip archive, read whole: the member whose name ends in `.csv`,
-/// `.tsv` or `.txt` (macOS resource forks left out); or the whole archive when it is a
+/// The one table inside a zip archive, read whole: the member whose name ends in `.csv` or
+/// `.tsv`, else in `.txt` (macOS resource forks left out); or the whole archive when it is a
 /// workbook. More than one table or none is an error that lists what the archive holds.
 fn unzip<R: Read>(reader: R, source: &str) -> Result<Unzipped> {
     let bytes = read_whole(reader, source)?;
@@ -206,12 +208,19 @@ fn unzip<R: Read>(reader: R, source: &str) -> Result<Unzipped> {
         drop(archive);
         return Ok(Unzipped::Workbook(WorkbookBytes { kind, bytes }));
     }
-    let is_table = |n: &str| {
+    let ends_in = |n: &str, ends: &[&str]| {
         let lower = n.to_ascii_lowercase();
-        !lower.starts_with("__macosx/")
-            && [".csv", ".tsv", ".txt"].iter().any(|e| lower.ends_with(e))
+        !lower.starts_with("__macosx/") && ends.iter().any(|e| lower.ends_with(e))
     };
-    let tables: Vec<&String> = names.iter().filter(|n| is_table(n)).collect();
+    // A `.csv` or `.tsv` is the table; a `.txt` only when there is neither (downloads put
+    // their terms of use or a readme beside the table as `.txt`).
+    let mut tables: Vec<&String> = names
+        .iter()
+        .filter(|n| ends_in(n, &[".csv", ".tsv"]))
+        .collect();
+    if tables.is_empty() {
+        tables = names.iter().filter(|n| ends_in(n, &[".txt"])).collect();
+    }
     let name = match tables.as_slice() {
         [one] => (*one).clone(),
         [] => {
@@ -237,6 +246,43 @@ fn unzip<R: Read>(reader: R, source: &str) -> Result<Unzipped> {
         .read_to_end(&mut table)
         .map_err(|e| Error::io(format!("{source} (member {name})"), e))?;
     Ok(Unzipped::Table(name, table))
+}
+
+/// The separator of the table whose first bytes are `head`, and the length of Excel's
+/// separator hint line before its header (0 when there is none): see [`Opened::separator`].
+pub(crate) fn separator_of(head: &[u8]) -> (u8, usize) {
+    separator_hint(head).unwrap_or_else(|| (sniff_separator(head), 0))
+}
+
+/// Excel's separator hint, a first line `sep=;` (quoted or not): the separator and the
+/// length of the line with its line end.
+fn separator_hint(head: &[u8]) -> Option<(u8, usize)> {
+    let end = memchr::memchr2(b'\n', b'\r', head).unwrap_or(head.len());
+    // Spaces trimmed, not tabs: `sep=` followed by a tab names the tab.
+    let mut first = &head[..end];
+    while let [b' ', rest @ ..] = first {
+        first = rest;
+    }
+    while let [rest @ .., b' '] = first {
+        first = rest;
+    }
+    let hint = first
+        .strip_prefix(b"\"")
+        .and_then(|f| f.strip_suffix(b"\""))
+        .unwrap_or(first);
+    let separator = match hint {
+        [s, e, p, b'=', separator] if [*s, *e, *p].eq_ignore_ascii_case(b"sep") => *separator,
+        _ => return None,
+    };
+    if separator.is_ascii_alphanumeric() || matches!(separator, b'"' | b'\r' | b'\n' | b' ') {
+        return None;
+    }
+    let line_end = match head.get(end..) {
+        Some([b'\r', b'\n', ..]) => 2,
+        Some([_, ..]) => 1,
+        _ => 0,
+    };
+    Some((separator, end + line_end))
 }
 
 /// The separator that splits the first line of `head` into the most fields, counting outside
@@ -302,6 +348,17 @@ mod tests {
         let mut out = String::new();
         opened.reader.read_to_string(&mut out).expect("utf-8");
         (out, opened.encoding)
+    }
+
+    #[test]
+    fn excel_separator_hint() {
+        assert_eq!(separator_hint(b"sep=;\r\na;b\r\n"), Some((b';', 7)));
+        assert_eq!(separator_hint(b"\"sep=|\"\na|b\n"), Some((b'|', 8)));
+        assert_eq!(separator_hint(b"SEP=\t\ra\tb"), Some((b'\t', 6)));
+        assert_eq!(separator_hint(b"sep=,"), Some((b',', 5)));
+        assert_eq!(separator_hint(b"sep=a\n"), None);
+        assert_eq!(separator_hint(b"sep,id\n"), None);
+        assert_eq!(separator_hint(b"separator=;\n"), None);
     }
 
     #[test]
