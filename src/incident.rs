@@ -324,15 +324,28 @@ impl EventKind {
     /// ```
     #[must_use]
     pub fn from_acled(event_type: &str) -> Self {
-        let t = event_type.trim().to_ascii_lowercase();
-        match t.as_str() {
-            "battles" | "battle" => EventKind::Battle,
-            "explosions/remote violence" | "remote violence" => EventKind::ExplosionRemoteViolence,
-            "violence against civilians" => EventKind::ViolenceAgainstCivilians,
-            "riots" | "protests" | "riots/protests" => EventKind::RiotProtest,
-            "strategic developments" | "strategic development" => EventKind::StrategicDevelopment,
-            _ => EventKind::Other,
-        }
+        named(
+            event_type,
+            &[
+                ("battles", EventKind::Battle),
+                ("battle", EventKind::Battle),
+                (
+                    "explosions/remote violence",
+                    EventKind::ExplosionRemoteViolence,
+                ),
+                ("remote violence", EventKind::ExplosionRemoteViolence),
+                (
+                    "violence against civilians",
+                    EventKind::ViolenceAgainstCivilians,
+                ),
+                ("riots", EventKind::RiotProtest),
+                ("protests", EventKind::RiotProtest),
+                ("riots/protests", EventKind::RiotProtest),
+                ("strategic developments", EventKind::StrategicDevelopment),
+                ("strategic development", EventKind::StrategicDevelopment),
+            ],
+        )
+        .unwrap_or(EventKind::Other)
     }
 
     /// Map UCDP GED's `type_of_violence` (1 state-based, 2 non-state, 3 one-sided).
@@ -390,15 +403,25 @@ impl ActorKind {
     /// ```
     #[must_use]
     pub fn from_acled_inter(code: &str) -> Self {
-        let t = code.trim().to_ascii_lowercase();
-        match t.as_str() {
-            "1" | "state forces" => ActorKind::State,
-            "2" | "rebel group" | "rebel groups" => ActorKind::Rebel,
-            "3" | "4" | "political militia" | "political militias" | "identity militia"
-            | "identity militias" => ActorKind::Militia,
-            "7" | "civilians" => ActorKind::Civilians,
-            _ => ActorKind::Other,
-        }
+        named(
+            code,
+            &[
+                ("1", ActorKind::State),
+                ("state forces", ActorKind::State),
+                ("2", ActorKind::Rebel),
+                ("rebel group", ActorKind::Rebel),
+                ("rebel groups", ActorKind::Rebel),
+                ("3", ActorKind::Militia),
+                ("4", ActorKind::Militia),
+                ("political militia", ActorKind::Militia),
+                ("political militias", ActorKind::Militia),
+                ("identity militia", ActorKind::Militia),
+                ("identity militias", ActorKind::Militia),
+                ("7", ActorKind::Civilians),
+                ("civilians", ActorKind::Civilians),
+            ],
+        )
+        .unwrap_or(ActorKind::Other)
     }
 }
 
@@ -680,6 +703,16 @@ impl Incident {
             .chain(self.secondary_actor.iter())
             .chain(self.associated_actors.iter())
     }
+}
+
+/// The value a name stands for in `table`, trimmed and in any case (no allocation: the
+/// readers ask this of every row).
+fn named<T: Copy>(text: &str, table: &[(&str, T)]) -> Option<T> {
+    let text = text.trim();
+    table
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(text))
+        .map(|&(_, value)| value)
 }
 
 #[cfg(test)]

@@ -442,16 +442,6 @@ pub(crate) struct DatedRow {
     pub(crate) year_column: Option<i16>,
 }
 
-/// A row waiting for the file's day/month order.
-struct Waiting {
-    line: u64,
-    incident: Incident,
-    problems: Vec<FieldProblem>,
-    warnings: Vec<(&'static str, String)>,
-    dates: [Option<Written>; 2],
-    year_column: Option<i16>,
-}
-
 /// The first row showing an order, and how many do.
 #[derive(Default)]
 struct Evidence {
@@ -488,7 +478,7 @@ pub(crate) struct Dates {
     day_first: Evidence,
     month_first: Evidence,
     undecided: Evidence,
-    waiting: Vec<Waiting>,
+    waiting: Vec<DatedRow>,
 }
 
 impl Dates {
@@ -515,10 +505,8 @@ impl Dates {
     /// means the reader reported it already (empty or unreadable), or, for the end, that it is
     /// the start.
     pub(crate) fn row(&mut self, sink: &mut Sink, row: DatedRow) -> Result<()> {
-        let mut written = [None, None];
-        for (k, parsed) in row.dates.iter().enumerate() {
-            let Some(p) = parsed else { continue };
-            written[k] = Some(p.written);
+        let mut needs_order = false;
+        for p in row.dates.iter().flatten() {
             self.count_form(p);
             match p.written.evidence() {
                 Some(DateOrder::DayMonth) => self.day_first.add(row.line, p.written),
@@ -526,23 +514,12 @@ impl Dates {
                 None if p.written.needs_order() => self.undecided.add(row.line, p.written),
                 None => {}
             }
+            needs_order |= p.written.needs_order() || p.written.evidence().is_some();
         }
-        let needs_order = written
-            .iter()
-            .flatten()
-            .any(|w| w.needs_order() || w.evidence().is_some());
-        let waiting = Waiting {
-            line: row.line,
-            incident: row.incident,
-            problems: row.problems,
-            warnings: row.warnings,
-            dates: written,
-            year_column: row.year_column,
-        };
         if self.waiting.is_empty() && !needs_order {
-            self.file(sink, waiting, self.asked, "")
+            self.file(sink, row, self.asked, "")
         } else {
-            self.waiting.push(waiting);
+            self.waiting.push(row);
             Ok(())
         }
     }
@@ -559,13 +536,15 @@ impl Dates {
     fn file(
         &self,
         sink: &mut Sink,
-        mut w: Waiting,
+        mut w: DatedRow,
         order: Option<DateOrder>,
         why: &str,
     ) -> Result<()> {
         let mut resolved = [None, None];
         for (k, slot) in resolved.iter_mut().enumerate() {
-            let Some(written) = w.dates[k] else { continue };
+            let Some(written) = w.dates[k].map(|p| p.written) else {
+                continue;
+            };
             match written.resolve(order, w.year_column) {
                 Some(d) => *slot = Some(d),
                 None => w.problems.push(FieldProblem {

@@ -1,5 +1,7 @@
 //! The sink that files each row as accepted or rejected and checks what validation checks.
 
+use std::hash::BuildHasher;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use super::*;
@@ -14,7 +16,12 @@ pub(crate) struct Sink {
     pub(crate) report: LoadReport,
     incidents: Vec<Incident>,
     lines: Vec<u64>,
-    first_line_of_id: HashMap<SourceId, u64>,
+    /// The first accepted row of each id, by the id's hash: its index in `incidents`. A map
+    /// of hashes is half the size of a map of ids, and a million ids miss the cache either
+    /// way.
+    first_of_id: HashMap<u64, usize>,
+    /// Ids whose hash an earlier, different id has (rare): each one's first line.
+    collided: HashMap<SourceId, u64>,
     strict: bool,
     problems: Vec<Problem>,
     id_field: String,
@@ -30,7 +37,8 @@ impl Sink {
             report,
             incidents: Vec::new(),
             lines: Vec::new(),
-            first_line_of_id: HashMap::default(),
+            first_of_id: HashMap::default(),
+            collided: HashMap::default(),
             strict: options.is_strict(),
             problems: Vec::new(),
             future: a_year_from_today(),
@@ -102,11 +110,13 @@ impl Sink {
                 });
             }
         }
-        if let Some(&first) = self
-            .first_line_of_id
-            .get(&incident.source_id)
-            .filter(|_| row_problems.is_empty())
-        {
+        let hash = rustc_hash::FxBuildHasher.hash_one(&incident.source_id);
+        let earlier = match self.first_of_id.get(&hash) {
+            None => None,
+            Some(&k) if self.incidents[k].source_id == incident.source_id => Some(self.lines[k]),
+            Some(_) => self.collided.get(&incident.source_id).copied(),
+        };
+        if let Some(first) = earlier.filter(|_| row_problems.is_empty()) {
             row_problems.push(FieldProblem {
                 field: self.id_field.clone(),
                 value: shorten(incident.source_id.as_str()),
@@ -130,9 +140,9 @@ impl Sink {
             });
             return Ok(());
         }
-        let id = incident.source_id.as_str().to_string();
+        let id = incident.source_id.as_str();
         for (field, message) in row_warnings {
-            self.warn(line, &id, field, message);
+            self.warn(line, id, field, message);
         }
         if let Some(c) = incident.country {
             let (lat, lon) = (incident.lat, incident.lon);
@@ -148,16 +158,16 @@ impl Sink {
                 Some(Placement::Inside) | None => None,
             };
             if let Some(message) = message {
-                self.warn(line, &id, "latitude, longitude", message);
+                self.warn(line, id, "latitude, longitude", message);
             }
         }
         for w in warnings(&incident) {
-            self.warn(line, &id, w.field(), w.to_string());
+            self.warn(line, id, w.field(), w.to_string());
         }
         if incident.date.end > self.future {
             self.warn(
                 line,
-                &id,
+                id,
                 "date",
                 format!(
                     "the date {} is more than a year after today: a mistyped year?",
@@ -165,8 +175,19 @@ impl Sink {
                 ),
             );
         }
-        self.first_line_of_id
-            .insert(incident.source_id.clone(), line);
+        match self.first_of_id.entry(hash) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(self.incidents.len());
+            }
+            std::collections::hash_map::Entry::Occupied(k)
+                if self.incidents[*k.get()].source_id != incident.source_id =>
+            {
+                self.collided
+                    .entry(incident.source_id.clone())
+                    .or_insert(line);
+            }
+            std::collections::hash_map::Entry::Occupied(_) => {}
+        }
         self.report.accepted += 1;
         self.incidents.push(incident);
         self.lines.push(line);
@@ -202,5 +223,48 @@ pub(crate) fn problem_value(p: &Problem, i: &Incident) -> String {
         Problem::EndBeforeStart { start, end } => format!("{start} .. {end}"),
         Problem::NegativeFatalities { value, .. } => value.to_string(),
         _ => shorten(i.source_id.as_str()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::incident::DateSpan;
+    use crate::io::report::Format;
+
+    fn file(sink: &mut Sink, line: u64, id: &str) {
+        let day = DateSpan::day(jiff::civil::date(2024, 1, 1));
+        let incident = Incident::new(id, 1.0, 12.0, day);
+        sink.row(line, incident, Vec::new(), Vec::new())
+            .expect("lenient");
+    }
+
+    #[test]
+    fn duplicate_ids_even_when_two_ids_share_a_hash() {
+        let report = LoadReport::new("t.csv", Format::AcledCsv, "test");
+        let mut sink = Sink::new(report, &ReadOptions::new(), "event_id_cnty");
+        file(&mut sink, 2, "A");
+        // Make "B" collide with "A": its hash points at A's row.
+        let b = rustc_hash::FxBuildHasher.hash_one(SourceId::new("B"));
+        sink.first_of_id.insert(b, 0);
+        file(&mut sink, 3, "B");
+        file(&mut sink, 4, "B");
+        file(&mut sink, 5, "A");
+        file(&mut sink, 6, "C");
+        let loaded = sink.finish();
+        assert_eq!(loaded.lines, [2, 3, 6]);
+        let rejected: Vec<(u64, &str)> = loaded
+            .report
+            .rejected
+            .iter()
+            .map(|r| (r.line, r.problems[0].reason.as_str()))
+            .collect();
+        assert_eq!(
+            rejected,
+            [
+                (4, "duplicate id: line 3 has it too, and is kept"),
+                (5, "duplicate id: line 2 has it too, and is kept")
+            ]
+        );
     }
 }

@@ -11,6 +11,16 @@ use std::io::Read;
 /// that declares more, or whose cells lie further apart, is damaged.
 const MAX_CELLS: u64 = 65_536 * 256;
 
+/// calamine lays a sheet's cells out as a dense grid from its first row and column to its
+/// last: a grid larger than this (32 MB of cells) that is more than [`SPARSE`] times the cells
+/// it holds is a few cells scattered far apart, which would cost far more memory than the
+/// file's size (a 9 KB file, half a gigabyte).
+const SPARSE_FLOOR: u64 = 1 << 20;
+
+/// See [`SPARSE_FLOOR`]: a table exported to a sheet fills its grid; one with notes beside
+/// it fills a good part of it.
+const SPARSE: u64 = 64;
+
 /// Why calamine must not be given these bytes, in words; `None` when it can read them safely
 /// (it may still refuse them itself, which is an error it returns).
 pub(super) fn refusal(bytes: &[u8]) -> Option<String> {
@@ -20,13 +30,29 @@ pub(super) fn refusal(bytes: &[u8]) -> Option<String> {
             return Some("its table of sectors loops back on itself (a damaged file)".into());
         }
     }?;
-    let largest = sheet_sizes(&stream).into_iter().max()?;
-    (largest > MAX_CELLS).then(|| {
-        format!(
-            "a sheet declares or spans {largest} cells, more than an .xls sheet can hold \
+    sheet_sizes(&stream).iter().find_map(too_large)
+}
+
+/// Why a sheet of this size must not be read, if it must not.
+fn too_large(size: &SheetSize) -> Option<String> {
+    let most = size.declared.max(size.grid);
+    if most > MAX_CELLS {
+        Some(format!(
+            "a sheet declares or spans {most} cells, more than an .xls sheet can hold \
              (65,536 rows × 256 columns): a damaged file"
-        )
-    })
+        ))
+    } else if size.grid > SPARSE_FLOOR && size.grid > SPARSE * size.cells {
+        Some(format!(
+            "a sheet's {} cells lie so far apart that the grid from its first to its last \
+             row and column holds {} cells, which the workbook reader would set aside {} MB \
+             for: stray cells far from the table? Delete them, or save the sheet as CSV",
+            size.cells,
+            size.grid,
+            (size.grid * 32) >> 20
+        ))
+    } else {
+        None
+    }
 }
 
 /// What calamine 0.38 would do with a compound file that cannot be made safe by a check on
@@ -303,9 +329,19 @@ impl Span {
     }
 }
 
-/// For each sheet the workbook's globals point to, the most cells calamine would set aside
-/// for it: what its DIMENSIONS record declares, or the span of its cell and formula records.
-fn sheet_sizes(stream: &[u8]) -> Vec<u64> {
+/// What calamine 0.38 would set aside for one sheet, in cells.
+#[derive(Debug, Default, PartialEq)]
+struct SheetSize {
+    /// The most a DIMENSIONS record of it declares (reserved, not written).
+    declared: u64,
+    /// The dense grid its cells, or its formulas, span (written whole).
+    grid: u64,
+    /// The cells its records hold.
+    cells: u64,
+}
+
+/// For each sheet the workbook's globals point to, the cells calamine would set aside for it.
+fn sheet_sizes(stream: &[u8]) -> Vec<SheetSize> {
     const BOUNDSHEET: u16 = 0x0085;
     Records { stream }
         .filter(|&(typ, data)| typ == BOUNDSHEET && data.len() >= 4)
@@ -314,12 +350,12 @@ fn sheet_sizes(stream: &[u8]) -> Vec<u64> {
         .collect()
 }
 
-/// The most cells calamine 0.38 would set aside while reading one sheet's records: it
-/// reserves what DIMENSIONS declares, then lays its cells (and formulas) out as a dense grid.
-/// Records it would skip (embedded charts' substreams) are skipped the same way.
-fn sheet_size(sheet: &[u8]) -> u64 {
+/// The cells calamine 0.38 would set aside while reading one sheet's records: it reserves
+/// what DIMENSIONS declares, then lays its cells (and formulas) out as a dense grid. Records
+/// it would skip (embedded charts' substreams) are skipped the same way.
+fn sheet_size(sheet: &[u8]) -> SheetSize {
     let (mut cells, mut formulas) = (Span::default(), Span::default());
-    let mut declared = 0u64;
+    let mut size = SheetSize::default();
     let mut records = 0u64;
     let mut formula_at = (0u32, 0u32);
     let (mut seen_bof, mut depth) = (false, 0usize);
@@ -337,26 +373,33 @@ fn sheet_size(sheet: &[u8]) -> u64 {
         match typ {
             0x0809 if seen_bof => depth += 1,
             0x0809 => seen_bof = true,
-            0x0200 => declared = declared.max(records + dimensions(data)),
+            0x0200 => size.declared = size.declared.max(records + dimensions(data)),
             // Number, Label, RString, BoolErr, Rk, LabelSst: one cell at (row, col).
-            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD => cells.add(at.0, at.1),
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD => {
+                cells.add(at.0, at.1);
+                size.cells += 1;
+            }
             // String: the value of the formula before it.
             0x0207 => cells.add(formula_at.0, formula_at.1),
-            // MulRk: a row of cells from its first column to the last, written at its end.
+            // MulRk: a row of cells from its first column to the last, written at its end,
+            // six bytes each.
             0x00BD if data.len() >= 6 => {
                 cells.add(at.0, at.1);
                 cells.add(at.0, u32::from(u16_at(data, data.len() - 2)));
+                size.cells += (data.len() as u64 - 6) / 6;
             }
             0x0006 if data.len() >= 20 => {
                 formula_at = at;
                 cells.add(at.0, at.1);
                 formulas.add(at.0, at.1);
+                size.cells += 1;
             }
             0x000A => break,
             _ => (),
         }
     }
-    declared.max(cells.cells()).max(formulas.cells())
+    size.grid = cells.cells().max(formulas.cells());
+    size
 }
 
 /// The cells a DIMENSIONS record makes calamine 0.38 reserve, worked out as it works them
@@ -486,7 +529,14 @@ mod tests {
             eof.clone(),
         ]
         .concat();
-        assert_eq!(sheet_size(&full), MAX_CELLS);
+        assert_eq!(
+            sheet_size(&full),
+            SheetSize {
+                declared: 0,
+                grid: MAX_CELLS,
+                cells: 2
+            }
+        );
         // A label at column 300 widens the grid past what a sheet can hold.
         let wide = [
             bof.clone(),
@@ -496,13 +546,13 @@ mod tests {
             eof.clone(),
         ]
         .concat();
-        assert_eq!(sheet_size(&wide), 65_536 * 301);
+        assert_eq!(sheet_size(&wide).grid, 65_536 * 301);
         // A MulRk's last column is written at its end.
         let mut mulrk = vec![0u8; 12];
         mulrk[4..6].copy_from_slice(&2u16.to_le_bytes());
         mulrk[10..12].copy_from_slice(&4000u16.to_le_bytes());
         let row = [bof.clone(), record(0x00BD, &mulrk), eof.clone()].concat();
-        assert_eq!(sheet_size(&row), 4001);
+        assert_eq!((sheet_size(&row).grid, sheet_size(&row).cells), (4001, 1));
         // Cells of an embedded chart's substream are skipped, as calamine skips them, and the
         // sheet's end stops the walk.
         let chart = [
@@ -516,7 +566,10 @@ mod tests {
             cell(0x0203, 60_000, 200, 14),
         ]
         .concat();
-        assert_eq!(sheet_size(&chart), 3 * 2);
+        assert_eq!(
+            (sheet_size(&chart).grid, sheet_size(&chart).cells),
+            (3 * 2, 2)
+        );
         // DIMENSIONS: rows 0..=99 by columns 0..=9 is reserved as 1,000 cells; a last row
         // before the first wraps around as it does in calamine.
         let dims = |first: u32, last: u32| {
@@ -530,6 +583,37 @@ mod tests {
         assert_eq!(dimensions(&dims(0, 100)), 1_000);
         assert_eq!(dimensions(&dims(7, 3)), (u64::from(u32::MAX) - 3) * 10);
         assert_eq!(dimensions(&[0; 9]), 0);
+    }
+
+    #[test]
+    fn sheets_too_large_to_read() {
+        let size = |declared, grid, cells| SheetSize {
+            declared,
+            grid,
+            cells,
+        };
+        // A full sheet of 65,536 x 256 cells, written whole, is read.
+        assert_eq!(too_large(&size(MAX_CELLS, MAX_CELLS, MAX_CELLS)), None);
+        // More than a sheet can hold, declared or spanned: damaged.
+        for s in [
+            size(MAX_CELLS + 1, 10, 10),
+            size(0, MAX_CELLS + 1, MAX_CELLS),
+        ] {
+            let why = too_large(&s).expect("refused");
+            assert!(why.contains("more than an .xls sheet can hold"), "{why}");
+        }
+        // A few cells far apart: refused once the grid passes the floor and 64 times them.
+        assert_eq!(too_large(&size(0, SPARSE_FLOOR, 2)), None);
+        assert_eq!(too_large(&size(0, 30_000 * 200, 30_000 * 31)), None);
+        let why = too_large(&size(0, MAX_CELLS, 2)).expect("refused");
+        assert!(
+            why.starts_with(
+                "a sheet's 2 cells lie so far apart that the grid from its first to its last \
+                 row and column holds 16777216 cells, which the workbook reader would set \
+                 aside 512 MB for"
+            ),
+            "{why}"
+        );
     }
 
     #[test]
