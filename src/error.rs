@@ -32,8 +32,10 @@ pub enum Error {
         problem: Problem,
     },
     /// A reader in strict mode met a row it cannot accept.
-    #[error("line {line}, field `{field}`: {reason}")]
+    #[error("{file}: line {line}, field `{field}`: {reason}")]
     Parse {
+        /// The file (or `<reader>`) the row was read from.
+        file: String,
         /// Line in the file where the record starts (1 is the first line).
         line: u64,
         /// The field (column or property) at fault.
@@ -42,8 +44,10 @@ pub enum Error {
         reason: String,
     },
     /// The GeoJSON reader in strict mode met a feature it cannot accept.
-    #[error("feature {feature}, field `{field}`: {reason}")]
+    #[error("{file}: feature {feature}, field `{field}`: {reason}")]
     Feature {
+        /// The file (or `<reader>`) the feature was read from.
+        file: String,
         /// The feature's position in the collection, counted from 1.
         feature: u64,
         /// The property (or `geometry`, `coordinates`) at fault.
@@ -59,7 +63,10 @@ pub enum Error {
         reason: String,
     },
     /// A file was read but yielded no incident: every row was rejected, or there was none.
-    #[error("nothing could be read from {source_name}: {rows} rows, none accepted; {why}")]
+    #[error(
+        "nothing could be read from {source_name}: {}, none accepted; {why}",
+        crate::io::report::counted(*rows, "row")
+    )]
     NothingRead {
         /// The file, or `<reader>`.
         source_name: String,

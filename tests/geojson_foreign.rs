@@ -193,7 +193,7 @@ fn strict_mode_names_the_feature() {
         other => panic!("{other}"),
     }
     assert!(
-        err.to_string().starts_with("feature 2, field `geometry`"),
+        err.to_string().contains(": feature 2, field `geometry`"),
         "{err}"
     );
 }

@@ -157,7 +157,17 @@ fn strict_mode_names_the_first_bad_line() {
     }
     assert_eq!(
         err.to_string(),
-        "line 3, field `latitude`: not a number (value \"abc\")"
+        "<reader>: line 3, field `latitude`: not a number (value \"abc\")"
+    );
+    // Read by path, the error names the file.
+    let path = fixture("acled_malformed.csv");
+    let err = conflict_risk::read_path(&path, ReadOptions::new().strict(true)).expect_err("bad");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}: line 3, field `latitude`: not a number (value \"abc\")",
+            path.display()
+        )
     );
 }
 
@@ -426,4 +436,19 @@ fn everything_read_validates_clean() {
         let (set, report) = IncidentSet::validate(l.incidents);
         assert_eq!((set.len(), report.rejected.len()), (n, 0), "{name}");
     }
+}
+
+#[test]
+fn the_flat_layer_is_named_when_it_is_given_back() {
+    let incidents = conflict_risk::CorridorScenario::new(3).generate();
+    let mut csv = Vec::new();
+    conflict_risk::write_csv(&mut csv, &incidents, &conflict_risk::ExtraColumns::new())
+        .expect("written");
+    let err = conflict_risk::read_any(csv.as_slice(), ReadOptions::new())
+        .expect_err("not read back")
+        .to_string();
+    assert!(
+        err.contains("written by this crate's write_csv") && err.contains("--geojson-out"),
+        "{err}"
+    );
 }

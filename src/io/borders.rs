@@ -59,19 +59,19 @@ impl Borders {
                 continue;
             };
             let parse_err = |reason: String| Error::Parse {
+                file: source.to_string(),
                 line,
                 field: "geometry".into(),
-                reason: format!("{source}: {reason}"),
+                reason,
             };
             let code = |field: &str, text: Option<String>| -> Result<CountryCode> {
                 text.as_deref()
                     .and_then(CountryCode::new)
                     .ok_or_else(|| Error::Parse {
+                        file: source.to_string(),
                         line,
                         field: field.into(),
-                        reason: format!(
-                            "{source}: needs a three-letter country code, found {text:?}"
-                        ),
+                        reason: format!("needs a three-letter country code, found {text:?}"),
                     })
             };
             match shape(geometry).map_err(parse_err)? {

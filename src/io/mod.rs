@@ -8,7 +8,7 @@ mod cells;
 mod csv_in;
 mod csv_out;
 mod geojson;
-mod report;
+pub(crate) mod report;
 mod sites;
 mod ucdp;
 mod workbook;
@@ -128,21 +128,38 @@ fn read_detected<'a, R: Read + 'a>(
     options: ReadOptions,
     map: &PropertyMap,
 ) -> Result<Loaded> {
+    // Property names are GeoJSON's: a table's columns are found by their own names.
+    let unused_map = |loaded: Result<Loaded>| {
+        loaded.map(|mut loaded| {
+            if *map != PropertyMap::default() {
+                loaded.report.notes.push(
+                    "the property names given (--field, PropertyMap) were not used: they name \
+                     GeoJSON properties, and this table's columns are found by their own names"
+                        .to_string(),
+                );
+            }
+            loaded
+        })
+    };
     let mut opened = match csv_in::Opened::open(reader, name, options.encoding_asked())? {
         csv_in::Opening::Text(opened) => opened,
         csv_in::Opening::Workbook(book) => {
-            return workbook::read_workbook(book, name, None, options);
+            return unused_map(workbook::read_workbook(book, name, None, options));
         }
     };
     let head = csv_in::peek(&mut opened.reader, name)?;
     let header = header_columns(head);
     match detect(head, &header, extension) {
-        Ok(Format::AcledCsv) => {
-            acled::read_acled_input(csv_in::CsvInput::from_opened(opened, name)?, name, options)
-        }
-        Ok(Format::UcdpCsv) => {
-            ucdp::read_ucdp_input(csv_in::CsvInput::from_opened(opened, name)?, name, options)
-        }
+        Ok(Format::AcledCsv) => unused_map(acled::read_acled_input(
+            csv_in::CsvInput::from_opened(opened, name)?,
+            name,
+            options,
+        )),
+        Ok(Format::UcdpCsv) => unused_map(ucdp::read_ucdp_input(
+            csv_in::CsvInput::from_opened(opened, name)?,
+            name,
+            options,
+        )),
         Ok(Format::GeoJson) => geojson::read_geojson_from(opened.reader, name, map, options),
         Err(why) => Err(Error::format(format!(
             "{name}: {why}{}",
@@ -201,6 +218,18 @@ fn detect(
         Err(NotEvents::Aggregated(why)) => Err(why),
         Err(NotEvents::Unknown) if matches!(extension, Some("geojson" | "json")) => {
             Ok(Format::GeoJson)
+        }
+        Err(NotEvents::Unknown)
+            if ["id", "time", "dataset", "geo_precision_code"]
+                .iter()
+                .all(|c| header.contains(c)) =>
+        {
+            Err(
+                "this is a table written by this crate's write_csv (the programs' --csv-out), \
+                 a flat layer for mapping tools that is not read back: read the GeoJSON layer \
+                 written beside it (--geojson-out), or write the incidents with write_acled_csv"
+                    .to_string(),
+            )
         }
         Err(NotEvents::Unknown) => Err(format!(
             "cannot tell the format: the header has {NEITHER}, and the file is not a GeoJSON \

@@ -272,6 +272,14 @@ pub struct LoadSummary {
     /// read month/day/year").
     #[serde(default)]
     pub read_as: String,
+    /// What [`RejectedLine::line`] counts: `line` (a text file), `row` (a workbook sheet's row
+    /// number) or `feature` (GeoJSON).
+    #[serde(default = "default_record_word")]
+    pub record_word: String,
+}
+
+fn default_record_word() -> String {
+    "line".to_string()
 }
 
 /// A rejected row in words.
@@ -294,6 +302,7 @@ impl LoadReport {
             accepted: self.accepted,
             rejected: self.rejected.len() as u64,
             warnings: self.warnings.len() as u64,
+            record_word: self.record_word().to_string(),
             first_rejections: self
                 .rejected
                 .iter()
@@ -326,22 +335,24 @@ impl fmt::Display for LoadReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let word = self.record_word();
         let (seen, skipped) = match self.format {
-            Format::GeoJson => ("features", String::new()),
+            Format::GeoJson => (counted(self.rows_seen, "feature"), String::new()),
             Format::AcledCsv | Format::UcdpCsv => (
-                "rows",
-                format!(", {} lines skipped as not data", self.skipped.len()),
+                counted(self.rows_seen, "row"),
+                format!(
+                    ", {} skipped as not data",
+                    counted(self.skipped.len() as u64, "line")
+                ),
             ),
         };
         writeln!(
             f,
-            "read {} as {} ({}): {} {seen}, {} accepted, {} rejected{skipped}, {} warnings",
+            "read {} as {} ({}): {seen}, {} accepted, {} rejected{skipped}, {}",
             self.source,
             self.format_words(),
             self.layout,
-            self.rows_seen,
             self.accepted,
             self.rejected.len(),
-            self.warnings.len()
+            counted(self.warnings.len() as u64, "warning")
         )?;
         writeln!(f, "  text: {}", self.text_form())?;
         if let Some(dates) = &self.dates {
@@ -358,7 +369,12 @@ impl fmt::Display for LoadReport {
             by_field.entry(w.field.as_str()).or_default().1 += 1;
         }
         for (field, (problems, warnings)) in &by_field {
-            writeln!(f, "  {field}: {problems} problems, {warnings} warnings")?;
+            writeln!(
+                f,
+                "  {field}: {}, {}",
+                counted(*problems as u64, "problem"),
+                counted(*warnings as u64, "warning")
+            )?;
         }
         let limit = if f.alternate() { usize::MAX } else { SHOWN };
         for s in self.skipped.iter().take(limit) {
@@ -398,5 +414,14 @@ pub(crate) fn shorten(value: &str) -> String {
     match value.char_indices().nth(MAX) {
         None => value.to_string(),
         Some((cut, _)) => format!("{}…", &value[..cut]),
+    }
+}
+
+/// A count and its noun, singular for one: "1 row", "3 rows".
+pub(crate) fn counted(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }

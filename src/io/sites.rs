@@ -10,7 +10,8 @@ use crate::site::Site;
 /// Read sites from a CSV file with a header holding `name`, `latitude` and `longitude` (also
 /// `lat`, `lon`/`lng`; any order, other columns ignored). The text is read as the incident
 /// tables are (UTF-8 or Windows-1252, UTF-16 with its mark; `,` `;` tab or `|` between fields).
-/// Any bad row is an error naming its line: a site list is short and every site matters.
+/// Any bad row is an error naming its line: a site list is short and every site matters. A
+/// list with no site is an error too ([`Error::NothingRead`]).
 ///
 /// ```
 /// use conflict_risk::io::read_sites_from;
@@ -18,6 +19,7 @@ use crate::site::Site;
 /// let sites = read_sites_from(csv.as_bytes())?;
 /// assert_eq!(sites[1].name, "Kpendjal, base");
 /// assert!(read_sites_from("name,latitude,longitude\nX,91,0\n".as_bytes()).is_err());
+/// assert!(read_sites_from("name,latitude,longitude\n".as_bytes()).is_err());
 /// # Ok::<(), conflict_risk::Error>(())
 /// ```
 pub fn read_sites_from(reader: impl Read) -> Result<Vec<Site>> {
@@ -31,6 +33,7 @@ fn read_sites_named(reader: impl Read, source: &str) -> Result<Vec<Site>> {
     let lat_at = columns.require(&["latitude", "lat"], "latitude")?;
     let lon_at = columns.require(&["longitude", "lon", "lng", "long"], "longitude")?;
     let parse_err = |line: u64, field: &str, reason: String| Error::Parse {
+        file: source.to_string(),
         line,
         field: field.to_string(),
         reason,
@@ -68,6 +71,13 @@ fn read_sites_named(reader: impl Read, source: &str) -> Result<Vec<Site>> {
             other => other,
         })?;
         sites.push(site);
+    }
+    if sites.is_empty() {
+        return Err(Error::NothingRead {
+            source_name: source.to_string(),
+            rows: 0,
+            why: "it holds a header and no site".to_string(),
+        });
     }
     Ok(sites)
 }

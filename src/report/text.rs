@@ -1,5 +1,6 @@
 //! The report as text: `Display` for [`CorridorReport`] and its sections.
 
+use crate::io::report::counted;
 use std::fmt::{self, Display, Formatter, Write as _};
 
 use super::{
@@ -7,7 +8,6 @@ use super::{
     ExpansionSection, NexusSection, SiteSection, TempoSection,
 };
 use crate::borders::BorderBand;
-use crate::io::Format;
 
 /// `s` cut to `n` characters, the last replaced by `mark` when anything was cut.
 pub(crate) fn truncate(s: &str, n: usize, mark: char) -> String {
@@ -82,20 +82,20 @@ impl Display for DataText<'_> {
             let Some(l) = &s.load else { continue };
             writeln!(
                 f,
-                "{}: {} ({}), {} rows read, {} accepted, {} rejected, {} warnings",
-                s.name, l.format, l.layout, l.rows_seen, l.accepted, l.rejected, l.warnings
+                "{}: {} ({}), {} read, {} accepted, {} rejected, {}",
+                s.name,
+                l.format,
+                l.layout,
+                counted(l.rows_seen, "row"),
+                l.accepted,
+                l.rejected,
+                counted(l.warnings, "warning")
             )?;
             if !l.read_as.is_empty() {
                 writeln!(f, "    read as {}", l.read_as)?;
             }
-            // GeoJSON rows are features, numbered from 1.
-            let word = if l.format == Format::GeoJson.to_string() {
-                Format::GeoJson.record_word()
-            } else {
-                "line"
-            };
             for r in &l.first_rejections {
-                writeln!(f, "    rejected {word} {}: {}", r.line, r.reason)?;
+                writeln!(f, "    rejected {} {}: {}", l.record_word, r.line, r.reason)?;
             }
         }
         writeln!(

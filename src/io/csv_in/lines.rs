@@ -402,6 +402,7 @@ pub(crate) fn next_record<R: Read>(
         match e.into_kind() {
             csv::ErrorKind::Io(io) => Error::io(source, io),
             _ => Error::Parse {
+                file: source.to_string(),
                 line,
                 field: "record".into(),
                 reason,

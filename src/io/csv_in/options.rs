@@ -224,7 +224,7 @@ impl Loaded {
             return Ok(self);
         }
         let summary = self.report.summary();
-        let word = self.report.format.record_word();
+        let word = self.report.record_word();
         let reasons: Vec<String> = summary
             .first_rejections
             .iter()

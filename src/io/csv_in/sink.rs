@@ -128,6 +128,7 @@ impl Sink {
             if self.strict {
                 let p = &row_problems[0];
                 return Err(Error::Parse {
+                    file: self.report.source.clone(),
                     line,
                     field: p.field.clone(),
                     reason: format!("{} (value {:?})", p.reason, p.value),

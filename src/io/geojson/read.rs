@@ -199,10 +199,12 @@ pub(super) const GEOMETRY_TYPES: [&str; 7] = [
 fn strict(e: Error) -> Error {
     match e {
         Error::Parse {
+            file,
             line,
             field,
             reason,
         } => Error::Feature {
+            file,
             feature: line,
             field,
             reason,
