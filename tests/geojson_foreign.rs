@@ -504,6 +504,20 @@ fn a_crs_after_the_features_is_still_checked() {
         r#"{body},"crs":{{"type":"name","properties":{{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}}}},"bbox":[0,0,1,1]}}"#
     );
     assert_eq!(read(&crs84).report.accepted, 1);
+    // WGS 84 named by its EPSG code, as older tools write it: read, longitude first.
+    for name in [
+        "EPSG:4326",
+        "urn:ogc:def:crs:EPSG::4326",
+        "http://www.opengis.net/def/crs/EPSG/0/4326",
+    ] {
+        let epsg = format!(r#"{body},"crs":{{"type":"name","properties":{{"name":"{name}"}}}}}}"#);
+        let l = read(&epsg);
+        assert_eq!((l.report.accepted, l.incidents[0].lon), (1, 0.8), "{name}");
+    }
+    for name in ["EPSG:43260", "EPSG:32631"] {
+        let other = format!(r#"{body},"crs":{{"type":"name","properties":{{"name":"{name}"}}}}}}"#);
+        assert!(read_err(&other).contains(name), "{name}");
+    }
     // Foreign members before the features, and `type` after them.
     let late_type = format!(
         r#"{{"name":"x","bbox":[0,0,1,1],"features":[{}],"type":"FeatureCollection"}}"#,

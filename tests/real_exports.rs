@@ -440,3 +440,20 @@ fn excel_separator_hint_line() {
         r.notes
     );
 }
+
+#[test]
+fn title_lines_above_the_header() {
+    let l = read("acled_title_lines.csv");
+    let r = &l.report;
+    assert_eq!((r.rows_seen, r.accepted, r.rejected.len()), (3, 2, 1));
+    // The header is line 3; rows keep the lines a text editor shows.
+    assert_eq!(l.lines, [4, 6]);
+    assert_eq!(r.rejected[0].line, 5);
+    assert_eq!(r.rejected[0].problems[0].field, "latitude");
+    assert!(
+        r.notes.iter().any(|n| n.starts_with("the header is on line 3")
+            && n.contains("\"ACLED events, northern Togo (invented)\"")),
+        "{:?}",
+        r.notes
+    );
+}

@@ -429,7 +429,10 @@ pub(crate) fn read_geojson_from<R: Read>(
     read::read(reader, source, map, options)
 }
 
-/// Accept no `crs` member, or a legacy one naming CRS84 (WGS 84 lon/lat); refuse others.
+/// Accept no `crs` member, or a legacy one naming WGS 84 as CRS84 or as EPSG:4326 (in any of
+/// its spellings: `EPSG:4326`, `urn:ogc:def:crs:EPSG::4326`, `.../def/crs/EPSG/0/4326`), whose
+/// coordinates GeoJSON writers put in longitude, latitude order all the same (a file written
+/// latitude first shows as positions outside their country, with a warning); refuse others.
 fn check_crs(crs: Option<&JsonValue>, source: &str) -> Result<()> {
     let Some(crs) = crs else { return Ok(()) };
     let name = crs
@@ -437,7 +440,12 @@ fn check_crs(crs: Option<&JsonValue>, source: &str) -> Result<()> {
         .and_then(JsonValue::as_str)
         .unwrap_or("");
     let upper = name.to_ascii_uppercase();
-    if upper.ends_with("CRS84") || upper.ends_with("OGC:1.3:CRS84") {
+    let epsg_4326 = upper.contains("EPSG")
+        && upper
+            .rsplit([':', '/'])
+            .next()
+            .is_some_and(|code| code == "4326");
+    if upper.ends_with("CRS84") || epsg_4326 {
         Ok(())
     } else {
         Err(Error::format(format!(

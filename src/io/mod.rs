@@ -182,12 +182,12 @@ fn not_a_workbook(extension: Option<&str>) -> String {
 
 /// The first line of a table, split as the table reader will split it.
 fn header_columns(head: &[u8]) -> csv_in::Columns {
-    let (separator, hint) = csv_in::separator_of(head);
+    let table = csv_in::table_head(head);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .delimiter(separator)
-        .from_reader(&head[hint..]);
+        .delimiter(table.separator)
+        .from_reader(&head[table.skip..]);
     let mut record = csv::ByteRecord::new();
     // A header cut at the end of the peeked bytes still names its first columns.
     let _ = reader.read_byte_record(&mut record);

@@ -188,8 +188,8 @@ pub(crate) struct CsvInput<'a> {
     pub(crate) columns: Columns,
     /// The separator found in the header line.
     pub(crate) separator: u8,
-    /// Whether the separator was named by a first line `sep=;` (Excel's hint).
-    hinted: bool,
+    /// What came before the header: Excel's `sep=;` hint, title lines.
+    head: TableHead,
     /// The encoding fixed for the stream, or `None` when decided record by record.
     fixed: Option<Encoding>,
     container: Option<String>,
@@ -221,10 +221,11 @@ impl<'a> CsvInput<'a> {
 
     /// Start reading a stream opened already (by format detection).
     pub(crate) fn from_opened(mut opened: Opened<'a>, source: &str) -> Result<Self> {
-        let (separator, hinted) = opened.separator(source)?;
+        let head = opened.separator(source)?;
+        let separator = head.separator;
         let (reader, lines) = LineCounting::new(opened.reader);
-        // The line of Excel's `sep=` hint was read past: the header is on line 2.
-        lines.borrow_mut().line = u64::from(hinted);
+        // The lines before the header (Excel's `sep=` hint, a title) were read past.
+        lines.borrow_mut().line = head.lines;
         let mut csv = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -242,7 +243,7 @@ impl<'a> CsvInput<'a> {
             scratch: ByteRecord::new(),
             columns: Columns::default(),
             separator,
-            hinted,
+            head,
             fixed: opened.encoding,
             container: opened.container,
             utf8_records: 0,
@@ -366,11 +367,23 @@ impl<'a> CsvInput<'a> {
         if let Some(note) = note {
             report.notes.push(note);
         }
-        if self.hinted {
+        if self.head.hinted {
             report.notes.push(format!(
-                "line 1, \"sep={}\", is Excel's separator hint: read as such, the header is \
-                 on line 2",
+                "line 1, \"sep={}\", is Excel's separator hint: read as such",
                 char::from(self.separator).escape_default()
+            ));
+        }
+        if self.head.lines > u64::from(self.head.hinted) {
+            let titles: Vec<String> = self.head.titles.iter().map(|t| format!("{t:?}")).collect();
+            report.notes.push(format!(
+                "the header is on line {}: the lines before it were read past as a title, not \
+                 rows{}",
+                self.head.lines + 1,
+                if titles.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", titles.join(", "))
+                }
             ));
         }
     }

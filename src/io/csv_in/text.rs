@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader, Cursor, Read};
 
-use super::Encoding;
+use super::{Encoding, decode_text};
 use crate::error::{Error, Result};
 use crate::io::workbook::{WorkbookBytes, WorkbookKind};
 
@@ -128,10 +128,10 @@ impl<'a> Opened<'a> {
     /// The separator of the table: the one a first line `sep=;` names (Excel's hint, which
     /// is then read past: `true`), else the one of `,` `;` tab `|` that splits the first line
     /// into the most fields outside quotes (`,` when none does).
-    pub(crate) fn separator(&mut self, source: &str) -> Result<(u8, bool)> {
-        let (separator, hint) = separator_of(peek(&mut self.reader, source)?);
-        self.reader.consume(hint);
-        Ok((separator, hint > 0))
+    pub(crate) fn separator(&mut self, source: &str) -> Result<TableHead> {
+        let head = table_head(peek(&mut self.reader, source)?);
+        self.reader.consume(head.skip);
+        Ok(head)
     }
 }
 
@@ -248,10 +248,84 @@ fn unzip<R: Read>(reader: R, source: &str) -> Result<Unzipped> {
     Ok(Unzipped::Table(name, table))
 }
 
-/// The separator of the table whose first bytes are `head`, and the length of Excel's
-/// separator hint line before its header (0 when there is none): see [`Opened::separator`].
-pub(crate) fn separator_of(head: &[u8]) -> (u8, usize) {
-    separator_hint(head).unwrap_or_else(|| (sniff_separator(head), 0))
+/// Where a table's header is and what splits it, from the table's first bytes.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct TableHead {
+    /// The separator: named by Excel's `sep=;` hint, else found from the header line.
+    pub(crate) separator: u8,
+    /// Whether Excel's `sep=` hint line named it.
+    pub(crate) hinted: bool,
+    /// The lines before the header (the hint, a title, blank lines) and their length in bytes.
+    pub(crate) lines: u64,
+    pub(crate) skip: usize,
+    /// The text of the title lines read past, for the load report.
+    pub(crate) titles: Vec<String>,
+}
+
+/// The lines a table's header may be preceded by and still be found: a title or two, a blank
+/// line, the `sep=` hint.
+const MAX_TITLE_LINES: usize = 5;
+
+/// The table whose first bytes are `head`: Excel's `sep=;` hint line, then title or blank
+/// lines (fewer than two non-empty fields, as "ACLED export, Burkina Faso;;;;" is, when a later
+/// line has at least three), then the header, split by its separator.
+pub(crate) fn table_head(head: &[u8]) -> TableHead {
+    let mut table = TableHead::default();
+    if let Some((separator, length)) = separator_hint(head) {
+        (table.separator, table.hinted, table.lines, table.skip) = (separator, true, 1, length);
+    }
+    let lines = line_spans(&head[table.skip..]);
+    let filled = |(start, end): (usize, usize)| {
+        let line = &head[table.skip + start..table.skip + end];
+        let separator = if table.hinted {
+            table.separator
+        } else {
+            sniff_separator(line)
+        };
+        line.split(|&b| b == separator)
+            .filter(|f| !f.iter().all(|b| b.is_ascii_whitespace() || *b == b'"'))
+            .count()
+    };
+    let header = lines
+        .iter()
+        .take(MAX_TITLE_LINES + 1)
+        .position(|&span| filled(span) >= 3);
+    if let Some(k) = header.filter(|&k| lines[..k].iter().all(|&span| filled(span) < 2)) {
+        for &(start, end) in &lines[..k] {
+            let text = decode_text(&head[table.skip + start..table.skip + end]);
+            let text = text.trim_matches(|c: char| c.is_whitespace() || ",;\t|\"".contains(c));
+            if !text.is_empty() {
+                table.titles.push(text.to_string());
+            }
+        }
+        table.lines += k as u64;
+        table.skip += lines.get(k).map_or(0, |&(start, _)| start);
+    }
+    if !table.hinted {
+        table.separator = sniff_separator(&head[table.skip..]);
+    }
+    table
+}
+
+/// The first lines of `head` that end in it: each one's start and end (before its line end).
+fn line_spans(head: &[u8]) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut start = 0;
+    while spans.len() <= MAX_TITLE_LINES + 1 {
+        let Some(end) = memchr::memchr2(b'\n', b'\r', &head[start..]).map(|e| start + e) else {
+            // The last line, cut short by the end of the buffer or of the file.
+            spans.push((start, head.len()));
+            break;
+        };
+        spans.push((start, end));
+        start = end
+            + if head[end..].starts_with(b"\r\n") {
+                2
+            } else {
+                1
+            };
+    }
+    spans
 }
 
 /// Excel's separator hint, a first line `sep=;` (quoted or not): the separator and the
@@ -348,6 +422,32 @@ mod tests {
         let mut out = String::new();
         opened.reader.read_to_string(&mut out).expect("utf-8");
         (out, opened.encoding)
+    }
+
+    #[test]
+    fn title_lines_before_the_header() {
+        let t =
+            table_head(b"ACLED export, Burkina Faso;;;;\r\n;;;;\r\nid;date;lat;lon\r\n1;x;2;3\r\n");
+        assert_eq!(
+            (t.separator, t.hinted, t.lines, t.skip),
+            (b';', false, 2, 38)
+        );
+        assert_eq!(t.titles, ["ACLED export, Burkina Faso"]);
+        let t = table_head(b"sep=,\nExported 2024-07-01\n\nid,date,lat,lon\n");
+        assert_eq!(
+            (t.separator, t.hinted, t.lines, t.skip),
+            (b',', true, 3, 27)
+        );
+        assert_eq!(t.titles, ["Exported 2024-07-01"]);
+        // A header on line 1 stays there, whatever follows.
+        let t = table_head(b"id,date,lat\nTitle\n");
+        assert_eq!((t.separator, t.lines, t.skip), (b',', 0, 0));
+        // Nothing that looks like a header: nothing is skipped.
+        for head in [&b"one\ntwo\nthree,3\n"[..], b"a,b\nc,d,e,f\n", b""] {
+            assert_eq!(table_head(head).skip, 0);
+        }
+        // More title lines than a title has: not skipped.
+        assert_eq!(table_head(b"a\nb\nc\nd\ne\nf\ng\nid,date,lat\n").skip, 0);
     }
 
     #[test]
