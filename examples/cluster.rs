@@ -126,8 +126,8 @@ fn run(args: &Args, dbscan: Dbscan) -> conflict_risk::Result<()> {
     let mut largest: Vec<_> = clusters.iter().collect();
     largest.sort_by(|a, b| b.count.cmp(&a.count).then(a.id.cmp(&b.id)));
     println!(
-        "\n{:>7} {:>7} {:>7} {:>10}  {:<23} {:>9}  {:<16} top actor",
-        "cluster", "events", "deaths", "radius km", "dates", "centre", "countries"
+        "\n{:>7} {:>7} {:>7} {:>10}  {:<23} {:>13}  {:<16} top actor",
+        "cluster", "events", "deaths", "radius km", "dates", "centre lon,lat", "countries"
     );
     for c in largest.iter().take(args.top) {
         let countries: Vec<String> = c
@@ -137,15 +137,15 @@ fn run(args: &Args, dbscan: Dbscan) -> conflict_risk::Result<()> {
             .collect();
         let mark = if c.cross_border { " (x)" } else { "" };
         println!(
-            "{:>7} {:>7} {:>7} {:>10.1}  {} to {}  {:>4.1},{:>5.1}  {:<16} {}",
+            "{:>7} {:>7} {:>7} {:>10.1}  {} to {}  {:>7.2},{:>5.2}  {:<16} {}",
             c.id.get(),
             c.count,
             c.fatalities.best,
             c.radius_km,
             c.first_day,
             c.last_day,
-            c.centroid.y(),
             c.centroid.x(),
+            c.centroid.y(),
             format!("{}{mark}", countries.join("/")),
             c.actors.first().map_or("", |a| a.key.as_str())
         );

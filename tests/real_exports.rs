@@ -451,8 +451,10 @@ fn title_lines_above_the_header() {
     assert_eq!(r.rejected[0].line, 5);
     assert_eq!(r.rejected[0].problems[0].field, "latitude");
     assert!(
-        r.notes.iter().any(|n| n.starts_with("the header is on line 3")
-            && n.contains("\"ACLED events, northern Togo (invented)\"")),
+        r.notes
+            .iter()
+            .any(|n| n.starts_with("the header is on line 3")
+                && n.contains("\"ACLED events, northern Togo (invented)\"")),
         "{:?}",
         r.notes
     );

@@ -227,7 +227,8 @@ pub struct RiskMap {
     pub gi_not_computed: Option<String>,
     /// Why emerging hot spots were not computed, if they were not.
     pub emerging_not_computed: Option<String>,
-    /// The first day of the emerging series.
+    /// The first day of the emerging series: the first day of the quarter holding the date
+    /// asked for (three years before the as-of date by default).
     pub since: Date,
     /// Its quarters.
     pub quarters: usize,
@@ -369,7 +370,8 @@ impl RiskMap {
             outside: counts.outside,
             gi_not_computed: gi.as_ref().err().map(ToString::to_string),
             emerging_not_computed: emerging.as_ref().err().map(ToString::to_string),
-            since,
+            // The first quarter starts on its first day, before the date asked for.
+            since: series.slices.first().copied().unwrap_or(since),
             quarters: series.slices.len(),
             patterns: patterns
                 .into_iter()

@@ -214,7 +214,7 @@ impl Display for BorderSection {
             "year",
             "events",
             BorderBand::ALL
-                .map(|b| format!("{:>9}", b.label()))
+                .map(|b| format!("{:>11}", b.label()))
                 .join("")
         )?;
         for y in &self.bands_by_year {
@@ -222,7 +222,7 @@ impl Display for BorderSection {
             let shares: String = y
                 .counts
                 .iter()
-                .map(|&c| format!("{:>8.0}%", 100.0 * c as f64 / total.max(1) as f64))
+                .map(|&c| format!("{:>10.0}%", 100.0 * c as f64 / total.max(1) as f64))
                 .collect();
             writeln!(f, "  {:>6} {total:>7}  {shares}", y.year)?;
         }
