@@ -89,3 +89,53 @@ fn one_thread_or_several_read_the_same() {
         assert_eq!(first, strict(2));
     }
 }
+
+/// The bytes of a file, then an input error (a download cut short, a damaged gzip stream).
+struct CutShort(std::io::Cursor<Vec<u8>>);
+
+impl std::io::Read for CutShort {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self.0.read(buf)? {
+            0 => Err(std::io::Error::other("the stream is cut short")),
+            n => Ok(n),
+        }
+    }
+}
+
+#[test]
+fn a_bad_row_before_an_input_error_is_the_error() {
+    // Rows up to line 1,500 or 5,000 (in the first batch, or past it), then the input fails;
+    // in strict mode the bad latitude on line 98 is the first error of the file, on one
+    // thread or several.
+    let bytes = damaged_export(usize::MAX);
+    for rows in [1_500, 5_000] {
+        let cut: usize = bytes
+            .split_inclusive(|&b| b == b'\n')
+            .take(rows)
+            .map(<[u8]>::len)
+            .sum();
+        for threads in [1, 2] {
+            let read = |options: ReadOptions| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .expect("pool")
+                    .install(|| {
+                        read_acled(
+                            CutShort(std::io::Cursor::new(bytes[..cut].to_vec())),
+                            options,
+                        )
+                    })
+            };
+            let strict = read(ReadOptions::new().strict(true)).expect_err("bad row");
+            assert!(strict.to_string().contains("line 98"), "{strict}");
+            let lenient = read(ReadOptions::new()).expect_err("cut short");
+            let reason = std::error::Error::source(&lenient).map(ToString::to_string);
+            assert_eq!(
+                reason.as_deref(),
+                Some("the stream is cut short"),
+                "{lenient}"
+            );
+        }
+    }
+}

@@ -452,3 +452,40 @@ fn the_flat_layer_is_named_when_it_is_given_back() {
         "{err}"
     );
 }
+
+/// A stream that hands out its bytes in the given pieces (a pipe, a gzip member boundary).
+struct Pieces {
+    bytes: Vec<u8>,
+    at: usize,
+    sizes: Vec<usize>,
+}
+
+impl std::io::Read for Pieces {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let size = if self.sizes.is_empty() {
+            buf.len()
+        } else {
+            self.sizes.remove(0)
+        };
+        let n = size.min(buf.len()).min(self.bytes.len() - self.at);
+        buf[..n].copy_from_slice(&self.bytes[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_hint_line_cut_between_its_cr_and_lf_keeps_the_line_numbers() {
+    let text = "sep=;\r\nevent_id_cnty;event_date;latitude;longitude\r\nA1;2023-01-01;12.3;-1.5\r\nA2;2023-01-02;north;-1.5\r\n";
+    for first in [6, 7, 20, text.len()] {
+        let stream = Pieces {
+            bytes: text.as_bytes().to_vec(),
+            at: 0,
+            sizes: vec![first],
+        };
+        let l = read_acled(stream, ReadOptions::new()).expect("read");
+        assert_eq!(l.lines, [3], "first read of {first} bytes");
+        assert_eq!(l.report.rejected[0].line, 4, "first read of {first} bytes");
+        assert_eq!(l.report.line_ends, "CRLF", "first read of {first} bytes");
+    }
+}

@@ -44,7 +44,8 @@ struct Batch {
 
 impl Batch {
     /// Read up to [`BATCH`] records from `input`, noting rows that hold no event in `skips`;
-    /// `false` when the input has ended.
+    /// `false` when the input has ended. On an error the records read before it stay in the
+    /// batch, to be filed before the error is returned.
     fn fill(
         &mut self,
         input: &mut impl TableInput,
@@ -112,22 +113,25 @@ where
     let mut first = true;
     let mut skips = Vec::new();
     let mut batch = Batch::default();
-    let mut more = batch.fill(input, &mut first, &mut skips)?;
+    let mut read = batch.fill(input, &mut first, &mut skips);
     let threads = workers();
-    if more && threads > 1 {
+    if matches!(read, Ok(true)) && threads > 1 {
         in_parallel(
             input, dates, sink, &parse, batch, threads, &mut first, &mut skips,
         )?;
     } else {
         let mut state = S::default();
         loop {
+            // The rows read before an input error are filed first: a bad row among them is
+            // the first error in the file's order.
             for raw in batch.rows() {
                 dates.row(sink, parse(&mut state, raw, input.columns()))?;
             }
-            if !more {
-                break;
+            match read {
+                Ok(true) => read = batch.fill(input, &mut first, &mut skips),
+                Ok(false) => break,
+                Err(e) => return Err(e),
             }
-            more = batch.fill(input, &mut first, &mut skips)?;
         }
     }
     for (line, why) in skips {
@@ -211,8 +215,9 @@ where
             match batch.fill(input, first, skips) {
                 Ok(m) => more = m,
                 Err(e) => {
+                    // The rows read before the error are sent, then reading stops.
                     reading = Err(e);
-                    break;
+                    more = false;
                 }
             }
         }

@@ -79,7 +79,7 @@ impl<R: Read> Read for LineCounting<R> {
             } else if k == 0 && state.after_cr {
                 // The `\n` of a `\r\n` split between two reads: the `\r` was counted as a
                 // lone one at the end of the previous read; make it this `\n`.
-                state.kinds[2] -= 1;
+                state.kinds[2] = state.kinds[2].saturating_sub(1);
                 state.kinds[1] += 1;
                 if let Some(last) = state.pending.back_mut() {
                     *last = start;
@@ -224,8 +224,10 @@ impl<'a> CsvInput<'a> {
         let head = opened.separator(source)?;
         let separator = head.separator;
         let (reader, lines) = LineCounting::new(opened.reader);
-        // The lines before the header (Excel's `sep=` hint, a title) were read past.
+        // The lines before the header (Excel's `sep=` hint, a title) were read past; a `\r`
+        // ending them may have its `\n` still to come.
         lines.borrow_mut().line = head.lines;
+        lines.borrow_mut().after_cr = head.ends_in_cr;
         let mut csv = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)

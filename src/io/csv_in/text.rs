@@ -258,6 +258,8 @@ pub(crate) struct TableHead {
     /// The lines before the header (the hint, a title, blank lines) and their length in bytes.
     pub(crate) lines: u64,
     pub(crate) skip: usize,
+    /// Whether the bytes read past end in `\r` (whose `\n` may not be read yet).
+    pub(crate) ends_in_cr: bool,
     /// The text of the title lines read past, for the load report.
     pub(crate) titles: Vec<String>,
 }
@@ -304,6 +306,7 @@ pub(crate) fn table_head(head: &[u8]) -> TableHead {
     if !table.hinted {
         table.separator = sniff_separator(&head[table.skip..]);
     }
+    table.ends_in_cr = table.skip > 0 && head[table.skip - 1] == b'\r';
     table
 }
 

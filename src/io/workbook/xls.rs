@@ -29,13 +29,58 @@ pub(super) fn refusal(bytes: &[u8]) -> Option<String> {
         Err(Unsafe::Loops) => {
             return Some("its table of sectors loops back on itself (a damaged file)".into());
         }
+        Err(Unsafe::Vast) => {
+            return Some(
+                "its table of sectors names more sectors than the file holds (a damaged file)"
+                    .into(),
+            );
+        }
     }?;
-    sheet_sizes(&stream).iter().find_map(too_large)
+    let Some(sheets) = sheet_sizes(&stream) else {
+        return Some("its sheets overlap one another (a damaged file)".into());
+    };
+    if let Some(why) = sheets.iter().find_map(too_large) {
+        return Some(why);
+    }
+    // calamine holds every sheet at once, each as a grid of cells and one of formulas, and
+    // reserves what a sheet declares while reading it.
+    over_budget(&sheets, bytes.len() as u64)
 }
+
+/// Why these sheets would take too much memory in calamine for a file of `file_bytes`, if
+/// they would.
+fn over_budget(sheets: &[SheetSize], file_bytes: u64) -> Option<String> {
+    let held: u64 = sheets
+        .iter()
+        .map(|s| s.grid * CELL_BYTES + s.formulas * FORMULA_BYTES)
+        .sum();
+    let reserved = sheets.iter().map(|s| s.declared).max().unwrap_or(0) * RESERVED_BYTES;
+    let budget = MIN_BUDGET.max(64 * file_bytes);
+    (held + reserved > budget).then(|| {
+        format!(
+            "its {} sheets would take {} MB in the workbook reader, more than {} MB for a file \
+             of {} KB: sheets repeated or spread far apart (a damaged file?)",
+            sheets.len(),
+            (held + reserved) >> 20,
+            budget >> 20,
+            file_bytes >> 10
+        )
+    })
+}
+
+/// The memory calamine 0.38 takes per cell of a sheet's grid, of its formula grid, and per
+/// cell it reserves for a sheet's declared size.
+const CELL_BYTES: u64 = std::mem::size_of::<calamine::Data>() as u64;
+const FORMULA_BYTES: u64 = std::mem::size_of::<String>() as u64;
+const RESERVED_BYTES: u64 = std::mem::size_of::<calamine::Cell<calamine::Data>>() as u64;
+
+/// The memory a workbook may take in calamine whatever its size: 256 MB (a full sheet of
+/// 65,536 × 256 cells is 512 MB, and is allowed when the file is large enough to hold it).
+const MIN_BUDGET: u64 = 256 << 20;
 
 /// Why a sheet of this size must not be read, if it must not.
 fn too_large(size: &SheetSize) -> Option<String> {
-    let most = size.declared.max(size.grid);
+    let most = size.declared.max(size.grid).max(size.formulas);
     if most > MAX_CELLS {
         Some(format!(
             "a sheet declares or spans {most} cells, more than an .xls sheet can hold \
@@ -48,7 +93,7 @@ fn too_large(size: &SheetSize) -> Option<String> {
              for: stray cells far from the table? Delete them, or save the sheet as CSV",
             size.cells,
             size.grid,
-            (size.grid * 32) >> 20
+            (size.grid * CELL_BYTES) >> 20
         ))
     } else {
         None
@@ -61,6 +106,9 @@ fn too_large(size: &SheetSize) -> Option<String> {
 enum Unsafe {
     /// A chain of sectors loops: calamine would follow it until memory runs out.
     Loops,
+    /// The sector table names more sectors than the file holds (the same ones again and
+    /// again): calamine would read each into memory.
+    Vast,
 }
 
 /// Where calamine 0.38 stops reading a compound file.
@@ -69,6 +117,8 @@ enum Stop {
     Fails,
     /// It panics (caught by the reader): it reads no sheet.
     Panics,
+    /// It would read the same sectors into memory more times than the file has sectors.
+    Vast,
 }
 
 const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
@@ -188,14 +238,19 @@ fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, Unsafe> {
             difat.extend(words(sectors.get(id, file)?)?);
             id = difat.pop().ok_or(Stop::Fails)?;
         }
+        if difat.iter().filter(|&&id| id < DIFSECT).count() > maxid + 1 {
+            return Err(Stop::Vast);
+        }
         let mut fats = Vec::new();
         for &id in difat.iter().filter(|&&id| id < DIFSECT) {
             fats.extend(words(sectors.get(id, file)?)?);
         }
         Ok(fats)
     };
-    let Ok(fats) = read(&mut sectors, &mut file) else {
-        return Ok(None);
+    let fats = match read(&mut sectors, &mut file) {
+        Ok(fats) => fats,
+        Err(Stop::Vast) => return Err(Unsafe::Vast),
+        Err(_) => return Ok(None),
     };
     if chain_loops(&fats, maxid) {
         return Err(Unsafe::Loops);
@@ -257,7 +312,7 @@ fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, Unsafe> {
         };
         match stream {
             Ok(stream) => return Ok(Some(stream)),
-            Err(Stop::Fails) => continue,
+            Err(Stop::Fails | Stop::Vast) => continue,
             Err(Stop::Panics) => return Ok(None),
         }
     }
@@ -330,36 +385,61 @@ impl Span {
 }
 
 /// What calamine 0.38 would set aside for one sheet, in cells.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 struct SheetSize {
     /// The most a DIMENSIONS record of it declares (reserved, not written).
     declared: u64,
-    /// The dense grid its cells, or its formulas, span (written whole).
+    /// The dense grid its cells span (written whole).
     grid: u64,
+    /// The dense grid its formulas span (written whole).
+    formulas: u64,
     /// The cells its records hold.
     cells: u64,
 }
 
-/// For each sheet the workbook's globals point to, the cells calamine would set aside for it.
-fn sheet_sizes(stream: &[u8]) -> Vec<SheetSize> {
+/// For each sheet the workbook's globals point to (their BoundSheet records, up to the
+/// globals' end), the cells calamine would set aside for it; `None` when the sheets overlap
+/// (walking them all would cover the stream many times over, as no whole file does).
+fn sheet_sizes(stream: &[u8]) -> Option<Vec<SheetSize>> {
     const BOUNDSHEET: u16 = 0x0085;
-    Records { stream }
+    const EOF: u16 = 0x000A;
+    let starts: Vec<usize> = Records { stream }
+        .take_while(|&(typ, _)| typ != EOF)
         .filter(|&(typ, data)| typ == BOUNDSHEET && data.len() >= 4)
-        .filter_map(|(_, data)| stream.get(u32_at(data, 0) as usize..))
-        .map(sheet_size)
-        .collect()
+        .map(|(_, data)| u32_at(data, 0) as usize)
+        .filter(|&at| at <= stream.len())
+        .collect();
+    let mut walked = 0usize;
+    let mut seen: std::collections::BTreeMap<usize, SheetSize> = Default::default();
+    let mut sizes = Vec::with_capacity(starts.len());
+    for at in starts {
+        if let Some(size) = seen.get(&at) {
+            sizes.push(size.clone());
+            continue;
+        }
+        let (size, length) = sheet_size(&stream[at..]);
+        walked += length;
+        if walked > 2 * stream.len() + (64 << 10) {
+            return None;
+        }
+        seen.insert(at, size.clone());
+        sizes.push(size);
+    }
+    Some(sizes)
 }
 
 /// The cells calamine 0.38 would set aside while reading one sheet's records: it reserves
 /// what DIMENSIONS declares, then lays its cells (and formulas) out as a dense grid. Records
-/// it would skip (embedded charts' substreams) are skipped the same way.
-fn sheet_size(sheet: &[u8]) -> SheetSize {
+/// it would skip (embedded charts' substreams) are skipped the same way. With the size, the
+/// bytes walked.
+fn sheet_size(sheet: &[u8]) -> (SheetSize, usize) {
     let (mut cells, mut formulas) = (Span::default(), Span::default());
     let mut size = SheetSize::default();
     let mut records = 0u64;
     let mut formula_at = (0u32, 0u32);
     let (mut seen_bof, mut depth) = (false, 0usize);
-    for (typ, data) in (Records { stream: sheet }) {
+    let mut records_of = Records { stream: sheet };
+    for (typ, data) in records_of.by_ref() {
         records += 1;
         if depth > 0 {
             match typ {
@@ -381,12 +461,14 @@ fn sheet_size(sheet: &[u8]) -> SheetSize {
             }
             // String: the value of the formula before it.
             0x0207 => cells.add(formula_at.0, formula_at.1),
-            // MulRk: a row of cells from its first column to the last, written at its end,
-            // six bytes each.
-            0x00BD if data.len() >= 6 => {
+            // MulRk: a row of six-byte values from its first column on (calamine counts the
+            // columns from the values, past 65,535 if need be, once their count agrees with
+            // the last column written at the end).
+            0x00BD if data.len() >= 12 => {
+                let n = (data.len() as u64 - 6) / 6;
                 cells.add(at.0, at.1);
-                cells.add(at.0, u32::from(u16_at(data, data.len() - 2)));
-                size.cells += (data.len() as u64 - 6) / 6;
+                cells.add(at.0, at.1 + n as u32 - 1);
+                size.cells += n;
             }
             0x0006 if data.len() >= 20 => {
                 formula_at = at;
@@ -398,8 +480,9 @@ fn sheet_size(sheet: &[u8]) -> SheetSize {
             _ => (),
         }
     }
-    size.grid = cells.cells().max(formulas.cells());
-    size
+    size.grid = cells.cells();
+    size.formulas = formulas.cells();
+    (size, sheet.len() - records_of.stream.len())
 }
 
 /// The cells a DIMENSIONS record makes calamine 0.38 reserve, worked out as it works them
@@ -530,10 +613,11 @@ mod tests {
         ]
         .concat();
         assert_eq!(
-            sheet_size(&full),
+            sheet_size(&full).0,
             SheetSize {
                 declared: 0,
                 grid: MAX_CELLS,
+                formulas: 0,
                 cells: 2
             }
         );
@@ -546,13 +630,23 @@ mod tests {
             eof.clone(),
         ]
         .concat();
-        assert_eq!(sheet_size(&wide).grid, 65_536 * 301);
-        // A MulRk's last column is written at its end.
-        let mut mulrk = vec![0u8; 12];
-        mulrk[4..6].copy_from_slice(&2u16.to_le_bytes());
-        mulrk[10..12].copy_from_slice(&4000u16.to_le_bytes());
-        let row = [bof.clone(), record(0x00BD, &mulrk), eof.clone()].concat();
-        assert_eq!((sheet_size(&row).grid, sheet_size(&row).cells), (4001, 1));
+        assert_eq!(sheet_size(&wide).0.grid, 65_536 * 301);
+        // A MulRk: values from its first column on, the last column written at its end. Its
+        // columns are counted from the values, as calamine counts them, past 65,535 when the
+        // last column wraps around.
+        let mulrk = |first: u16, values: usize, last: u16| {
+            let mut data = vec![0u8; 6 + 6 * values];
+            data[2..4].copy_from_slice(&first.to_le_bytes());
+            let end = data.len();
+            data[end - 2..].copy_from_slice(&last.to_le_bytes());
+            [bof.clone(), record(0x00BD, &data), eof.clone()].concat()
+        };
+        let of = |sheet: Vec<u8>| {
+            let (size, _) = sheet_size(&sheet);
+            (size.grid, size.cells)
+        };
+        assert_eq!(of(mulrk(250, 3, 252)), (3, 3));
+        assert_eq!(of(mulrk(65_535, 2, 0)), (2, 2));
         // Cells of an embedded chart's substream are skipped, as calamine skips them, and the
         // sheet's end stops the walk.
         let chart = [
@@ -567,7 +661,7 @@ mod tests {
         ]
         .concat();
         assert_eq!(
-            (sheet_size(&chart).grid, sheet_size(&chart).cells),
+            (sheet_size(&chart).0.grid, sheet_size(&chart).0.cells),
             (3 * 2, 2)
         );
         // DIMENSIONS: rows 0..=99 by columns 0..=9 is reserved as 1,000 cells; a last row
@@ -586,10 +680,93 @@ mod tests {
     }
 
     #[test]
+    fn sheets_as_the_globals_list_them() {
+        let bof = record(0x0809, &[0; 16]);
+        let eof = record(0x000A, &[]);
+        let boundsheet = |at: u32| {
+            let mut data = at.to_le_bytes().to_vec();
+            data.extend([0, 0, 1, b'S']);
+            record(0x0085, &data)
+        };
+        // Globals: two sheets at the same place, then the end; a third BoundSheet after the
+        // end is not the globals' (calamine stops there).
+        let globals_len = bof.len() + 3 * boundsheet(0).len() + eof.len();
+        let at = globals_len as u32;
+        let stream = [
+            bof.clone(),
+            boundsheet(at),
+            boundsheet(at),
+            eof.clone(),
+            boundsheet(at),
+            bof.clone(),
+            cell(0x0203, 4, 2, 14),
+            eof.clone(),
+        ]
+        .concat();
+        let sizes = sheet_sizes(&stream).expect("sheets");
+        assert_eq!(sizes.len(), 2);
+        assert_eq!((sizes[0].grid, sizes[0].cells), (1, 1));
+        // Sheets that start inside one another over a long run with no end: each walk covers
+        // the rest of the stream, as no whole file has it.
+        let mut overlapping = bof.clone();
+        let run = 20_000;
+        let start = (bof.len() + run * boundsheet(0).len() + eof.len()) as u32;
+        for k in 0..run {
+            overlapping.extend(boundsheet(start + 4 * k as u32));
+        }
+        overlapping.extend(eof.clone());
+        for _ in 0..run {
+            overlapping.extend(record(0x0001, &[]));
+        }
+        assert_eq!(sheet_sizes(&overlapping), None);
+    }
+
+    #[test]
+    fn a_table_of_sectors_naming_sectors_again_and_again_is_refused() {
+        // Three sectors of 512 bytes; the header's 109 slots all name sector 0 as a FAT sector.
+        let mut file = vec![0u8; 512 * 4];
+        file[..8].copy_from_slice(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
+        file[30] = 0x09;
+        file[32] = 0x06;
+        file[68..72].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
+        assert_eq!(workbook_stream(&file), Err(Unsafe::Vast));
+        let why = refusal(&file).expect("refused");
+        assert!(
+            why.contains("names more sectors than the file holds"),
+            "{why}"
+        );
+        // One slot naming it, the others free: no more than the file holds.
+        for k in 1..109 {
+            file[76 + 4 * k..80 + 4 * k].copy_from_slice(&0xFFFF_FFFFu32.to_le_bytes());
+        }
+        assert_ne!(workbook_stream(&file), Err(Unsafe::Vast));
+    }
+
+    #[test]
+    fn all_sheets_together_within_a_budget() {
+        let sheet = |grid, formulas| SheetSize {
+            declared: 0,
+            grid,
+            formulas,
+            cells: grid,
+        };
+        // A full sheet (512 MB of cells) in a file large enough to hold it.
+        assert_eq!(over_budget(&[sheet(MAX_CELLS, 0)], 100 << 20), None);
+        // Twenty sheets of a million cells each (640 MB) from a 1.6 MB file.
+        let many = vec![sheet(1 << 20, 0); 20];
+        let why = over_budget(&many, 1_600_000).expect("refused");
+        assert!(why.starts_with("its 20 sheets would take 640 MB"), "{why}");
+        // Formulas count beside the cells.
+        assert!(over_budget(&[sheet(8 << 20, 8 << 20)], 1 << 20).is_some());
+        assert!(over_budget(&[sheet(8 << 20, 0)], 1 << 20).is_none());
+    }
+
+    #[test]
     fn sheets_too_large_to_read() {
         let size = |declared, grid, cells| SheetSize {
             declared,
             grid,
+            formulas: 0,
             cells,
         };
         // A full sheet of 65,536 x 256 cells, written whole, is read.
