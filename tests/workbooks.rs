@@ -373,10 +373,11 @@ fn the_site_reader_takes_csv_only() {
 }
 
 #[test]
-fn a_panic_inside_calamine_is_an_error_in_words() {
+fn a_file_calamine_would_panic_on_is_refused_before() {
     // The workbook fuzz target found that calamine 0.38 fails an assertion (utils.rs, `to_u32`)
     // instead of returning an error when a sector of an OLE file's table is cut short by the
     // end of the file: here a header of 512-byte sectors whose one FAT sector holds 6 bytes.
+    // The crate walks the compound file as calamine would and refuses it first.
     let mut file = vec![0u8; 512 + 6];
     file[..8].copy_from_slice(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
     file[30] = 0x09;
@@ -387,6 +388,24 @@ fn a_panic_inside_calamine_is_an_error_in_words() {
     }
     file[512..516].copy_from_slice(&0xFFFF_FFFDu32.to_le_bytes()); // sector 0 holds the FAT
     let e = message(read_any(file.as_slice(), ReadOptions::new()).expect_err("refused"));
+    assert_eq!(
+        e,
+        "<reader> looks like an Excel 97-2003 workbook (.xls) but cannot be read: its sectors \
+         are cut short or point past the table of sectors (a damaged file)"
+    );
+}
+
+#[test]
+fn a_panic_inside_calamine_is_an_error_in_words() {
+    // A sheet that the workbook's globals place past the end of its stream: calamine 0.38
+    // slices the stream there and panics; the crate catches it and refuses the file in words.
+    let mut xls = fixture("acled_workbook.xls");
+    let boundsheet = [0x85, 0x00, 0x0D, 0x00];
+    let at = (0..xls.len() - 4)
+        .find(|&i| xls[i..i + 4] == boundsheet)
+        .expect("the first sheet's BoundSheet record");
+    xls[at + 4..at + 8].copy_from_slice(&0x00FF_FFFFu32.to_le_bytes());
+    let e = message(read_any(xls.as_slice(), ReadOptions::new()).expect_err("refused"));
     assert_eq!(
         e,
         "<reader> looks like an Excel 97-2003 workbook (.xls) but cannot be read: the workbook \

@@ -1,12 +1,17 @@
 //! Any bytes into format detection and every decoder in front of the readers (gzip, zip,
 //! byte-order marks, UTF-16, Windows-1252, separators, dates in every form and order): it must
-//! return, never panic, and account for every row.
+//! return, never panic, and account for every row. Workbooks are among what it reaches: see
+//! `common/calamine_panics.rs` for calamine's own panics.
 #![no_main]
 
 use conflict_risk::{DateOrder, Encoding, ReadOptions, read_any};
 use libfuzzer_sys::fuzz_target;
 
+#[path = "../common/calamine_panics.rs"]
+mod calamine_panics;
+
 fuzz_target!(|data: &[u8]| {
+    calamine_panics::let_calamine_panics_unwind();
     // The first byte picks the options, the rest is the file.
     let Some((&pick, file)) = data.split_first() else {
         return;

@@ -35,6 +35,12 @@ pub(super) fn refusal(bytes: &[u8]) -> Option<String> {
                     .into(),
             );
         }
+        Err(Unsafe::Panics) => {
+            return Some(
+                "its sectors are cut short or point past the table of sectors (a damaged file)"
+                    .into(),
+            );
+        }
     }?;
     let Some(sheets) = sheet_sizes(&stream) else {
         return Some("its sheets overlap one another (a damaged file)".into());
@@ -109,6 +115,9 @@ enum Unsafe {
     /// The sector table names more sectors than the file holds (the same ones again and
     /// again): calamine would read each into memory.
     Vast,
+    /// A sector is cut short or past the table's end where calamine would index into it: it
+    /// panics (caught, but not where panics abort), so the file is refused before.
+    Panics,
 }
 
 /// Where calamine 0.38 stops reading a compound file.
@@ -249,14 +258,14 @@ fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, Unsafe> {
     };
     let fats = match read(&mut sectors, &mut file) {
         Ok(fats) => fats,
-        Err(Stop::Vast) => return Err(Unsafe::Vast),
-        Err(_) => return Ok(None),
+        Err(stop) => return halt(stop),
     };
     if chain_loops(&fats, maxid) {
         return Err(Unsafe::Loops);
     }
-    let Ok(directory) = sectors.chain(dir_start, &fats, &mut file, usize::MAX) else {
-        return Ok(None);
+    let directory = match sectors.chain(dir_start, &fats, &mut file, usize::MAX) {
+        Ok(directory) => directory,
+        Err(stop) => return halt(stop),
     };
     let entries: Vec<Entry> = directory
         .chunks_exact(128)
@@ -288,8 +297,10 @@ fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, Unsafe> {
                 let fats = sectors.chain(mini_fat_start, &fats, &mut file, mini_fat_len * size)?;
                 Ok((words(&fats)?, ministream))
             });
-        let Ok(mini) = mini else { return Ok(None) };
-        mini
+        match mini {
+            Ok(mini) => mini,
+            Err(stop) => return halt(stop),
+        }
     } else {
         (Vec::new(), Vec::new())
     };
@@ -313,10 +324,20 @@ fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, Unsafe> {
         match stream {
             Ok(stream) => return Ok(Some(stream)),
             Err(Stop::Fails | Stop::Vast) => continue,
-            Err(Stop::Panics) => return Ok(None),
+            Err(Stop::Panics) => return Err(Unsafe::Panics),
         }
     }
     Ok(None)
+}
+
+/// Where the walk stops: calamine's error (`Ok(None)`: it refuses the file itself), or a
+/// state it must not be given the file in.
+fn halt(stop: Stop) -> Result<Option<Vec<u8>>, Unsafe> {
+    match stop {
+        Stop::Fails => Ok(None),
+        Stop::Panics => Err(Unsafe::Panics),
+        Stop::Vast => Err(Unsafe::Vast),
+    }
 }
 
 fn u16_at(b: &[u8], at: usize) -> u16 {
