@@ -268,19 +268,20 @@ fn strip_time(t: &str) -> (&str, bool) {
     {
         return (&t[..10], true);
     }
-    // Trailing words holding a ':' (a time) or AM/PM.
-    let mut end = t.len();
+    // Trailing words holding a ':' (a time) or AM/PM. `rest` ends in its last word: it is
+    // trimmed of the whitespace its words are split on.
+    let mut rest = t.trim_end();
     let mut with_time = false;
-    for word in t.rsplit(' ').filter(|w| !w.is_empty()) {
+    while let Some(word) = rest.split_whitespace().next_back() {
         if word.contains(':') || word.eq_ignore_ascii_case("am") || word.eq_ignore_ascii_case("pm")
         {
-            end = t[..end].trim_end().len() - word.len();
+            rest = rest[..rest.len() - word.len()].trim_end();
             with_time = true;
         } else {
             break;
         }
     }
-    (t[..end].trim_end(), with_time)
+    (rest, with_time)
 }
 
 /// An Excel serial day number (days since 1899-12-30), written with five digits and maybe a

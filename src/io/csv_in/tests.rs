@@ -185,3 +185,22 @@ fn fields_are_text_only_on_their_own() {
             .all(|p| p.reason == "not valid UTF-8 text")
     );
 }
+
+#[test]
+fn times_after_any_whitespace() {
+    // A time after a tab or a form feed, not only a space (the `any` fuzz target found a form
+    // feed made the date's end fall before its start).
+    for t in [
+        "2021-02-16\t10:30",
+        "2021-02-16 \u{c}10:30:00 PM",
+        "2021-02-16\u{a0}10:30",
+    ] {
+        let p = parse_written(t).unwrap_or_else(|| panic!("{t:?}"));
+        assert!(p.with_time, "{t:?}");
+        assert_eq!(p.resolve(None), Some(date(2021, 2, 16)), "{t:?}");
+    }
+    assert_eq!(
+        parse_written("2/16     \u{c}\u{c}:\0\0 \u{c}:").map(|p| p.with_time),
+        None
+    );
+}
