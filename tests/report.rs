@@ -349,3 +349,66 @@ fn an_as_of_date_far_past_the_data_is_refused_not_reported_as_calm() {
     let risk = conflict_risk::report::RiskMapSpec::new().as_of(date(9999, 12, 31));
     assert!(conflict_risk::report::RiskMap::build(&index, &[], &risk).is_err());
 }
+
+#[test]
+fn gi_star_on_cells_with_no_neighbour_says_so() {
+    let mut incidents = pile("a", 30, 0.5, 11.0, date(2023, 3, 1), "BFA", "JNIM");
+    incidents.extend(pile("b", 5, 1.6, 11.9, date(2023, 3, 1), "BFA", "JNIM"));
+    let (set, _) = IncidentSet::validate(incidents);
+    let index = IncidentIndex::new(&set);
+    let region = conflict_risk::BoundingBox::new(0.0, 10.0, 3.0, 13.0).expect("box");
+    let spec = |grid| {
+        conflict_risk::report::RiskMapSpec::new()
+            .as_of(date(2023, 4, 1))
+            .region(region)
+            .grid(grid)
+    };
+    // PRIO-GRID's 0.5° cells are 54-56 km apart here, past the 50 km band: a warning.
+    let prio =
+        conflict_risk::report::RiskMap::build(&index, &[], &spec(conflict_risk::Grid::PrioGrid))
+            .expect("built");
+    let w: Vec<&String> = prio
+        .warnings
+        .iter()
+        .filter(|w| w.starts_with("Gi*"))
+        .collect();
+    assert_eq!(w.len(), 1, "{:?}", prio.warnings);
+    assert!(
+        w[0].contains("36 of 36 cells have no neighbour within the 50 km band"),
+        "{}",
+        w[0]
+    );
+    assert!(
+        prio.to_string()
+            .contains("no neighbour within the 50 km band")
+    );
+    // Only the two cells that hold incidents carry an emerging trend in the layer.
+    let dir = std::env::temp_dir().join(format!("conflict-risk-gi-{}", std::process::id()));
+    let [_, csv] = prio.write_layers(&dir).expect("written");
+    let text = std::fs::read_to_string(&csv).expect("risk_cells.csv");
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let tau = rows
+        .headers()
+        .expect("header")
+        .iter()
+        .position(|h| h == "trend_tau")
+        .expect("trend_tau");
+    let with_trend = rows
+        .records()
+        .filter(|r| !r.as_ref().expect("row")[tau].is_empty())
+        .count();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(with_trend, 2);
+    // H3 at resolution 5 (cells about 15 km apart): none.
+    let h3 = conflict_risk::report::RiskMap::build(
+        &index,
+        &[],
+        &spec(conflict_risk::Grid::h3(5).expect("res")),
+    )
+    .expect("built");
+    assert!(
+        !h3.warnings.iter().any(|w| w.starts_with("Gi*")),
+        "{:?}",
+        h3.warnings
+    );
+}

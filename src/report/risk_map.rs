@@ -359,7 +359,21 @@ impl RiskMap {
             layer.push_gi(&gi.cells)?;
         }
         if let Ok(e) = &emerging {
-            layer.push_emerging(&e.cells)?;
+            // A cell with no incident in any quarter has z-scores made by its neighbours
+            // alone: a trend of them says nothing of the cell, so none is written.
+            let cells: Vec<crate::surface::EmergingCell> = e
+                .cells
+                .iter()
+                .zip(&series.values)
+                .map(|(cell, values)| {
+                    let mut cell = cell.clone();
+                    if values.iter().all(|&v| v == 0.0) {
+                        cell.trend = None;
+                    }
+                    cell
+                })
+                .collect();
+            layer.push_emerging(&cells)?;
         }
         Ok(RiskMap {
             spec: spec.clone(),
@@ -377,7 +391,10 @@ impl RiskMap {
                 .into_iter()
                 .map(|(key, count)| Count { key, count })
                 .collect(),
-            warnings: as_of_warning.into_iter().collect(),
+            warnings: as_of_warning
+                .into_iter()
+                .chain(isolated_cells(gi.as_ref().ok(), spec.bandwidth_km))
+                .collect(),
             top,
             sites: site_lines,
             layer: Some(layer),
@@ -527,4 +544,21 @@ impl Display for RiskMap {
         }
         Ok(())
     }
+}
+
+/// A warning when Gi* found cells with no neighbour but themselves within the band: their
+/// z-score is then a plain z-score of their own count, not a hot spot (PRIO-GRID's 0.5° cells
+/// are 53 to 56 km apart at the corridor's latitudes, past the default 50 km band).
+fn isolated_cells(gi: Option<&crate::surface::HotSpots>, band_km: f64) -> Option<String> {
+    let gi = gi?;
+    let alone = gi.cells.iter().filter(|c| c.neighbours <= 1).count();
+    (alone > 0).then(|| {
+        format!(
+            "Gi*: {alone} of {} cells have no neighbour within the {band_km} km band but \
+             themselves, so their z-scores compare each cell's own count with the mean and say \
+             nothing of its surroundings; widen the band (the bandwidth) past the distance \
+             between cell centres",
+            gi.cells.len()
+        )
+    })
 }
