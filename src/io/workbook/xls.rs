@@ -132,6 +132,9 @@ enum Stop {
 
 const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
 
+/// The signature a compound file starts with, as calamine checks it.
+const OLE_SIGNATURE: [u8; 8] = *b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
 /// calamine 0.38's store of a compound file's sectors, as it behaves: the sectors read from
 /// the file (after its header) as they are first asked for and kept, a sector cut short by
 /// the end of the file zero-filled once read.
@@ -216,10 +219,7 @@ fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, Unsafe> {
         Some([0x0C, 0]) => 4096,
         _ => return Ok(None),
     };
-    if bytes.len() < size
-        || bytes[..8] != *b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"
-        || u16_at(bytes, 32) != 6
-    {
+    if bytes.len() < size || bytes[..8] != OLE_SIGNATURE || u16_at(bytes, 32) != 6 {
         return Ok(None);
     }
     let version = u16_at(bytes, 26);
@@ -574,14 +574,21 @@ fn chain_loops(fat: &[u32], maxid: usize) -> bool {
 mod tests {
     use super::*;
 
+    /// `sectors` blocks of 512 bytes, the first a compound-file header of 512-byte sectors
+    /// (64-byte mini sectors) and the rest zeros.
+    fn ole_header(sectors: usize) -> Vec<u8> {
+        let mut file = vec![0u8; 512 * sectors];
+        file[..8].copy_from_slice(&OLE_SIGNATURE);
+        file[30] = 0x09;
+        file[32] = 0x06;
+        file
+    }
+
     #[test]
     fn a_looping_ole_sector_chain_is_found() {
         // A header of 512-byte sectors whose one FAT sector (sector 0) makes sector 1 point to
         // sector 2 and sector 2 back to 1; the directory starts at sector 1.
-        let mut file = vec![0u8; 512 * 4];
-        file[..8].copy_from_slice(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
-        file[30] = 0x09;
-        file[32] = 0x06;
+        let mut file = ole_header(4);
         file[44] = 1; // one FAT sector
         file[48] = 1; // directory at sector 1
         file[68..72].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes()); // no DIFAT sector
@@ -745,10 +752,7 @@ mod tests {
     #[test]
     fn a_table_of_sectors_naming_sectors_again_and_again_is_refused() {
         // Three sectors of 512 bytes; the header's 109 slots all name sector 0 as a FAT sector.
-        let mut file = vec![0u8; 512 * 4];
-        file[..8].copy_from_slice(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
-        file[30] = 0x09;
-        file[32] = 0x06;
+        let mut file = ole_header(4);
         file[68..72].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
         assert_eq!(workbook_stream(&file), Err(Unsafe::Vast));
         let why = refusal(&file).expect("refused");
