@@ -42,7 +42,8 @@ pub enum Neighbours {
 /// With permutations, each cell's pseudo p-value comes from conditional randomisation: its
 /// own value fixed, its neighbours drawn at random from the other cells (seeded, so runs
 /// repeat exactly); `p_sim = (m + 1) / (permutations + 1)` with m the number of draws at least
-/// as extreme on the side of the observed value (PySAL's folded definition).
+/// as extreme on the side of the observed value (PySAL's folded definition). A cell whose
+/// neighbourhood is itself alone, or every cell, has nothing to permute: its `p_sim` is 1.
 ///
 /// ```
 /// use conflict_risk::{GiStar, Neighbours, geo::Point};
@@ -191,9 +192,11 @@ impl GiStar {
             ));
         }
         let hoods = neighbourhoods(centres, self.neighbours)?;
+        let n = centres.len();
         let draws = (self.permutations as u64).saturating_mul(
             hoods
                 .iter()
+                .filter(|h| !fixed_under_permutation(h.len(), n))
                 .map(|h| h.len().saturating_sub(1) as u64)
                 .sum::<u64>(),
         );
@@ -263,6 +266,9 @@ impl GiStar {
         w: usize,
         g: f64,
     ) -> f64 {
+        if fixed_under_permutation(w, others.len() + 1) {
+            return 1.0;
+        }
         let k = w - 1;
         let mut rng =
             Pcg64Mcg::seed_from_u64(self.seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
@@ -287,6 +293,15 @@ impl GiStar {
         let larger = at_least.min(self.permutations - at_least);
         (larger as f64 + 1.0) / (self.permutations as f64 + 1.0)
     }
+}
+
+/// Whether every conditional permutation of a neighbourhood of `w` cells (itself included)
+/// among `n` cells gives back the observed G_i*: a cell alone in its neighbourhood keeps only
+/// its own value, and a neighbourhood of every cell always sums to the total. Such a cell's
+/// pseudo p-value is 1 (the draws carry no evidence), not the smallest p the count of draws
+/// allows, which a literal count of "draws at least as extreme, folded" would give.
+fn fixed_under_permutation(w: usize, n: usize) -> bool {
+    w <= 1 || w >= n
 }
 
 /// ArcGIS's Gi_Bin: ±3 at p ≤ 0.01, ±2 at p ≤ 0.05, ±1 at p ≤ 0.10, signed by z.
@@ -759,6 +774,42 @@ mod tests {
         assert!(a[11].p < 0.001 && a[11].p_sim == Some(0.001));
         // A plain cell: both far from significant.
         assert!(a[77].p_sim.expect("valid test input") > 0.05);
+    }
+
+    #[test]
+    fn a_neighbourhood_with_nothing_to_permute_has_p_sim_1_and_costs_no_draws() {
+        // Cells 100 km apart with a 1 km band: each cell alone. Under the folded count every
+        // draw equals the observed G, which would have read as p = 1/(P + 1).
+        let centres: Vec<Point<f64>> = (0..50).map(|k| Point::new(f64::from(k), 10.0)).collect();
+        let y: Vec<f64> = (0..50).map(|k| f64::from(k % 5)).collect();
+        let alone = GiStar::new(Neighbours::DistanceBand { km: 1.0 })
+            .and_then(|g| g.permutations(MAX_GI_PERMUTATIONS))
+            .and_then(|g| g.run(&centres, &y))
+            .expect("valid test input");
+        assert!(
+            alone
+                .cells
+                .iter()
+                .all(|c| c.p_sim == Some(1.0) && c.neighbours == 1)
+        );
+        // A band around the whole set: every neighbourhood is every cell.
+        let all = GiStar::new(Neighbours::DistanceBand { km: 20_000.0 })
+            .and_then(|g| g.permutations(99))
+            .and_then(|g| g.run(&centres, &y))
+            .expect("valid test input");
+        assert!(all.cells.iter().all(|c| c.p_sim == Some(1.0) && c.z == 0.0));
+        // One neighbour each: 50 cells × 1 other × P draws counts against the budget.
+        let pairs: Vec<Point<f64>> = (0..20_000)
+            .map(|k| Point::new(f64::from(k / 2) * 0.01 + f64::from(k % 2) * 0.001, 10.0))
+            .collect();
+        let v: Vec<f64> = (0..20_000).map(|k| f64::from(k % 3)).collect();
+        let refused = GiStar::new(Neighbours::DistanceBand { km: 0.5 })
+            .and_then(|g| g.permutations(MAX_GI_PERMUTATIONS))
+            .and_then(|g| g.run(&pairs, &v));
+        assert!(
+            matches!(refused, Err(Error::InvalidParameter { .. })),
+            "{refused:?}"
+        );
     }
 
     #[test]
