@@ -21,8 +21,9 @@ use support::{
 };
 
 const USAGE: &str = "\
-usage: bench [--what index|read_acled|read_geojson|dbscan|dbscan_naive|surface] [--n N] [--repeat R]
-             [--queries Q] [--radius-km KM] [--eps-km KM] [--min-points M] [--keep-file]
+usage: bench [--what index|read_acled|read_geojson|dbscan|dbscan_naive|surface|report] [--n N]
+             [--repeat R] [--queries Q] [--radius-km KM] [--eps-km KM] [--min-points M]
+             [--keep-file] [--borders FILE]...
 
 Measures on the seeded synthetic corridor (synthetic data, not real events) and prints one
 JSON object per measurement on stdout. Times are wall-clock seconds; medians over R runs.
@@ -38,6 +39,11 @@ JSON object per measurement on stdout. Times are wall-clock seconds; medians ove
                      surface     quartic kernel surface over the corridor (lon -6..15,
                                  lat 4..16) at H3 resolution 5 and on PRIO-GRID, covering
                                  included (--radius-km is the bandwidth; use 50)
+                     report      the whole corridor report: write N synthetic incidents as an
+                                 ACLED CSV file, read it back, validate, index, build every
+                                 section, write every layer and the map, format the text; one
+                                 line per step (seconds, peak memory while it ran), then the
+                                 total and its ratio to the reading
   --n N            number of incidents [1000000]
   --repeat R       runs per measurement, the median is reported [5]
   --queries Q      queries per run, centred on seeded random incidents [2000]
@@ -47,7 +53,9 @@ JSON object per measurement on stdout. Times are wall-clock seconds; medians ove
   --min-points M   DBSCAN minimum neighbourhood size, the point included [5]
   --separator C    read_acled: re-save the table with this separator (; tab |) [,]
   --windows-1252   read_acled: re-save the table as Windows-1252 with CRLF line ends
-  --keep-file      read_acled, read_geojson: keep the written file in the temp directory and
+  --borders FILE   report: country polygons or border lines (Natural Earth GeoJSON), as the
+                   corridor_report example takes them; repeatable [none]
+  --keep-file      read_acled, read_geojson, report: keep the written file in the temp directory and
                    read it again on the next run instead of writing it, so that a whole-process
                    measurement (/usr/bin/time -v) sees the reading alone
   -h, --help       this text";
@@ -60,6 +68,7 @@ enum What {
     Dbscan,
     DbscanNaive,
     Surface,
+    Report,
 }
 
 struct Args {
@@ -74,6 +83,7 @@ struct Args {
     keep_file: bool,
     separator: u8,
     windows_1252: bool,
+    borders: Vec<std::path::PathBuf>,
 }
 
 fn parse() -> Result<Args, lexopt::Error> {
@@ -90,6 +100,7 @@ fn parse() -> Result<Args, lexopt::Error> {
         keep_file: false,
         separator: b',',
         windows_1252: false,
+        borders: Vec::new(),
     };
     let mut p = lexopt::Parser::from_env();
     while let Some(arg) = p.next()? {
@@ -103,6 +114,7 @@ fn parse() -> Result<Args, lexopt::Error> {
                     "dbscan" => What::Dbscan,
                     "dbscan_naive" => What::DbscanNaive,
                     "surface" => What::Surface,
+                    "report" => What::Report,
                     _ => {
                         return Err(format!(
                             "--what {what:?}: expected index, read_acled, read_geojson, dbscan, \
@@ -120,6 +132,7 @@ fn parse() -> Result<Args, lexopt::Error> {
             Long("eps-km") => a.eps_km = p.value()?.parse()?,
             Long("min-points") => a.min_points = p.value()?.parse()?,
             Long("keep-file") => a.keep_file = true,
+            Long("borders") => a.borders.push(p.value()?.into()),
             Long("separator") => {
                 let text: String = p.value()?.parse()?;
                 a.separator = match text.as_str() {
@@ -149,6 +162,7 @@ fn main() {
         What::Surface => exit_on_error(bench_surface(&args)),
         What::ReadAcled => exit_on_error(bench_read(&args, "read_acled")),
         What::ReadGeojson => exit_on_error(bench_read(&args, "read_geojson")),
+        What::Report => exit_on_error(bench_report(&args)),
     }
 }
 
@@ -273,6 +287,95 @@ fn naive_dbscan(index: &IncidentIndex, eps_km: f64, min_points: usize) -> (usize
         clusters as usize,
         label.iter().filter(|&&l| l == NOISE).count(),
     )
+}
+
+/// The whole corridor report on N synthetic incidents, from the ACLED CSV file to the written
+/// layers: each step timed (median over the runs) with the peak memory while it ran.
+fn bench_report(args: &Args) -> conflict_risk::Result<()> {
+    use conflict_risk::report::ReportStep;
+    use conflict_risk::{Borders, CorridorReport, ReportSpec, brief_sites};
+    use std::time::Instant;
+    let n = args.n;
+    let path = std::env::temp_dir().join(format!(
+        "conflict-risk-bench-acled-{n}-seed{}.csv",
+        args.seed
+    ));
+    if !(args.keep_file && path.exists()) {
+        let incidents = CorridorScenario::new(n).seed(args.seed).generate();
+        write_acled_csv(create(&path)?, &incidents)?;
+    }
+    let borders = match args.borders.is_empty() {
+        true => None,
+        false => Some(Borders::from_paths(&args.borders)?),
+    };
+    let sites = brief_sites();
+    let out = std::env::temp_dir().join(format!("conflict-risk-bench-report-{n}"));
+    // (step, seconds of each run, the highest peak memory of any run)
+    let mut steps: Vec<(&str, Vec<f64>, f64)> = Vec::new();
+    let mut note = |k: usize, name: &'static str, seconds: f64| {
+        if steps.len() <= k {
+            steps.push((name, Vec::new(), 0.0));
+        }
+        steps[k].1.push(seconds);
+        steps[k].2 = steps[k].2.max(peak_rss_mb().unwrap_or(0.0));
+        reset_peak_rss();
+    };
+    let mut text_lines = 0;
+    for _ in 0..args.repeat {
+        reset_peak_rss();
+        let (loaded, s) = timed(|| read_path(&path, ReadOptions::new()));
+        let loaded = loaded?;
+        note(0, "read", s);
+        let ((set, validation), s) = timed(|| IncidentSet::validate(loaded.incidents));
+        note(1, "validate", s);
+        let (index, s) = timed(|| IncidentIndex::new(&set));
+        note(2, "index", s);
+        let spec = ReportSpec::new().validation(&validation);
+        let mut clock = Instant::now();
+        let mut k = 3;
+        let report = CorridorReport::build_observed(
+            &index,
+            borders.as_ref(),
+            &sites,
+            &spec,
+            |step: ReportStep| {
+                note(k, step.name(), clock.elapsed().as_secs_f64());
+                k += 1;
+                clock = Instant::now();
+            },
+        )?;
+        let k = 3 + ReportStep::ALL.len();
+        let (written, s) = timed(|| report.write_layers(&out, 1800));
+        written?;
+        note(k, "layers", s);
+        let (text, s) = timed(|| report.to_string());
+        text_lines = text.lines().count();
+        note(k + 1, "text", s);
+    }
+    let mut total = 0.0;
+    let mut peak = 0.0f64;
+    for (name, runs, peak_mb) in &steps {
+        let seconds = median(runs);
+        total += seconds;
+        peak = peak.max(*peak_mb);
+        println!(
+            "{}",
+            json!({"what": "report", "step": name, "n": n, "seconds": seconds, "runs": runs,
+                   "peak_rss_mb": peak_mb})
+        );
+    }
+    let read = steps.first().map_or(f64::NAN, |s| median(&s.1));
+    println!(
+        "{}",
+        json!({"what": "report", "step": "total", "n": n, "seconds": total,
+               "read_seconds": read, "times_the_reading": total / read,
+               "peak_rss_mb": peak, "text_lines": text_lines,
+               "borders": borders.is_some()})
+    );
+    if !args.keep_file {
+        let _ = std::fs::remove_file(&path);
+    }
+    Ok(())
 }
 
 /// Write the synthetic corridor as an ACLED CSV (`read_acled`) or a GeoJSON FeatureCollection

@@ -18,6 +18,7 @@ use rstar::{AABB, Envelope, RTree};
 use serde::{Deserialize, Serialize};
 
 mod bucket;
+pub(crate) mod pairs;
 #[cfg(test)]
 mod tests;
 mod windowed;

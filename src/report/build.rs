@@ -8,8 +8,8 @@ use super::layers::LayerData;
 use super::{
     BandYear, BorderSection, BordersUsed, ClusterRow, ClusterSection, CorridorReport, Count,
     CrossBorder, DataSection, ExpansionRow, ExpansionSection, LonLat, Misplaced, NearBorder,
-    NexusSection, NexusVerdict, ReportSpec, SiteRow, SiteSection, Spread, TempoRow, TempoSection,
-    YearChange, YearDistance, YearShare,
+    NexusSection, NexusVerdict, ReportSpec, ReportStep, SiteRow, SiteSection, Spread, TempoRow,
+    TempoSection, YearChange, YearDistance, YearShare,
 };
 use crate::borders::{BorderPair, BorderPlace, Borders};
 use crate::cluster::{ClusterSummary, Clustering, Dbscan, HullShape};
@@ -35,6 +35,33 @@ impl CorridorReport {
         sites: &[Site],
         spec: &ReportSpec,
     ) -> Result<CorridorReport> {
+        Self::build_observed(index, borders, sites, spec, |_| {})
+    }
+
+    /// [`CorridorReport::build`], calling `done` as each step of the work ends, in the order
+    /// of [`ReportStep`]: for progress and for timing the sections (the `bench` example's
+    /// `--what report`).
+    ///
+    /// ```
+    /// use conflict_risk::report::ReportStep;
+    /// use conflict_risk::{CorridorReport, IncidentIndex, IncidentSet, ReportSpec};
+    /// use conflict_risk::{CorridorScenario, brief_sites};
+    /// let (set, _) = IncidentSet::validate(CorridorScenario::new(1_000).generate());
+    /// let mut steps = Vec::new();
+    /// CorridorReport::build_observed(
+    ///     &IncidentIndex::new(&set), None, &brief_sites(), &ReportSpec::new(),
+    ///     |step| steps.push(step),
+    /// )?;
+    /// assert_eq!(steps, ReportStep::ALL);
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    pub fn build_observed(
+        index: &IncidentIndex,
+        borders: Option<&Borders>,
+        sites: &[Site],
+        spec: &ReportSpec,
+        mut done: impl FnMut(ReportStep),
+    ) -> Result<CorridorReport> {
         let all = index.set();
         let (as_of, as_of_warning) = super::checked_as_of(all, spec.as_of)?;
         let after_as_of = all
@@ -53,23 +80,29 @@ impl CorridorReport {
         let set = index.set();
         let places = borders.map(|b| b.place_all(set));
         let groups = &spec.groups;
+        done(ReportStep::Data);
 
         let mut data = data_section(set, borders, spec, after_as_of);
         data.warnings.extend(as_of_warning);
         let clusters = cluster_section(set, borders.zip(places.as_deref()), spec, as_of)?;
+        done(ReportStep::Clusters);
         let border_section = match (borders, &places) {
             (Some(b), Some(p)) => Some(border_section(b, set, p, spec)),
             _ => None,
         };
+        done(ReportStep::Borders);
         let kernel = KernelSurface::new(
             spec.bandwidth_km,
             WeightPolicy::new(as_of).half_life_days(spec.half_life_days)?,
         )?;
         let cells = spec.grid.cover(&spec.region)?;
         let surface = kernel.run(index, &cells);
+        done(ReportStep::Surface);
         let site_section = site_section(index, sites, spec, as_of, &surface)?;
+        done(ReportStep::Sites);
         let first = set.incidents().iter().map(|i| i.date.start).min();
         let tempo = tempo_section(index, groups, as_of, first, spec)?;
+        done(ReportStep::Tempo);
         let start = date(
             first
                 .map_or(as_of.year(), |d| d.year())
@@ -79,11 +112,13 @@ impl CorridorReport {
         );
         let years = DateWindow::new(start, as_of)?;
         let expansion = expansion_section(index, groups, spec, years)?;
+        done(ReportStep::Expansion);
         let nexus = spec
             .nexus
             .iter()
             .map(|n| nexus_section(index, groups, n, years))
             .collect::<Result<Vec<_>>>()?;
+        done(ReportStep::Nexus);
         let crossing: BTreeSet<u32> = clusters
             .0
             .rows
@@ -537,6 +572,7 @@ fn nexus_section(
         cross_radius_km: k.radius_km,
         cross_observed: k.observed,
         cross_expected: k.expected,
+        cross_z: k.z,
         cross_p: k.p_value,
         verdict,
     })

@@ -63,6 +63,57 @@ pub struct CorridorReport {
     layers: Option<layers::LayerData>,
 }
 
+/// A step of [`CorridorReport::build_observed`]'s work, in the order they run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportStep {
+    /// The as-of cut, each incident placed in its country polygon, the data section.
+    Data,
+    /// DBSCAN over the recent window, cluster summaries and border crossings.
+    Clusters,
+    /// Misplaced incidents, distance bands and near-border counts.
+    Borders,
+    /// The kernel risk surface over the report's region.
+    Surface,
+    /// Each site's nearest incident, exposure, trend and risk percentile.
+    Sites,
+    /// Monthly series, year-on-year changes and trends.
+    Tempo,
+    /// The group's yearly expansion and the southward spread.
+    Expansion,
+    /// Where each pair of groups meets.
+    Nexus,
+}
+
+impl ReportStep {
+    /// Every step, in order.
+    pub const ALL: [ReportStep; 8] = [
+        ReportStep::Data,
+        ReportStep::Clusters,
+        ReportStep::Borders,
+        ReportStep::Surface,
+        ReportStep::Sites,
+        ReportStep::Tempo,
+        ReportStep::Expansion,
+        ReportStep::Nexus,
+    ];
+
+    /// The step's name in words (`"clusters"`), as in the bench's JSON.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            ReportStep::Data => "data",
+            ReportStep::Clusters => "clusters",
+            ReportStep::Borders => "borders",
+            ReportStep::Surface => "surface",
+            ReportStep::Sites => "sites",
+            ReportStep::Tempo => "tempo",
+            ReportStep::Expansion => "expansion",
+            ReportStep::Nexus => "nexus",
+        }
+    }
+}
+
 /// The as-of date to use: the one asked for, checked against the data's dates, or the latest
 /// incident's last day. `Err` when the date asked for is before the data starts or more than a
 /// year after it ends (every figure would read as calm for want of data); a date after the data
@@ -441,9 +492,11 @@ pub struct NexusSection {
     pub cross_radius_km: f64,
     /// Cross pairs within the cross-K radius.
     pub cross_observed: u64,
-    /// Expected under label shuffles.
+    /// Expected under random relabelling.
     pub cross_expected: f64,
-    /// The shuffle test's p.
+    /// The z-score of the observed count.
+    pub cross_z: f64,
+    /// The test's p (see [`crate::trend::CrossK`]).
     pub cross_p: f64,
     /// The verdict in words.
     pub verdict: NexusVerdict,

@@ -51,11 +51,11 @@ impl Display for CorridorReport {
         match self.spec.nexus.first() {
             Some(n) => writeln!(
                 f,
-                "\n7. WHERE THE GROUPS MEET (pairs within {} km and {} days; cross-K at {} km, {} label shuffles)\n",
+                "\n7. WHERE THE GROUPS MEET (pairs within {} km and {} days; cross-K at {} km, {})\n",
                 n.pair_km(),
                 n.pair_days(),
                 n.cross_k_radius_km(),
-                n.permutation_count()
+                n.cross_k_test()
             )?,
             None => writeln!(
                 f,
@@ -441,10 +441,11 @@ impl Display for NexusSection {
         )?;
         writeln!(
             f,
-            "  cross-K: {} pairs within {} km against {:.0} expected, p = {:.3}: {}",
+            "  cross-K: {} pairs within {} km against {:.0} expected (z = {:.1}), p = {:.3}: {}",
             self.cross_observed,
             self.cross_radius_km,
             self.cross_expected,
+            self.cross_z,
             self.cross_p,
             self.verdict
         )

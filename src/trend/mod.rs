@@ -11,5 +11,8 @@ mod tests;
 
 pub use expansion::{Expansion, ExpansionSeries, ExpansionStep, SpreadKind};
 pub use groups::{ActorGroup, ActorGroups, Alias, normal_name};
-pub use nexus::{CrossK, MAX_PERMUTATIONS, Nexus, NexusFindings, PairCounts, PeriodDistance};
+pub use nexus::{
+    CrossK, CrossKTest, MAX_PERMUTATIONS, MAX_SHUFFLE_PAIRS, MAX_SHUFFLE_STEPS, Nexus,
+    NexusFindings, PairCounts, PeriodDistance,
+};
 pub use tempo::{Tempo, TempoSeries, YearOnYear};

@@ -8,28 +8,31 @@ use serde::{Deserialize, Serialize};
 
 use super::ActorGroups;
 use crate::error::{Error, Result};
-use crate::geodesy::km_to_chord2;
+use crate::geodesy::{chord2_to_km, km_to_chord2};
 use crate::incident::Incident;
+use crate::index::pairs::{Limits, PairTree};
 use crate::index::{DateWindow, IncidentIndex};
 use crate::surface::{CellId, Grid, SliceLength};
-use crate::validate::IncidentSet;
 
 /// Where two armed groups meet: their closest approach per period, the pairs of their
 /// incidents close in space and time, the cells both are active in, the incidents naming both,
 /// and a cross-K-style test of whether they are closer than chance.
 ///
+/// Every count is exact and none lists the pairs it counts: pairs are counted a tree node pair
+/// at a time (see [`CrossK`]), so the work grows with the incidents, not with their pairs.
+///
 /// ```
 /// use conflict_risk::{ActorGroups, CorridorScenario, DateWindow, IncidentIndex, IncidentSet, Nexus};
+/// use conflict_risk::trend::CrossKTest;
 /// use conflict_risk::jiff::civil::date;
 /// let (set, _) = IncidentSet::validate(CorridorScenario::new(5_000).generate());
 /// let index = IncidentIndex::new(&set);
 /// let years = DateWindow::new(date(2020, 1, 1), date(2024, 12, 31))?;
-/// let meet = Nexus::new("JNIM", "IS Sahel")?
-///     .permutations(99)?
-///     .run(&index, &ActorGroups::corridor(), years)?;
+/// let meet = Nexus::new("JNIM", "IS Sahel")?.run(&index, &ActorGroups::corridor(), years)?;
 /// assert!(meet.incidents.a > 0 && meet.incidents.b > 0);
 /// assert_eq!(meet.min_km_by_period.len(), 5);
 /// assert_eq!(meet.params.pair_km(), 50.0);
+/// assert_eq!(meet.cross_k.test, CrossKTest::Normal);
 /// # Ok::<(), conflict_risk::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -41,13 +44,45 @@ pub struct Nexus {
     pair_days: u32,
     grid: Grid,
     radius_km: f64,
-    permutations: usize,
+    test: CrossKTest,
     seed: u64,
 }
 
-/// The most label shuffles [`Nexus::permutations`] accepts: 99,999 (about 7 minutes on 1,504
-/// incidents at 50 km; 999 give p to 0.001).
+/// The most label shuffles [`Nexus::permutations`] accepts: 99,999 (999 give p to 0.001).
 pub const MAX_PERMUTATIONS: usize = 99_999;
+
+/// The most neighbour entries (twice the pairs within the cross-K radius) the shuffle test may
+/// list: 50 million (200 MB). More is refused with the figure; the normal test needs no list.
+pub const MAX_SHUFFLE_PAIRS: u64 = 50_000_000;
+
+/// The most work the shuffles may do (shuffles × the neighbour entries they visit and the
+/// incidents they relabel): ten billion steps, about a minute on one core.
+pub const MAX_SHUFFLE_STEPS: u64 = 10_000_000_000;
+
+/// How the cross-K count is tested against random relabelling of the two groups' incidents
+/// (their numbers kept).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CrossKTest {
+    /// The exact mean and variance of the count under relabelling, computed from the pooled
+    /// incidents' pair count and degrees (a join count under sampling without replacement,
+    /// Cliff & Ord 1981, "Spatial Processes", ch. 2), and the normal upper-tail p of the
+    /// z-score. Needs no pair list and no shuffle: the default.
+    Normal,
+    /// This many random relabellings; p = (relabellings with at least the observed count + 1)
+    /// / (relabellings + 1). For small sets and for checking the normal test; it lists the
+    /// pairs, up to [`MAX_SHUFFLE_PAIRS`].
+    Shuffles(usize),
+}
+
+impl std::fmt::Display for CrossKTest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CrossKTest::Normal => write!(f, "normal test of the exact relabelling moments"),
+            CrossKTest::Shuffles(n) => write!(f, "{n} label shuffles"),
+        }
+    }
+}
 
 fn positive_km(name: &'static str, km: f64) -> Result<f64> {
     if km.is_finite() && km > 0.0 {
@@ -64,7 +99,7 @@ fn positive_km(name: &'static str, km: f64) -> Result<f64> {
 impl Nexus {
     /// Where groups `a` and `b` (names of the [`ActorGroups`] given to [`Nexus::run`]) meet:
     /// yearly periods, pairs within 50 km and 30 days, PRIO-GRID cells, cross-K at 50 km with
-    /// 999 shuffles.
+    /// the normal test ([`CrossKTest::Normal`]).
     pub fn new(a: &str, b: &str) -> Result<Self> {
         for (name, g) in [("a", a), ("b", b)] {
             if g.trim().is_empty() {
@@ -79,7 +114,7 @@ impl Nexus {
             pair_days: 30,
             grid: Grid::PrioGrid,
             radius_km: 50.0,
-            permutations: 999,
+            test: CrossKTest::Normal,
             seed: 0x4E58,
         })
     }
@@ -113,7 +148,8 @@ impl Nexus {
         })
     }
 
-    /// The number of label shuffles, 1 to [`MAX_PERMUTATIONS`].
+    /// Test the cross-K count with this many label shuffles, 1 to [`MAX_PERMUTATIONS`], in
+    /// place of the normal test ([`CrossKTest::Shuffles`]).
     pub fn permutations(self, permutations: usize) -> Result<Self> {
         if !(1..=MAX_PERMUTATIONS).contains(&permutations) {
             return Err(Error::invalid(
@@ -123,9 +159,18 @@ impl Nexus {
             ));
         }
         Ok(Nexus {
-            permutations,
+            test: CrossKTest::Shuffles(permutations),
             ..self
         })
+    }
+
+    /// Test the cross-K count with the normal test (the default).
+    #[must_use]
+    pub fn normal_test(self) -> Self {
+        Nexus {
+            test: CrossKTest::Normal,
+            ..self
+        }
     }
 
     /// The seed of the shuffles.
@@ -164,10 +209,10 @@ impl Nexus {
         self.radius_km
     }
 
-    /// The number of label shuffles.
+    /// How the cross-K count is tested.
     #[must_use]
-    pub fn permutation_count(&self) -> usize {
-        self.permutations
+    pub fn cross_k_test(&self) -> CrossKTest {
+        self.test
     }
 }
 
@@ -212,32 +257,45 @@ pub struct NexusFindings {
 }
 
 /// A cross-K-style test: the number of (A, B) pairs within `radius_km` of each other, against
-/// the same count with the A/B labels shuffled among the two groups' incidents (sizes kept).
+/// the same count with the A/B labels relabelled at random among the two groups' incidents
+/// (sizes kept). Incidents naming both groups stay out (they would pair with themselves).
 /// A small `p_value` says the groups are closer than chance.
+///
+/// With [`CrossKTest::Normal`], the pooled incidents' graph of pairs within the radius (E
+/// pairs, degrees d_i) gives the count's exact moments under relabelling of a of the N pooled
+/// incidents as A and b as B: with p₂ = 2ab/N(N−1), p₃ = ab/N(N−1) and
+/// p₄ = 4a(a−1)b(b−1)/N(N−1)(N−2)(N−3), `E[C] = E·p₂` and
+/// `E[C²] = E·p₂ + S·p₃ + (E(E−1) − S)·p₄` with S = Σ d_i(d_i − 1) (ordered pairs of pairs
+/// sharing an incident).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CrossK {
     /// The radius, km.
     pub radius_km: f64,
     /// Observed cross pairs.
     pub observed: u64,
-    /// Mean over the shuffles.
+    /// Its mean under relabelling: exact (normal test) or over the shuffles.
     pub expected: f64,
-    /// (shuffles with at least the observed count + 1) / (shuffles + 1).
+    /// Its standard deviation under relabelling: exact (normal test) or over the shuffles.
+    pub sd: f64,
+    /// (observed − expected) / sd; 0 when sd is 0.
+    pub z: f64,
+    /// The normal upper-tail p of z, or (shuffles with at least the observed count + 1) /
+    /// (shuffles + 1); 1 when sd is 0.
     pub p_value: f64,
-    /// Number of shuffles.
-    pub permutations: usize,
+    /// Which test made `p_value`.
+    pub test: CrossKTest,
 }
 
 impl Nexus {
     /// Where the two groups meet among the incidents of `index` whose first day is in
-    /// `window`; `Err` if `groups` has no group of either name.
+    /// `window`; `Err` if `groups` has no group of either name, or if the shuffle test would
+    /// list more than [`MAX_SHUFFLE_PAIRS`] pairs or take more than [`MAX_SHUFFLE_STEPS`].
     pub fn run(
         &self,
         index: &IncidentIndex,
         groups: &ActorGroups,
         window: DateWindow,
     ) -> Result<NexusFindings> {
-        let spec = self;
         let (a, b) = (self.a.as_str(), self.b.as_str());
         let (from, to) = (window.first_day(), window.last_day());
         let ga = groups
@@ -257,73 +315,59 @@ impl Nexus {
         };
         let (ia, ib) = (ids_of(ga), ids_of(gb));
         let is_b: FxHashSet<u32> = ib.iter().copied().collect();
-        let is_a: FxHashSet<u32> = ia.iter().copied().collect();
+        let joint_incidents = ia.iter().filter(|i| is_b.contains(i)).count();
+        let tree = |ids: &[u32]| {
+            let points: Vec<[f64; 3]> = ids.iter().map(|&i| index.vector(i)).collect();
+            let days: Vec<[i32; 2]> = ids.iter().map(|&i| index.day_spans()[i as usize]).collect();
+            PairTree::new(&points, &days)
+        };
 
-        // Minimum distance per period: each A incident's nearest B incident of the period, in an
-        // index of that period's B incidents alone (a filtered query over all incidents would
-        // walk most of the tree for every A far from any B).
-        let p = spec.period;
+        // Closest approach per period: the closest pair of the period's A and B trees.
+        let p = self.period;
         let (lo, hi) = (p.number(from), p.number(to));
         let mut min_km_by_period = Vec::new();
         for k in lo..=hi.max(lo) {
-            let start = p.start(k);
-            let in_period = |i: u32| p.number(incidents[i as usize].date.start) == k;
-            let b_ids: Vec<u32> = ib.iter().copied().filter(|&i| in_period(i)).collect();
-            let b_set = IncidentSet::from_valid(
-                b_ids
-                    .iter()
-                    .map(|&i| incidents[i as usize].clone())
-                    .collect(),
-            );
-            let b_index = IncidentIndex::new(&b_set);
-            let mut best: Option<f64> = None;
-            for &i in ia.iter().filter(|&&i| in_period(i)) {
-                // Two neighbours, so that an incident of both groups can skip itself.
-                let found = b_index.nearest(incidents[i as usize].point(), 2)?;
-                if let Some(n) = found.iter().find(|n| b_ids[n.id.index()] != i) {
-                    best = Some(best.map_or(n.distance_km, |b: f64| b.min(n.distance_km)));
-                }
-            }
-            min_km_by_period.push(PeriodDistance { start, km: best });
+            let of_period = |ids: &[u32]| -> Vec<u32> {
+                ids.iter()
+                    .copied()
+                    .filter(|&i| p.number(incidents[i as usize].date.start) == k)
+                    .collect()
+            };
+            let (pa, pb) = (of_period(&ia), of_period(&ib));
+            let km = tree(&pa)
+                .closest(&tree(&pb), |x, y| pa[x as usize] == pb[y as usize])
+                .map(chord2_to_km);
+            min_km_by_period.push(PeriodDistance {
+                start: p.start(k),
+                km,
+            });
         }
 
-        // Co-located pairs.
-        let mut colocated_pairs = 0u64;
-        for &i in &ia {
-            let inc = &incidents[i as usize];
-            let days = jiff::Span::new()
-                .try_days(i64::from(spec.pair_days))
-                .map_err(|_| {
-                    Error::invalid("pair_days", spec.pair_days, "too many days for a date span")
-                })?;
-            let (Ok(w0), Ok(w1)) = (
-                inc.date.start.checked_sub(days),
-                inc.date.end.checked_add(days),
-            ) else {
-                continue;
-            };
-            index
-                .during(DateWindow::new(w0, w1)?)
-                .for_each_within_radius(inc.point(), spec.pair_km, |n| {
-                    let j = n.id.get();
-                    if j != i && is_b.contains(&j) && in_range(&incidents[j as usize]) {
-                        colocated_pairs += 1;
-                    }
-                })?;
-        }
+        // Co-located pairs: every (A, B) pair within the limits, less each incident of both
+        // groups with itself.
+        let days = i32::try_from(self.pair_days).unwrap_or(i32::MAX);
+        let colocated = Limits {
+            chord_2: km_to_chord2(self.pair_km),
+            days: Some(days),
+        };
+        let (tree_a, tree_b) = (tree(&ia), tree(&ib));
+        let colocated_pairs = tree_a.count_pairs(&tree_b, &colocated) - joint_incidents as u64;
+        drop((tree_a, tree_b));
 
         let cells = |ids: &[u32]| -> FxHashSet<CellId> {
             ids.iter()
                 .filter_map(|&i| {
-                    spec.grid
+                    self.grid
                         .cell_of(incidents[i as usize].lon, incidents[i as usize].lat)
                         .ok()
                 })
                 .collect()
         };
         let shared_cells = cells(&ia).intersection(&cells(&ib)).count();
-        let joint_incidents = ia.iter().filter(|i| is_b.contains(i)).count();
-        let cross_k = cross_k(index, &ia, &ib, &is_a, &is_b, spec)?;
+        let is_a: FxHashSet<u32> = ia.iter().copied().collect();
+        let only_a: Vec<u32> = ia.iter().copied().filter(|i| !is_b.contains(i)).collect();
+        let only_b: Vec<u32> = ib.iter().copied().filter(|i| !is_a.contains(i)).collect();
+        let cross_k = self.cross_k(index, &only_a, &only_b, &tree)?;
         Ok(NexusFindings {
             params: self.clone(),
             window,
@@ -338,86 +382,236 @@ impl Nexus {
             cross_k,
         })
     }
+
+    /// The cross-K count of `only_a` × `only_b` and its test.
+    fn cross_k(
+        &self,
+        index: &IncidentIndex,
+        only_a: &[u32],
+        only_b: &[u32],
+        tree: &dyn Fn(&[u32]) -> PairTree,
+    ) -> Result<CrossK> {
+        let chord_2 = km_to_chord2(self.radius_km);
+        let limits = Limits {
+            chord_2,
+            days: None,
+        };
+        let observed = tree(only_a).count_pairs(&tree(only_b), &limits);
+        let pool: Vec<u32> = only_a.iter().chain(only_b).copied().collect();
+        let degrees = tree(&pool).degrees(chord_2);
+        let (mean, variance) =
+            relabelling_moments(only_a.len() as u64, only_b.len() as u64, &degrees);
+        let (expected, sd, p_value) = match self.test {
+            CrossKTest::Normal => {
+                let sd = variance.max(0.0).sqrt();
+                let p = if sd > 0.0 {
+                    upper_tail((observed as f64 - mean) / sd)
+                } else {
+                    1.0
+                };
+                (mean, sd, p)
+            }
+            CrossKTest::Shuffles(shuffles) => {
+                self.shuffled(index, only_a.len(), &pool, &degrees, observed, shuffles)?
+            }
+        };
+        Ok(CrossK {
+            radius_km: self.radius_km,
+            observed,
+            expected,
+            sd,
+            z: if sd > 0.0 {
+                (observed as f64 - expected) / sd
+            } else {
+                0.0
+            },
+            p_value,
+            test: self.test,
+        })
+    }
+
+    /// The shuffle test over `pool` (its first `a` incidents labelled A): the mean and standard
+    /// deviation of the shuffled counts, and the p-value.
+    fn shuffled(
+        &self,
+        index: &IncidentIndex,
+        a: usize,
+        pool: &[u32],
+        degrees: &[u64],
+        observed: u64,
+        shuffles: usize,
+    ) -> Result<(f64, f64, f64)> {
+        let entries: u64 = degrees.iter().sum();
+        let small = a.min(pool.len() - a);
+        let per_shuffle =
+            (entries as f64 * small as f64 / pool.len().max(1) as f64) as u64 + pool.len() as u64;
+        let steps = (shuffles as u64).saturating_mul(per_shuffle);
+        if entries > MAX_SHUFFLE_PAIRS || steps > MAX_SHUFFLE_STEPS {
+            return Err(Error::invalid(
+                "permutations",
+                shuffles,
+                format!(
+                    "the shuffle test over {} incidents would list {entries} neighbour entries \
+                     (limit {MAX_SHUFFLE_PAIRS}) and take about {steps} steps (limit \
+                     {MAX_SHUFFLE_STEPS}): use the normal test, which gives the same answer \
+                     on sets this large without listing pairs",
+                    pool.len()
+                ),
+            ));
+        }
+        // Neighbours within the radius of each pooled incident, by position in the pool (CSR).
+        let at: rustc_hash::FxHashMap<u32, u32> =
+            (0u32..).zip(pool).map(|(k, &i)| (i, k)).collect();
+        let chord_2 = km_to_chord2(self.radius_km);
+        let mut starts: Vec<usize> = Vec::with_capacity(pool.len() + 1);
+        let mut adjacent: Vec<u32> = Vec::with_capacity(entries as usize);
+        for &i in pool {
+            starts.push(adjacent.len());
+            index.visit_within_chord_2(index.vector(i), chord_2, |_, j| {
+                if j != i
+                    && let Some(&m) = at.get(&j)
+                {
+                    adjacent.push(m);
+                }
+                std::ops::ControlFlow::Continue(())
+            });
+        }
+        starts.push(adjacent.len());
+        // Cross pairs = Σ over the members of the smaller label of their neighbours of the
+        // other label: each shuffle costs its members' degrees only.
+        let cross = |members: &[u32], in_small: &[bool]| -> u64 {
+            members
+                .iter()
+                .map(|&m| {
+                    let nb = &adjacent[starts[m as usize]..starts[m as usize + 1]];
+                    nb.iter().filter(|&&x| !in_small[x as usize]).count() as u64
+                })
+                .sum()
+        };
+        let mut rng = Pcg64Mcg::seed_from_u64(self.seed);
+        let mut order: Vec<u32> = (0..pool.len() as u32).collect();
+        let mut in_small = vec![false; pool.len()];
+        let (mut at_least, mut sum, mut sum_2) = (0usize, 0.0f64, 0.0f64);
+        for _ in 0..shuffles {
+            // A random `small`-subset of the pool: a partial Fisher–Yates shuffle.
+            for k in 0..small {
+                let r = rng.random_range(k..order.len());
+                order.swap(k, r);
+            }
+            let members = &order[..small];
+            in_small.iter_mut().for_each(|x| *x = false);
+            for &m in members {
+                in_small[m as usize] = true;
+            }
+            let c = cross(members, &in_small);
+            sum += c as f64;
+            sum_2 += (c as f64) * (c as f64);
+            at_least += usize::from(c >= observed);
+        }
+        let n = shuffles.max(1) as f64;
+        let mean = sum / n;
+        let sd = if shuffles > 1 {
+            ((sum_2 - n * mean * mean) / (n - 1.0)).max(0.0).sqrt()
+        } else {
+            0.0
+        };
+        Ok((mean, sd, (at_least as f64 + 1.0) / (shuffles as f64 + 1.0)))
+    }
 }
 
-/// The cross-K-style count and its label-shuffle test. Incidents with both groups stay
-/// out of the shuffle (they would pair with themselves); the rest are pooled and relabelled.
-fn cross_k(
-    index: &IncidentIndex,
-    ia: &[u32],
-    ib: &[u32],
-    is_a: &FxHashSet<u32>,
-    is_b: &FxHashSet<u32>,
-    spec: &Nexus,
-) -> Result<CrossK> {
-    let only_a: Vec<u32> = ia.iter().copied().filter(|i| !is_b.contains(i)).collect();
-    let only_b: Vec<u32> = ib.iter().copied().filter(|i| !is_a.contains(i)).collect();
-    let pool: Vec<u32> = only_a.iter().chain(&only_b).copied().collect();
-    // Neighbours within the radius of each pooled incident, by position in the pool (CSR).
-    let at: rustc_hash::FxHashMap<u32, u32> = (0u32..).zip(&pool).map(|(k, &i)| (i, k)).collect();
-    let r2 = km_to_chord2(spec.radius_km);
-    let mut starts: Vec<usize> = Vec::with_capacity(pool.len() + 1);
-    let mut adjacent: Vec<u32> = Vec::new();
-    for &i in &pool {
-        starts.push(adjacent.len());
-        index.visit_within_chord_2(index.vector(i), r2, |_, j| {
-            if j != i
-                && let Some(&m) = at.get(&j)
-            {
-                adjacent.push(m);
-            }
-            std::ops::ControlFlow::Continue(())
-        });
+/// `P(Z ≥ z)` for a standard normal Z.
+fn upper_tail(z: f64) -> f64 {
+    0.5 * libm::erfc(z / std::f64::consts::SQRT_2)
+}
+
+/// The exact mean and variance of the number of pairs (one labelled A, one B) of a graph
+/// whose vertices have `degrees`, when `a` of its vertices are labelled A and `b` B at random
+/// (a + b = the number of vertices). See [`CrossK`].
+pub(crate) fn relabelling_moments(a: u64, b: u64, degrees: &[u64]) -> (f64, f64) {
+    let n = a + b;
+    debug_assert_eq!(n as usize, degrees.len());
+    if a == 0 || b == 0 || n < 2 {
+        return (0.0, 0.0);
     }
-    starts.push(adjacent.len());
-    // Cross pairs = Σ over the members of one label of their neighbours of the other label:
-    // summed over the smaller group, so each shuffle costs its members' degrees only.
-    let small = only_a.len().min(only_b.len());
-    let small_is_a = only_a.len() <= only_b.len();
-    let cross = |members: &[u32], in_small: &[bool]| -> u64 {
-        members
-            .iter()
-            .map(|&m| {
-                let nb = &adjacent[starts[m as usize]..starts[m as usize + 1]];
-                nb.iter().filter(|&&x| !in_small[x as usize]).count() as u64
-            })
-            .sum()
-    };
-    let mut in_small = vec![false; pool.len()];
-    let first_small: Vec<u32> = if small_is_a {
-        (0..only_a.len() as u32).collect()
+    let sum_d: u128 = degrees.iter().map(|&d| u128::from(d)).sum();
+    let e = (sum_d / 2) as f64;
+    let s = degrees
+        .iter()
+        .map(|&d| u128::from(d) * u128::from(d.saturating_sub(1)))
+        .sum::<u128>() as f64;
+    let (af, bf, nf) = (a as f64, b as f64, n as f64);
+    let p2 = 2.0 * af * bf / (nf * (nf - 1.0));
+    let p3 = if n >= 3 { p2 / 2.0 } else { 0.0 };
+    let p4 = if n >= 4 {
+        4.0 * af * (af - 1.0) * bf * (bf - 1.0) / (nf * (nf - 1.0) * (nf - 2.0) * (nf - 3.0))
     } else {
-        (only_a.len() as u32..pool.len() as u32).collect()
+        0.0
     };
-    for &m in &first_small {
-        in_small[m as usize] = true;
-    }
-    let observed = cross(&first_small, &in_small);
-    let mut rng = Pcg64Mcg::seed_from_u64(spec.seed);
-    let mut order: Vec<u32> = (0..pool.len() as u32).collect();
-    let mut at_least = 0usize;
-    let mut total = 0u64;
-    for _ in 0..spec.permutations {
-        // A random `small`-subset of the pool: a partial Fisher–Yates shuffle.
-        for k in 0..small {
-            let r = rng.random_range(k..order.len());
-            order.swap(k, r);
+    // p₄ − p₂², whose two terms nearly cancel, as p₂² · (r − 1) with r − 1 exact in integers:
+    // r = (a−1)(b−1)N(N−1) / (ab(N−2)(N−3)).
+    let p4_less_p2_2 = if n >= 4 {
+        let (a, b, n) = (i128::from(a), i128::from(b), i128::from(n));
+        let over = (a - 1) * (b - 1) * n * (n - 1) - a * b * (n - 2) * (n - 3);
+        let under = a * b * (n - 2) * (n - 3);
+        p2 * p2 * (over as f64 / under as f64)
+    } else {
+        -p2 * p2
+    };
+    let mean = e * p2;
+    let variance = e * (p2 - p4) + s * (p3 - p4) + e * e * p4_less_p2_2;
+    (mean, variance.max(0.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every way of labelling `a` of the graph's vertices A: the exact mean and variance of
+    /// the number of edges with one end of each label.
+    fn enumerated(n: usize, a: usize, edges: &[(usize, usize)]) -> (f64, f64) {
+        let (mut count, mut sum, mut sum_2) = (0.0, 0.0, 0.0);
+        for mask in 0u32..(1 << n) {
+            if mask.count_ones() as usize != a {
+                continue;
+            }
+            let is_a = |v: usize| mask & (1 << v) != 0;
+            let c = edges.iter().filter(|&&(u, v)| is_a(u) != is_a(v)).count() as f64;
+            count += 1.0;
+            sum += c;
+            sum_2 += c * c;
         }
-        let members = &order[..small];
-        in_small.iter_mut().for_each(|x| *x = false);
-        for &m in members {
-            in_small[m as usize] = true;
-        }
-        let c = cross(members, &in_small);
-        total += c;
-        at_least += usize::from(c >= observed);
+        let mean = sum / count;
+        (mean, sum_2 / count - mean * mean)
     }
-    let perms = spec.permutations;
-    Ok(CrossK {
-        radius_km: spec.radius_km,
-        observed,
-        expected: total as f64 / perms.max(1) as f64,
-        p_value: (at_least as f64 + 1.0) / (perms as f64 + 1.0),
-        permutations: perms,
-    })
+
+    #[test]
+    fn the_relabelling_moments_equal_an_enumeration_of_every_labelling() {
+        let mut rng = Pcg64Mcg::seed_from_u64(3);
+        for case in 0..60 {
+            let n = rng.random_range(2..=12usize);
+            let density = rng.random_range(0.0..1.0);
+            let mut edges = Vec::new();
+            for u in 0..n {
+                for v in u + 1..n {
+                    if rng.random_range(0.0..1.0) < density {
+                        edges.push((u, v));
+                    }
+                }
+            }
+            let mut degrees = vec![0u64; n];
+            for &(u, v) in &edges {
+                degrees[u] += 1;
+                degrees[v] += 1;
+            }
+            for a in 0..=n {
+                let (mean, var) = relabelling_moments(a as u64, (n - a) as u64, &degrees);
+                let (want_mean, want_var) = enumerated(n, a, &edges);
+                assert!((mean - want_mean).abs() < 1e-9, "case {case}, a = {a}");
+                assert!(
+                    (var - want_var).abs() < 1e-9 * want_var.max(1.0),
+                    "case {case}: n = {n}, a = {a}, {var} against {want_var}"
+                );
+            }
+        }
+    }
 }

@@ -346,3 +346,168 @@ fn group_names_match_whatever_the_apostrophes_and_punctuation() {
     assert_eq!(named("Islamic State Sahel Province"), vec!["IS Sahel"]);
     assert!(named("Jamaat Islamiya").is_empty());
 }
+
+/// Two groups in clumps over two years, with partners placed exactly `km` away and exactly
+/// `days` after, and some incidents naming both groups.
+fn clumped_pairs(seed: u64, km: f64, days: i64) -> Vec<Incident> {
+    let mut rng = Pcg64Mcg::seed_from_u64(seed);
+    let mut out = Vec::new();
+    let mut n = 0;
+    let mut push = |p: Point<f64>, d: Date, actor: &str, second: Option<&str>| {
+        let mut i = event(format!("e{n}"), p, d, actor);
+        if let Some(s) = second {
+            i.secondary_actor = Some(Actor::new(s, ActorKind::Rebel));
+        }
+        out.push(i);
+        n += 1;
+    };
+    for _ in 0..25 {
+        let centre = Point::new(rng.random_range(0.0..2.0), rng.random_range(10.0..12.0));
+        let start = date(2022, 1, 1)
+            .checked_add(jiff::Span::new().days(rng.random_range(0..600)))
+            .expect("in range");
+        for _ in 0..rng.random_range(5..40) {
+            let p = destination(
+                centre,
+                rng.random_range(0.0..360.0),
+                rng.random_range(0.0..km),
+            );
+            let d = start
+                .checked_add(jiff::Span::new().days(rng.random_range(0..2 * days.max(1))))
+                .expect("in range");
+            let (actor, second) = match rng.random_range(0..10) {
+                0 => ("JNIM", Some("Ansaru")),
+                1..=5 => ("JNIM", None),
+                _ => ("Ansaru", None),
+            };
+            push(p, d, actor, second);
+            if rng.random_range(0..3) == 0 {
+                // On both limits: exactly `km` away and `days` later.
+                let q = destination(p, rng.random_range(0.0..360.0), km);
+                let later = d
+                    .checked_add(jiff::Span::new().days(days))
+                    .expect("in range");
+                push(
+                    q,
+                    later,
+                    if actor == "JNIM" { "Ansaru" } else { "JNIM" },
+                    None,
+                );
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn co_located_and_cross_k_counts_equal_a_brute_force_pair_count() {
+    use crate::geodesy::{dist2, km_to_chord2, unit_vector};
+    let groups = ActorGroups::corridor();
+    for seed in 0..8u64 {
+        let (km, days) = (15.0 + 10.0 * seed as f64, [0i64, 1, 30][seed as usize % 3]);
+        let (set, _) = IncidentSet::validate(clumped_pairs(seed, km, days));
+        let spec = Nexus::new("JNIM", "Ansaru")
+            .and_then(|n| n.pairs_within(km, days as u32))
+            .and_then(|n| n.radius_km(km))
+            .expect("valid");
+        let n = jnim_ansaru(&set, &spec, date(2022, 1, 1), date(2023, 12, 31));
+        let incidents = set.incidents();
+        let (ja, an) = (
+            groups.position("JNIM").expect("a group"),
+            groups.position("Ansaru").expect("a group"),
+        );
+        let chord_2 = km_to_chord2(km);
+        let day = |d: Date| i64::from(d.since(date(2000, 1, 1)).expect("in range").get_days());
+        let v: Vec<([f64; 3], i64, i64, bool, bool)> = incidents
+            .iter()
+            .map(|i| {
+                (
+                    unit_vector(i.point()),
+                    day(i.date.start),
+                    day(i.date.end),
+                    groups.involves(ja, i),
+                    groups.involves(an, i),
+                )
+            })
+            .collect();
+        let (mut colocated, mut cross, mut on_limit) = (0u64, 0u64, 0);
+        for (x, &(pa, sa, ea, a_ja, a_an)) in v.iter().enumerate() {
+            for (y, &(pb, sb, eb, b_ja, b_an)) in v.iter().enumerate() {
+                let d2 = dist2(&pa, &pb);
+                let near = d2 <= chord_2;
+                on_limit += usize::from((d2 - chord_2).abs() < 1e-12);
+                if x != y && a_ja && b_an && near && sb - ea <= days && sa - eb <= days {
+                    colocated += 1;
+                }
+                if a_ja && !a_an && b_an && !b_ja && near {
+                    cross += 1;
+                }
+            }
+        }
+        assert!(on_limit > 0, "seed {seed}: no pair on the distance limit");
+        assert_eq!(n.colocated_pairs, colocated, "seed {seed}");
+        assert_eq!(n.cross_k.observed, cross, "seed {seed}");
+    }
+}
+
+#[test]
+fn the_normal_cross_k_test_agrees_with_9999_shuffles() {
+    // Three scenarios: groups sharing ground, independent, and apart.
+    for (seed, shift_km) in [(21u64, 0.0), (22, 40.0), (23, 150.0)] {
+        let mut rng = Pcg64Mcg::seed_from_u64(seed);
+        let mut incidents = Vec::new();
+        for n in 0..120 {
+            let a = destination(
+                Point::new(1.0, 11.0),
+                rng.random_range(0.0..360.0),
+                rng.random_range(0.0..120.0),
+            );
+            incidents.push(event(format!("a{n}"), a, day_in(2022, &mut rng), "JNIM"));
+        }
+        let centre = destination(Point::new(1.0, 11.0), 90.0, shift_km);
+        for n in 0..80 {
+            let b = destination(
+                centre,
+                rng.random_range(0.0..360.0),
+                rng.random_range(0.0..60.0),
+            );
+            incidents.push(event(format!("b{n}"), b, day_in(2022, &mut rng), "Ansaru"));
+        }
+        let (set, _) = IncidentSet::validate(incidents);
+        let base = Nexus::new("JNIM", "Ansaru")
+            .and_then(|n| n.radius_km(30.0))
+            .expect("valid");
+        let normal = jnim_ansaru(&set, &base, date(2022, 1, 1), date(2022, 12, 31)).cross_k;
+        let shuffled = jnim_ansaru(
+            &set,
+            &base.clone().permutations(9_999).expect("valid"),
+            date(2022, 1, 1),
+            date(2022, 12, 31),
+        )
+        .cross_k;
+        assert_eq!(normal.test, CrossKTest::Normal);
+        assert_eq!(shuffled.test, CrossKTest::Shuffles(9_999));
+        assert_eq!(normal.observed, shuffled.observed);
+        // The shuffles' mean and sd estimate the exact moments: within 4 standard errors
+        // (the mean's is sd/√9999; the sd's about sd/√(2·9999)), and 5% for the sd's
+        // non-normal spread.
+        let se = normal.sd / 9_999f64.sqrt();
+        assert!(
+            (shuffled.expected - normal.expected).abs() <= 4.0 * se,
+            "{seed}: {normal:?} {shuffled:?}"
+        );
+        assert!(
+            (shuffled.sd / normal.sd - 1.0).abs() <= 0.05,
+            "{seed}: {normal:?} {shuffled:?}"
+        );
+        // The p-values: within 4 Monte-Carlo standard errors of p, plus 0.02 for the normal
+        // approximation of a count's tail.
+        let p = shuffled.p_value;
+        let mc = (p * (1.0 - p) / 9_999.0).sqrt();
+        assert!(
+            (normal.p_value - p).abs() <= 4.0 * mc + 0.02,
+            "{seed}: normal p {} against shuffled p {p}",
+            normal.p_value
+        );
+    }
+}

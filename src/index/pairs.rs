@@ -1,0 +1,492 @@
+//! Counting pairs without listing them. A [`PairTree`] is a k-d tree over unit vectors (and
+//! the incidents' day spans) whose nodes keep their bounds and sizes. Two trees are walked a
+//! node pair at a time: a pair of nodes wholly within the limits adds `|A| × |B|` at once, a
+//! pair wholly outside is dropped, and only pairs that straddle a limit are opened (Gray &
+//! Moore 2001, "N-body problems in statistical learning"). The counts are exact: the node
+//! bounds are computed with the same floating-point operations as the point test, and those
+//! are monotone, so a node pair judged wholly within (or outside) holds no point pair that
+//! the point test would judge otherwise.
+
+use crate::geodesy::dist2;
+
+/// Points per leaf.
+const LEAF: usize = 32;
+
+/// Above this many point pairs, a node pair's two halves are counted on two threads.
+#[cfg(feature = "parallel")]
+const PARALLEL_PAIRS: u64 = 1 << 22;
+
+/// Run `a` and `b`, on two threads when the crate is built with `parallel`.
+fn both<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+    _parallel: bool,
+) -> (A, B) {
+    #[cfg(feature = "parallel")]
+    if _parallel {
+        return rayon::join(a, b);
+    }
+    (a(), b())
+}
+
+/// What makes two points a pair: a squared chord at most `chord_2` (the great-circle distance
+/// through [`crate::geodesy::km_to_chord2`]) and, with `days`, day spans `[s, e]` that come
+/// within that many days of each other (`s_b ≤ e_a + days` and `s_a ≤ e_b + days`, the
+/// test of [`crate::IncidentIndex::during`] over the window `[s_a − days, e_a + days]`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    pub(crate) chord_2: f64,
+    pub(crate) days: Option<i32>,
+}
+
+impl Limits {
+    fn pair(&self, a: &[f64; 3], b: &[f64; 3], da: [i32; 2], db: [i32; 2]) -> bool {
+        dist2(a, b) <= self.chord_2
+            && self.days.is_none_or(|t| {
+                db[0] <= da[1].saturating_add(t) && da[0] <= db[1].saturating_add(t)
+            })
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Node {
+    lo: [f64; 3],
+    hi: [f64; 3],
+    /// Smallest and largest first day.
+    start: [i32; 2],
+    /// Smallest and largest last day.
+    end: [i32; 2],
+    begin: u32,
+    end_at: u32,
+    /// Children, or 0 for a leaf (the root is node 0, never a child).
+    left: u32,
+    right: u32,
+}
+
+impl Node {
+    fn len(&self) -> u64 {
+        u64::from(self.end_at - self.begin)
+    }
+
+    fn range(&self) -> std::ops::Range<usize> {
+        self.begin as usize..self.end_at as usize
+    }
+
+    fn is_leaf(&self) -> bool {
+        self.left == 0
+    }
+}
+
+/// How a node pair stands against the limits.
+#[derive(PartialEq)]
+enum Verdict {
+    AllPairs,
+    NoPair,
+    Open,
+}
+
+/// The smallest squared chord between two nodes' boxes (a lower bound of `dist2` for every
+/// pair: the same operations, in the same order, on bounds).
+fn min_2(a: &Node, b: &Node) -> f64 {
+    let near: [f64; 3] =
+        std::array::from_fn(|k| (b.lo[k] - a.hi[k]).max(a.lo[k] - b.hi[k]).max(0.0));
+    near[0] * near[0] + near[1] * near[1] + near[2] * near[2]
+}
+
+fn judge(a: &Node, b: &Node, limits: &Limits) -> Verdict {
+    if min_2(a, b) > limits.chord_2 {
+        return Verdict::NoPair;
+    }
+    let far: [f64; 3] =
+        std::array::from_fn(|k| (b.hi[k] - a.lo[k]).abs().max((a.hi[k] - b.lo[k]).abs()));
+    let max_2 = far[0] * far[0] + far[1] * far[1] + far[2] * far[2];
+    let mut all = max_2 <= limits.chord_2;
+    if let Some(t) = limits.days {
+        if b.start[0] > a.end[1].saturating_add(t) || a.start[0] > b.end[1].saturating_add(t) {
+            return Verdict::NoPair;
+        }
+        all &= b.start[1] <= a.end[0].saturating_add(t) && a.start[1] <= b.end[0].saturating_add(t);
+    }
+    if all {
+        Verdict::AllPairs
+    } else {
+        Verdict::Open
+    }
+}
+
+/// A k-d tree over points (unit vectors) with their day spans, for counting pairs.
+pub(crate) struct PairTree {
+    nodes: Vec<Node>,
+    points: Vec<[f64; 3]>,
+    days: Vec<[i32; 2]>,
+    /// The caller's position of each point, in tree order.
+    order: Vec<u32>,
+}
+
+impl PairTree {
+    /// The tree over `points` and their `days` (one span per point; pass `[0, 0]` when the
+    /// pairs are judged by distance alone).
+    pub(crate) fn new(points: &[[f64; 3]], days: &[[i32; 2]]) -> PairTree {
+        debug_assert_eq!(points.len(), days.len());
+        let mut order: Vec<u32> = (0..points.len() as u32).collect();
+        let mut nodes = Vec::with_capacity(2 * points.len() / LEAF + 2);
+        if !points.is_empty() {
+            split(points, &mut order, 0, &mut nodes);
+        }
+        let days: Vec<[i32; 2]> = order.iter().map(|&i| days[i as usize]).collect();
+        // Children come after their parent: bound the days from the last node back.
+        for x in (0..nodes.len()).rev() {
+            let node = nodes[x];
+            let (start, end) = if node.is_leaf() {
+                let spans = &days[node.range()];
+                let (s, e) = (spans.iter().map(|d| d[0]), spans.iter().map(|d| d[1]));
+                (
+                    [s.clone().min().unwrap_or(0), s.max().unwrap_or(0)],
+                    [e.clone().min().unwrap_or(0), e.max().unwrap_or(0)],
+                )
+            } else {
+                let (l, r) = (nodes[node.left as usize], nodes[node.right as usize]);
+                (
+                    [l.start[0].min(r.start[0]), l.start[1].max(r.start[1])],
+                    [l.end[0].min(r.end[0]), l.end[1].max(r.end[1])],
+                )
+            };
+            nodes[x].start = start;
+            nodes[x].end = end;
+        }
+        PairTree {
+            points: order.iter().map(|&i| points[i as usize]).collect(),
+            days,
+            nodes,
+            order,
+        }
+    }
+
+    /// The number of points.
+    pub(crate) fn len(&self) -> usize {
+        self.points.len()
+    }
+
+    /// Pairs (a of `self`, b of `other`) within `limits`, counted in order: a point in both
+    /// trees pairs with itself unless the caller takes it off.
+    pub(crate) fn count_pairs(&self, other: &PairTree, limits: &Limits) -> u64 {
+        if self.nodes.is_empty() || other.nodes.is_empty() {
+            return 0;
+        }
+        self.cross(other, 0, 0, limits)
+    }
+
+    fn cross(&self, other: &PairTree, x: u32, y: u32, limits: &Limits) -> u64 {
+        let (a, b) = (&self.nodes[x as usize], &other.nodes[y as usize]);
+        match judge(a, b, limits) {
+            Verdict::NoPair => 0,
+            Verdict::AllPairs => a.len() * b.len(),
+            Verdict::Open if a.is_leaf() && b.is_leaf() => {
+                let mut n = 0;
+                for i in a.range() {
+                    let (p, d) = (&self.points[i], self.days[i]);
+                    for j in b.range() {
+                        n += u64::from(limits.pair(p, &other.points[j], d, other.days[j]));
+                    }
+                }
+                n
+            }
+            Verdict::Open => {
+                #[cfg(feature = "parallel")]
+                let parallel = a.len() * b.len() > PARALLEL_PAIRS;
+                #[cfg(not(feature = "parallel"))]
+                let parallel = false;
+                // Open the larger node (a leaf never).
+                if !a.is_leaf() && (b.is_leaf() || a.len() >= b.len()) {
+                    let (l, r) = both(
+                        || self.cross(other, a.left, y, limits),
+                        || self.cross(other, a.right, y, limits),
+                        parallel,
+                    );
+                    l + r
+                } else {
+                    let (l, r) = both(
+                        || self.cross(other, x, b.left, limits),
+                        || self.cross(other, x, b.right, limits),
+                        parallel,
+                    );
+                    l + r
+                }
+            }
+        }
+    }
+
+    /// The smallest squared chord between a point of `self` and one of `other`, leaving out
+    /// the pairs `same` names (by the callers' positions: a point in both sets); `None` when
+    /// no pair is left.
+    pub(crate) fn closest(&self, other: &PairTree, same: impl Fn(u32, u32) -> bool) -> Option<f64> {
+        if self.nodes.is_empty() || other.nodes.is_empty() {
+            return None;
+        }
+        let mut best = f64::INFINITY;
+        self.closest_in(other, 0, 0, &same, &mut best);
+        best.is_finite().then_some(best)
+    }
+
+    fn closest_in(
+        &self,
+        other: &PairTree,
+        x: u32,
+        y: u32,
+        same: &impl Fn(u32, u32) -> bool,
+        best: &mut f64,
+    ) {
+        let (a, b) = (&self.nodes[x as usize], &other.nodes[y as usize]);
+        if a.is_leaf() && b.is_leaf() {
+            for i in a.range() {
+                for j in b.range() {
+                    let d = dist2(&self.points[i], &other.points[j]);
+                    if d < *best && !same(self.order[i], other.order[j]) {
+                        *best = d;
+                    }
+                }
+            }
+            return;
+        }
+        // Open the larger node; visit the nearer child first, and a child only while it may
+        // hold a closer pair.
+        let children = if !a.is_leaf() && (b.is_leaf() || a.len() >= b.len()) {
+            [(a.left, y), (a.right, y)]
+        } else {
+            [(x, b.left), (x, b.right)]
+        };
+        let gap = |(x, y): (u32, u32)| min_2(&self.nodes[x as usize], &other.nodes[y as usize]);
+        let (g0, g1) = (gap(children[0]), gap(children[1]));
+        let ordered = if g0 <= g1 {
+            [(children[0], g0), (children[1], g1)]
+        } else {
+            [(children[1], g1), (children[0], g0)]
+        };
+        for ((cx, cy), g) in ordered {
+            if g <= *best {
+                self.closest_in(other, cx, cy, same, best);
+            }
+        }
+    }
+
+    /// For each point (by the caller's position), how many other points of the tree lie
+    /// within `chord_2` of it: its degree in the graph of pairs within that distance.
+    pub(crate) fn degrees(&self, chord_2: f64) -> Vec<u64> {
+        let limits = Limits {
+            chord_2,
+            days: None,
+        };
+        let one = |i: usize| -> u64 {
+            // The point itself is within any distance of itself: take it off.
+            self.count_near(0, &self.points[i], &limits) - 1
+        };
+        #[cfg(feature = "parallel")]
+        let in_tree_order: Vec<u64> = {
+            use rayon::prelude::*;
+            (0..self.len()).into_par_iter().map(one).collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let in_tree_order: Vec<u64> = (0..self.len()).map(one).collect();
+        let mut degrees = vec![0; self.len()];
+        for (k, d) in in_tree_order.into_iter().enumerate() {
+            degrees[self.order[k] as usize] = d;
+        }
+        degrees
+    }
+
+    /// Points of the subtree `x` within `limits.chord_2` of `q`.
+    fn count_near(&self, x: u32, q: &[f64; 3], limits: &Limits) -> u64 {
+        let node = &self.nodes[x as usize];
+        let point = Node {
+            lo: *q,
+            hi: *q,
+            start: [0, 0],
+            end: [0, 0],
+            begin: 0,
+            end_at: 1,
+            left: 0,
+            right: 0,
+        };
+        match judge(&point, node, limits) {
+            Verdict::NoPair => 0,
+            Verdict::AllPairs => node.len(),
+            Verdict::Open if node.is_leaf() => node
+                .range()
+                .filter(|&j| dist2(q, &self.points[j]) <= limits.chord_2)
+                .count() as u64,
+            Verdict::Open => {
+                self.count_near(node.left, q, limits) + self.count_near(node.right, q, limits)
+            }
+        }
+    }
+}
+
+/// Build the subtree over `order` (positions into `points`, `offset` its first position in the
+/// tree) and push its nodes; returns its node number.
+fn split(points: &[[f64; 3]], order: &mut [u32], offset: usize, nodes: &mut Vec<Node>) -> u32 {
+    let (mut lo, mut hi) = ([f64::INFINITY; 3], [f64::NEG_INFINITY; 3]);
+    for &i in order.iter() {
+        let p = points[i as usize];
+        for k in 0..3 {
+            lo[k] = lo[k].min(p[k]);
+            hi[k] = hi[k].max(p[k]);
+        }
+    }
+    let at = nodes.len() as u32;
+    nodes.push(Node {
+        lo,
+        hi,
+        start: [0, 0],
+        end: [0, 0],
+        begin: offset as u32,
+        end_at: (offset + order.len()) as u32,
+        left: 0,
+        right: 0,
+    });
+    if order.len() > LEAF {
+        let axis = (0..3)
+            .max_by(|&a, &b| (hi[a] - lo[a]).total_cmp(&(hi[b] - lo[b])))
+            .unwrap_or(0);
+        let half = order.len() / 2;
+        order.select_nth_unstable_by(half, |&a, &b| {
+            points[a as usize][axis].total_cmp(&points[b as usize][axis])
+        });
+        let (left, right) = order.split_at_mut(half);
+        let l = split(points, left, offset, nodes);
+        let r = split(points, right, offset + half, nodes);
+        nodes[at as usize].left = l;
+        nodes[at as usize].right = r;
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geodesy::{destination, km_to_chord2, unit_vector};
+    use geo::Point;
+    use rand::{RngExt, SeedableRng};
+    use rand_pcg::Pcg64Mcg;
+
+    /// Seeded points in clumps (so that whole nodes fall within the limits), with some on
+    /// exactly `km` from another and spans exactly `days` apart.
+    fn points(seed: u64, n: usize, km: f64, days: i32) -> (Vec<[f64; 3]>, Vec<[i32; 2]>) {
+        let mut rng = Pcg64Mcg::seed_from_u64(seed);
+        let mut pts = Vec::new();
+        let mut spans = Vec::new();
+        while pts.len() < n {
+            let centre = Point::new(rng.random_range(0.0..3.0), rng.random_range(10.0..13.0));
+            let start = rng.random_range(0..400);
+            for _ in 0..rng.random_range(1..60) {
+                let p = destination(
+                    centre,
+                    rng.random_range(0.0..360.0),
+                    rng.random_range(0.0..km * 2.0),
+                );
+                let s = start + rng.random_range(0..3 * days.max(1));
+                let span = [s, s + rng.random_range(0..3)];
+                pts.push(unit_vector(p));
+                spans.push(span);
+                // A partner on the limits: exactly `km` away, exactly `days` after the end.
+                if rng.random_range(0..4) == 0 {
+                    pts.push(unit_vector(destination(
+                        p,
+                        rng.random_range(0.0..360.0),
+                        km,
+                    )));
+                    spans.push([span[1] + days, span[1] + days + rng.random_range(0..2)]);
+                }
+            }
+        }
+        (pts, spans)
+    }
+
+    fn brute(a: &[[f64; 3]], da: &[[i32; 2]], b: &[[f64; 3]], db: &[[i32; 2]], l: &Limits) -> u64 {
+        let mut n = 0;
+        for (p, dp) in a.iter().zip(da) {
+            for (q, dq) in b.iter().zip(db) {
+                n += u64::from(l.pair(p, q, *dp, *dq));
+            }
+        }
+        n
+    }
+
+    #[test]
+    fn pair_counts_equal_a_brute_force_count_on_and_off_the_limits() {
+        for seed in 0..12u64 {
+            let (km, days) = (10.0 + seed as f64 * 7.0, (seed % 4) as i32 * 10);
+            let (pa, da) = points(seed, 700, km, days);
+            let (pb, db) = points(seed + 100, 500, km, days);
+            let (ta, tb) = (PairTree::new(&pa, &da), PairTree::new(&pb, &db));
+            for limits in [
+                Limits {
+                    chord_2: km_to_chord2(km),
+                    days: Some(days),
+                },
+                Limits {
+                    chord_2: km_to_chord2(km),
+                    days: None,
+                },
+                Limits {
+                    chord_2: km_to_chord2(km * 10.0),
+                    days: Some(days),
+                },
+            ] {
+                let want = brute(&pa, &da, &pb, &db, &limits);
+                assert_eq!(ta.count_pairs(&tb, &limits), want, "seed {seed}");
+                // Within one set: every ordered pair, each point with itself.
+                assert_eq!(
+                    ta.count_pairs(&ta, &limits),
+                    brute(&pa, &da, &pa, &da, &limits)
+                );
+            }
+            // Degrees: each point's count of others within the distance.
+            let chord_2 = km_to_chord2(km);
+            let degrees = ta.degrees(chord_2);
+            for (i, p) in pa.iter().enumerate() {
+                let want = pa.iter().filter(|q| dist2(p, q) <= chord_2).count() as u64 - 1;
+                assert_eq!(degrees[i], want, "seed {seed}, point {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_closest_pair_equals_a_brute_force_search() {
+        for seed in 0..20u64 {
+            let (pa, da) = points(seed, 300, 20.0, 0);
+            let (mut pb, mut db) = points(seed + 50, 200, 20.0, 0);
+            // Some points of A in B too: the pairs of a point with itself are left out.
+            pb.extend_from_slice(&pa[..10]);
+            db.extend_from_slice(&da[..10]);
+            let same =
+                |x: u32, y: u32| y as usize >= pb.len() - 10 && x == y - (pb.len() - 10) as u32;
+            let mut want = f64::INFINITY;
+            for (x, p) in pa.iter().enumerate() {
+                for (y, q) in pb.iter().enumerate() {
+                    if !same(x as u32, y as u32) {
+                        want = want.min(dist2(p, q));
+                    }
+                }
+            }
+            let got = PairTree::new(&pa, &da).closest(&PairTree::new(&pb, &db), same);
+            assert_eq!(got, Some(want), "seed {seed}");
+        }
+        let one = PairTree::new(&[unit_vector(Point::new(1.0, 12.0))], &[[0, 0]]);
+        assert_eq!(one.closest(&one, |_, _| true), None);
+        assert_eq!(one.closest(&one, |_, _| false), Some(0.0));
+    }
+
+    #[test]
+    fn empty_and_tiny_trees() {
+        let none = PairTree::new(&[], &[]);
+        let one = PairTree::new(&[unit_vector(Point::new(1.0, 12.0))], &[[5, 5]]);
+        let l = Limits {
+            chord_2: km_to_chord2(1.0),
+            days: Some(0),
+        };
+        assert_eq!(none.count_pairs(&one, &l), 0);
+        assert_eq!(one.count_pairs(&one, &l), 1);
+        assert_eq!(one.degrees(1.0), vec![0]);
+        assert!(none.degrees(1.0).is_empty());
+    }
+}
