@@ -219,8 +219,10 @@ pub fn render_map(layers: &MapLayers<'_>, path: &Path, width_px: u32) -> Result<
         }
     }
     // Incidents: other actors first, then the groups in reverse so the first group is on top.
-    let group_of = |i: &Incident| {
-        (0..layers.groups.groups().len().min(6)).find(|&g| layers.groups.involves(g, i))
+    let mut matcher = crate::trend::GroupMatcher::new(layers.groups);
+    let mut group_of = |i: &Incident| {
+        let mask = matcher.mask(i);
+        (0..layers.groups.groups().len().min(6)).find(|&g| mask & (1 << g) != 0)
     };
     let mut by_group: Vec<Vec<(i32, i32)>> = vec![Vec::new(); 7];
     for i in layers.incidents {

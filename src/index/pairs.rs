@@ -40,6 +40,14 @@ pub(crate) struct Limits {
 }
 
 impl Limits {
+    /// Pairs within `chord_2`, whatever their days.
+    pub(crate) fn distance(chord_2: f64) -> Limits {
+        Limits {
+            chord_2,
+            days: None,
+        }
+    }
+
     fn pair(&self, a: &[f64; 3], b: &[f64; 3], da: [i32; 2], db: [i32; 2]) -> bool {
         dist2(a, b) <= self.chord_2
             && self.days.is_none_or(|t| {
@@ -124,14 +132,19 @@ pub(crate) struct PairTree {
 }
 
 impl PairTree {
-    /// The tree over `points` and their `days` (one span per point; pass `[0, 0]` when the
-    /// pairs are judged by distance alone).
-    pub(crate) fn new(points: &[[f64; 3]], days: &[[i32; 2]]) -> PairTree {
+    /// The tree over `points` and their `days` (one span per point), for pairs judged by
+    /// distance alone (`limits.days` of `None`: the days are kept but not split on) or by
+    /// distance and days: nodes are then split on time too, a day weighing as much as
+    /// `limits`' distance over its days, so that node pairs can fall wholly within both.
+    pub(crate) fn new(points: &[[f64; 3]], days: &[[i32; 2]], limits: &Limits) -> PairTree {
         debug_assert_eq!(points.len(), days.len());
         let mut order: Vec<u32> = (0..points.len() as u32).collect();
         let mut nodes = Vec::with_capacity(2 * points.len() / LEAF + 2);
+        let day_weight = limits
+            .days
+            .map(|t| limits.chord_2.sqrt() / f64::from(t.max(1)));
         if !points.is_empty() {
-            split(points, &mut order, 0, &mut nodes);
+            split(points, days, day_weight, &mut order, 0, &mut nodes);
         }
         let days: Vec<[i32; 2]> = order.iter().map(|&i| days[i as usize]).collect();
         // Children come after their parent: bound the days from the last node back.
@@ -270,52 +283,78 @@ impl PairTree {
     }
 
     /// For each point (by the caller's position), how many other points of the tree lie
-    /// within `chord_2` of it: its degree in the graph of pairs within that distance.
+    /// within `chord_2` of it: its degree in the graph of pairs within that distance. Counted
+    /// as the pairs are, a node pair at a time: a node pair wholly within adds the one node's
+    /// size to every point of the other, through the node, and the additions are pushed down
+    /// to the points at the end.
     pub(crate) fn degrees(&self, chord_2: f64) -> Vec<u64> {
-        let limits = Limits {
-            chord_2,
-            days: None,
-        };
-        let one = |i: usize| -> u64 {
-            // The point itself is within any distance of itself: take it off.
-            self.count_near(0, &self.points[i], &limits) - 1
-        };
-        #[cfg(feature = "parallel")]
-        let in_tree_order: Vec<u64> = {
-            use rayon::prelude::*;
-            (0..self.len()).into_par_iter().map(one).collect()
-        };
-        #[cfg(not(feature = "parallel"))]
-        let in_tree_order: Vec<u64> = (0..self.len()).map(one).collect();
+        use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+        if self.nodes.is_empty() {
+            return Vec::new();
+        }
+        let limits = Limits::distance(chord_2);
+        let to_nodes: Vec<AtomicU64> = self.nodes.iter().map(|_| AtomicU64::new(0)).collect();
+        let to_points: Vec<AtomicU64> = self.points.iter().map(|_| AtomicU64::new(0)).collect();
+        self.degree_walk(0, 0, &limits, &to_nodes, &to_points);
+        // Parents come before their children: hand each node's sum down.
+        let mut through: Vec<u64> = to_nodes.into_iter().map(AtomicU64::into_inner).collect();
         let mut degrees = vec![0; self.len()];
-        for (k, d) in in_tree_order.into_iter().enumerate() {
-            degrees[self.order[k] as usize] = d;
+        for x in 0..self.nodes.len() {
+            let node = self.nodes[x];
+            if node.is_leaf() {
+                for i in node.range() {
+                    // Less the point itself, always within any distance of itself.
+                    degrees[self.order[i] as usize] = through[x] + to_points[i].load(Relaxed) - 1;
+                }
+            } else {
+                through[node.left as usize] += through[x];
+                through[node.right as usize] += through[x];
+            }
         }
         degrees
     }
 
-    /// Points of the subtree `x` within `limits.chord_2` of `q`.
-    fn count_near(&self, x: u32, q: &[f64; 3], limits: &Limits) -> u64 {
-        let node = &self.nodes[x as usize];
-        let point = Node {
-            lo: *q,
-            hi: *q,
-            start: [0, 0],
-            end: [0, 0],
-            begin: 0,
-            end_at: 1,
-            left: 0,
-            right: 0,
-        };
-        match judge(&point, node, limits) {
-            Verdict::NoPair => 0,
-            Verdict::AllPairs => node.len(),
-            Verdict::Open if node.is_leaf() => node
-                .range()
-                .filter(|&j| dist2(q, &self.points[j]) <= limits.chord_2)
-                .count() as u64,
+    /// Add to the points of node `x` their neighbours in node `y` (the tree's own).
+    fn degree_walk(
+        &self,
+        x: u32,
+        y: u32,
+        limits: &Limits,
+        to_nodes: &[std::sync::atomic::AtomicU64],
+        to_points: &[std::sync::atomic::AtomicU64],
+    ) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let (a, b) = (&self.nodes[x as usize], &self.nodes[y as usize]);
+        match judge(a, b, limits) {
+            Verdict::NoPair => {}
+            Verdict::AllPairs => {
+                to_nodes[x as usize].fetch_add(b.len(), Relaxed);
+            }
+            Verdict::Open if a.is_leaf() && b.is_leaf() => {
+                for i in a.range() {
+                    let p = &self.points[i];
+                    let n = b
+                        .range()
+                        .filter(|&j| dist2(p, &self.points[j]) <= limits.chord_2)
+                        .count() as u64;
+                    to_points[i].fetch_add(n, Relaxed);
+                }
+            }
             Verdict::Open => {
-                self.count_near(node.left, q, limits) + self.count_near(node.right, q, limits)
+                #[cfg(feature = "parallel")]
+                let parallel = a.len() * b.len() > PARALLEL_PAIRS;
+                #[cfg(not(feature = "parallel"))]
+                let parallel = false;
+                let halves = if !a.is_leaf() && (b.is_leaf() || a.len() >= b.len()) {
+                    [(a.left, y), (a.right, y)]
+                } else {
+                    [(x, b.left), (x, b.right)]
+                };
+                both(
+                    || self.degree_walk(halves[0].0, halves[0].1, limits, to_nodes, to_points),
+                    || self.degree_walk(halves[1].0, halves[1].1, limits, to_nodes, to_points),
+                    parallel,
+                );
             }
         }
     }
@@ -323,14 +362,24 @@ impl PairTree {
 
 /// Build the subtree over `order` (positions into `points`, `offset` its first position in the
 /// tree) and push its nodes; returns its node number.
-fn split(points: &[[f64; 3]], order: &mut [u32], offset: usize, nodes: &mut Vec<Node>) -> u32 {
+fn split(
+    points: &[[f64; 3]],
+    days: &[[i32; 2]],
+    day_weight: Option<f64>,
+    order: &mut [u32],
+    offset: usize,
+    nodes: &mut Vec<Node>,
+) -> u32 {
     let (mut lo, mut hi) = ([f64::INFINITY; 3], [f64::NEG_INFINITY; 3]);
+    let (mut first, mut last) = (i32::MAX, i32::MIN);
     for &i in order.iter() {
         let p = points[i as usize];
         for k in 0..3 {
             lo[k] = lo[k].min(p[k]);
             hi[k] = hi[k].max(p[k]);
         }
+        first = first.min(days[i as usize][0]);
+        last = last.max(days[i as usize][0]);
     }
     let at = nodes.len() as u32;
     nodes.push(Node {
@@ -348,12 +397,18 @@ fn split(points: &[[f64; 3]], order: &mut [u32], offset: usize, nodes: &mut Vec<
             .max_by(|&a, &b| (hi[a] - lo[a]).total_cmp(&(hi[b] - lo[b])))
             .unwrap_or(0);
         let half = order.len() / 2;
-        order.select_nth_unstable_by(half, |&a, &b| {
-            points[a as usize][axis].total_cmp(&points[b as usize][axis])
-        });
+        let by_time = day_weight
+            .is_some_and(|w| (f64::from(last) - f64::from(first)) * w > hi[axis] - lo[axis]);
+        if by_time {
+            order.select_nth_unstable_by_key(half, |&a| days[a as usize][0]);
+        } else {
+            order.select_nth_unstable_by(half, |&a, &b| {
+                points[a as usize][axis].total_cmp(&points[b as usize][axis])
+            });
+        }
         let (left, right) = order.split_at_mut(half);
-        let l = split(points, left, offset, nodes);
-        let r = split(points, right, offset + half, nodes);
+        let l = split(points, days, day_weight, left, offset, nodes);
+        let r = split(points, days, day_weight, right, offset + half, nodes);
         nodes[at as usize].left = l;
         nodes[at as usize].right = r;
     }
@@ -417,32 +472,34 @@ mod tests {
             let (km, days) = (10.0 + seed as f64 * 7.0, (seed % 4) as i32 * 10);
             let (pa, da) = points(seed, 700, km, days);
             let (pb, db) = points(seed + 100, 500, km, days);
-            let (ta, tb) = (PairTree::new(&pa, &da), PairTree::new(&pb, &db));
-            for limits in [
+            let all = [
                 Limits {
                     chord_2: km_to_chord2(km),
                     days: Some(days),
                 },
-                Limits {
-                    chord_2: km_to_chord2(km),
-                    days: None,
-                },
+                Limits::distance(km_to_chord2(km)),
                 Limits {
                     chord_2: km_to_chord2(km * 10.0),
                     days: Some(days),
                 },
-            ] {
+            ];
+            for limits in all {
                 let want = brute(&pa, &da, &pb, &db, &limits);
-                assert_eq!(ta.count_pairs(&tb, &limits), want, "seed {seed}");
-                // Within one set: every ordered pair, each point with itself.
-                assert_eq!(
-                    ta.count_pairs(&ta, &limits),
-                    brute(&pa, &da, &pa, &da, &limits)
-                );
+                let within_a = brute(&pa, &da, &pa, &da, &limits);
+                // Exact whichever limits shaped the trees (they only steer the splits).
+                for shape in all {
+                    let (ta, tb) = (
+                        PairTree::new(&pa, &da, &shape),
+                        PairTree::new(&pb, &db, &shape),
+                    );
+                    assert_eq!(ta.count_pairs(&tb, &limits), want, "seed {seed}");
+                    // Within one set: every ordered pair, each point with itself.
+                    assert_eq!(ta.count_pairs(&ta, &limits), within_a, "seed {seed}");
+                }
             }
             // Degrees: each point's count of others within the distance.
             let chord_2 = km_to_chord2(km);
-            let degrees = ta.degrees(chord_2);
+            let degrees = PairTree::new(&pa, &da, &Limits::distance(chord_2)).degrees(chord_2);
             for (i, p) in pa.iter().enumerate() {
                 let want = pa.iter().filter(|q| dist2(p, q) <= chord_2).count() as u64 - 1;
                 assert_eq!(degrees[i], want, "seed {seed}, point {i}");
@@ -468,22 +525,27 @@ mod tests {
                     }
                 }
             }
-            let got = PairTree::new(&pa, &da).closest(&PairTree::new(&pb, &db), same);
+            let l = Limits::distance(1.0);
+            let got = PairTree::new(&pa, &da, &l).closest(&PairTree::new(&pb, &db, &l), same);
             assert_eq!(got, Some(want), "seed {seed}");
         }
-        let one = PairTree::new(&[unit_vector(Point::new(1.0, 12.0))], &[[0, 0]]);
+        let one = PairTree::new(
+            &[unit_vector(Point::new(1.0, 12.0))],
+            &[[0, 0]],
+            &Limits::distance(1.0),
+        );
         assert_eq!(one.closest(&one, |_, _| true), None);
         assert_eq!(one.closest(&one, |_, _| false), Some(0.0));
     }
 
     #[test]
     fn empty_and_tiny_trees() {
-        let none = PairTree::new(&[], &[]);
-        let one = PairTree::new(&[unit_vector(Point::new(1.0, 12.0))], &[[5, 5]]);
         let l = Limits {
             chord_2: km_to_chord2(1.0),
             days: Some(0),
         };
+        let none = PairTree::new(&[], &[], &l);
+        let one = PairTree::new(&[unit_vector(Point::new(1.0, 12.0))], &[[5, 5]], &l);
         assert_eq!(none.count_pairs(&one, &l), 0);
         assert_eq!(one.count_pairs(&one, &l), 1);
         assert_eq!(one.degrees(1.0), vec![0]);

@@ -211,6 +211,153 @@ pub(crate) fn properties(i: &Incident) -> JsonObject {
     p
 }
 
+/// The names of UCDP's own properties, written for incidents that carry [`UcdpDetails`].
+const UCDP_NAMES: [&str; 6] = [
+    "ucdp_type_of_violence",
+    "ucdp_conflict_name",
+    "ucdp_deaths_a",
+    "ucdp_deaths_b",
+    "ucdp_deaths_civilians",
+    "ucdp_deaths_unknown",
+];
+
+/// Where a written property's value comes from.
+#[derive(Clone, Copy)]
+enum Field {
+    /// `OWN_NAMES[k]`.
+    Own(usize),
+    /// `UCDP_NAMES[k]`.
+    Ucdp(usize),
+    /// The extra column `k`.
+    Extra(usize),
+}
+
+/// The properties of a feature in the order written: by name, as [`properties`]' map orders
+/// them (an extra column of a model field's name would replace it, as there).
+fn field_order(extra: &ExtraColumns, ucdp: bool) -> Vec<(&str, Field)> {
+    let mut order: std::collections::BTreeMap<&str, Field> = OWN_NAMES
+        .iter()
+        .enumerate()
+        .map(|(k, n)| (*n, Field::Own(k)))
+        .collect();
+    if ucdp {
+        order.extend(
+            UCDP_NAMES
+                .iter()
+                .enumerate()
+                .map(|(k, n)| (*n, Field::Ucdp(k))),
+        );
+    }
+    order.extend(
+        extra
+            .iter()
+            .enumerate()
+            .map(|(k, (n, _))| (n.as_str(), Field::Extra(k))),
+    );
+    order.into_iter().collect()
+}
+
+/// One incident as a GeoJSON feature, serialised straight from the incident: the same text as
+/// `json!` over [`properties`] gives (members by name), without building a map per feature.
+struct FeatureOut<'a> {
+    incident: &'a Incident,
+    row: usize,
+    order: &'a [(&'a str, Field)],
+    extra: &'a ExtraColumns,
+}
+
+impl Serialize for FeatureOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        struct Geometry(f64, f64);
+        impl Serialize for Geometry {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                s: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(2))?;
+                m.serialize_entry("coordinates", &[self.0, self.1])?;
+                m.serialize_entry("type", "Point")?;
+                m.end()
+            }
+        }
+        struct Properties<'b>(&'b FeatureOut<'b>);
+        impl Serialize for Properties<'_> {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                s: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                let f = self.0;
+                let mut m = s.serialize_map(Some(f.order.len()))?;
+                for (name, field) in f.order {
+                    m.serialize_entry(name, &Value(f, *field))?;
+                }
+                m.end()
+            }
+        }
+        struct Value<'b>(&'b FeatureOut<'b>, Field);
+        impl Serialize for Value<'_> {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                s: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                let i = self.0.incident;
+                fn name(a: &Option<Actor>) -> Option<&str> {
+                    a.as_ref().map(|a| &*a.name)
+                }
+                let kind = |a: &Option<Actor>| a.as_ref().map(|a| a.kind);
+                let u = i.ucdp.as_deref();
+                match self.1 {
+                    Field::Own(0) => s.serialize_str(i.source_id.as_str()),
+                    Field::Own(1) => s.collect_str(&i.date.start),
+                    Field::Own(2) => s.collect_str(&i.date.end),
+                    Field::Own(3) => i.geo_precision.serialize(s),
+                    Field::Own(4) => i.geo_precision_code.serialize(s),
+                    Field::Own(5) => i.time_precision.serialize(s),
+                    Field::Own(6) => i.time_precision_code.serialize(s),
+                    Field::Own(7) => i.kind.serialize(s),
+                    Field::Own(8) => i.event_type.as_deref().serialize(s),
+                    Field::Own(9) => i.sub_event_type.as_deref().serialize(s),
+                    Field::Own(10) => name(&i.primary_actor).serialize(s),
+                    Field::Own(11) => kind(&i.primary_actor).serialize(s),
+                    Field::Own(12) => name(&i.secondary_actor).serialize(s),
+                    Field::Own(13) => kind(&i.secondary_actor).serialize(s),
+                    Field::Own(14) => s.collect_seq(i.associated_actors.iter().map(|a| &*a.name)),
+                    Field::Own(15) => s.collect_seq(i.associated_actors.iter().map(|a| a.kind)),
+                    Field::Own(16) => i.fatalities.best.serialize(s),
+                    Field::Own(17) => i.fatalities.low.serialize(s),
+                    Field::Own(18) => i.fatalities.high.serialize(s),
+                    Field::Own(19) => i.country.as_ref().map(|c| c.as_str()).serialize(s),
+                    Field::Own(20) => i.admin1.as_deref().serialize(s),
+                    Field::Own(21) => i.admin2.as_deref().serialize(s),
+                    Field::Own(22) => i.location_name.as_deref().serialize(s),
+                    Field::Own(23) => i.dataset.serialize(s),
+                    Field::Own(_) => u.and_then(|u| u.priogrid_gid).serialize(s),
+                    Field::Ucdp(0) => u.and_then(|u| u.type_of_violence).serialize(s),
+                    Field::Ucdp(1) => u.and_then(|u| u.conflict_name.as_deref()).serialize(s),
+                    Field::Ucdp(2) => u.and_then(|u| u.deaths_a).serialize(s),
+                    Field::Ucdp(3) => u.and_then(|u| u.deaths_b).serialize(s),
+                    Field::Ucdp(4) => u.and_then(|u| u.deaths_civilians).serialize(s),
+                    Field::Ucdp(_) => u.and_then(|u| u.deaths_unknown).serialize(s),
+                    Field::Extra(k) => self
+                        .0
+                        .extra
+                        .iter()
+                        .nth(k)
+                        .map(|(_, values)| &values[self.0.row])
+                        .serialize(s),
+                }
+            }
+        }
+        let i = self.incident;
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("geometry", &Geometry(round6(i.lon), round6(i.lat)))?;
+        m.serialize_entry("properties", &Properties(self))?;
+        m.serialize_entry("type", "Feature")?;
+        m.end()
+    }
+}
+
 /// Write incidents as an RFC 7946 FeatureCollection of points: `[lon, lat]` to 6 decimals,
 /// no `crs` member, a `time` property (the start date, ISO 8601) and `date_end`, every model
 /// field as a flat property, then the `extra` columns. Streams: one feature in memory at once.
@@ -230,20 +377,18 @@ pub fn write_geojson<W: Write>(
     extra: &ExtraColumns,
 ) -> Result<()> {
     extra.check_len(incidents.len())?;
-    let mut w = std::io::BufWriter::new(writer);
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, writer);
     let io = |e| Error::io("<writer>", e);
     w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")
         .map_err(io)?;
+    let orders = [field_order(extra, false), field_order(extra, true)];
     for (k, i) in incidents.iter().enumerate() {
-        let mut props = properties(i);
-        for (name, values) in extra.iter() {
-            props.insert(name.clone(), values[k].clone());
-        }
-        let feature = serde_json::json!({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round6(i.lon), round6(i.lat)]},
-            "properties": props,
-        });
+        let feature = FeatureOut {
+            incident: i,
+            row: k,
+            order: &orders[usize::from(i.ucdp.is_some())],
+            extra,
+        };
         if k > 0 {
             w.write_all(b",\n").map_err(io)?;
         } else {
@@ -520,4 +665,83 @@ pub fn write_clusters_geojson<W: Write>(writer: W, clusters: &[ClusterSummary]) 
         .map_err(|e| Error::io("<writer>", std::io::Error::other(e)))?;
     w.write_all(b"\n").map_err(|e| Error::io("<writer>", e))?;
     w.flush().map_err(|e| Error::io("<writer>", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::incident::{ActorKind, CountryCode, UcdpDetails};
+
+    /// The text `json!` gives over the model's property map: what `write_geojson` wrote
+    /// before it streamed each feature.
+    fn by_map(incidents: &[Incident], extra: &ExtraColumns) -> String {
+        let mut out = String::from("{\"type\":\"FeatureCollection\",\"features\":[");
+        for (k, i) in incidents.iter().enumerate() {
+            let mut props = properties(i);
+            for (name, values) in extra.iter() {
+                props.insert(name.clone(), values[k].clone());
+            }
+            let feature = serde_json::json!({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round6(i.lon), round6(i.lat)]},
+                "properties": props,
+            });
+            out.push_str(if k > 0 { ",\n" } else { "\n" });
+            out.push_str(&feature.to_string());
+        }
+        out.push_str("\n]}\n");
+        out
+    }
+
+    #[test]
+    fn streamed_features_are_the_text_of_the_property_map() {
+        let mut incidents = crate::sample::demo_incidents();
+        incidents.truncate(300);
+        let mut odd = Incident::new(
+            "u\"1\\é",
+            -0.123_456_789,
+            12.5,
+            crate::DateSpan::day(jiff::civil::date(2023, 2, 3)),
+        );
+        odd.associated_actors = vec![
+            Actor::new("A \"quoted\" name", ActorKind::Rebel),
+            Actor::new("Civilians (Burkina Faso)", ActorKind::Civilians),
+        ]
+        .into();
+        odd.country = CountryCode::new("BFA");
+        odd.ucdp = Some(Box::new(UcdpDetails {
+            type_of_violence: Some(3),
+            conflict_name: Some("Burkina Faso: Government".into()),
+            deaths_a: Some(1),
+            deaths_b: None,
+            deaths_civilians: Some(4),
+            deaths_unknown: Some(0),
+            priogrid_gid: Some(123_456),
+        }));
+        incidents.push(odd);
+        let extra = ExtraColumns::new()
+            .with(
+                "groups",
+                incidents
+                    .iter()
+                    .map(|i| i.source_id.as_str().len())
+                    .collect::<Vec<_>>(),
+            )
+            .and_then(|e| {
+                e.with(
+                    "aa_first",
+                    vec![serde_json::json!({"b": [1, null]}); incidents.len()],
+                )
+            })
+            .and_then(|e| e.with("zz_last", vec![Option::<f64>::None; incidents.len()]))
+            .expect("valid columns");
+        for extra in [ExtraColumns::new(), extra] {
+            let mut out = Vec::new();
+            write_geojson(&mut out, &incidents, &extra).expect("written");
+            assert_eq!(
+                String::from_utf8(out).expect("utf-8"),
+                by_map(&incidents, &extra)
+            );
+        }
+    }
 }

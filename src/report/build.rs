@@ -18,7 +18,7 @@ use crate::incident::{CountryCode, Incident};
 use crate::index::{DateWindow, IncidentIndex};
 use crate::site::Site;
 use crate::surface::{KernelSurface, RiskSurface, WeightPolicy};
-use crate::trend::{ActorGroups, Expansion, Nexus, Tempo};
+use crate::trend::{ActorGroups, Expansion, GroupMatcher, Nexus, Tempo};
 use crate::validate::IncidentSet;
 
 /// The earliest month a tempo series starts on.
@@ -460,7 +460,8 @@ fn expansion_section(
     let set = index.set();
     let as_of = years.last_day();
     let g = groups.position(&spec.expansion_group);
-    let is_group = |i: &Incident| g.is_some_and(|g| groups.involves(g, i));
+    let matcher = std::cell::RefCell::new(GroupMatcher::new(groups));
+    let is_group = |i: &Incident| g.is_some_and(|g| matcher.borrow_mut().involves(g, i));
     let steps = Expansion::yearly().run(index, years, is_group)?.steps;
     let rows = steps
         .iter()

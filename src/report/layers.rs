@@ -98,10 +98,12 @@ impl CorridorReport {
                     }),
                 )?;
         }
-        let groups = &self.spec.groups;
+        let groups = std::cell::RefCell::new(crate::trend::GroupMatcher::new(&self.spec.groups));
         extra = extra.with(
             "groups",
-            column(l.set.incidents(), |i| json!(groups.names_of(i).join("; "))),
+            column(l.set.incidents(), |i| {
+                json!(groups.borrow_mut().names_of(i).join("; "))
+            }),
         )?;
         let incidents = dir.join("incidents.geojson");
         write_geojson(create(&incidents)?, l.set.incidents(), &extra)

@@ -173,24 +173,12 @@ impl ActorGroups {
     /// Whether group `g` appears in the incident.
     #[must_use]
     pub fn involves(&self, g: usize, incident: &Incident) -> bool {
-        let Some(group) = self.groups.get(g) else {
+        if g >= self.groups.len() {
             return false;
-        };
-        incident.actors().any(|a| {
-            if group.kind == Some(a.kind) {
-                return true;
-            }
-            let name = normal_name(&a.name);
-            group.aliases.iter().any(|al| {
-                al.only_in.is_none_or(|c| incident.country == Some(c))
-                    && al.not_in.is_none_or(|c| incident.country != Some(c))
-                    && if al.exact {
-                        name.trim() == al.text
-                    } else {
-                        contains_words(&name, &al.text)
-                    }
-            })
-        })
+        }
+        incident
+            .actors()
+            .any(|a| self.actor_in(g, &normal_name(&a.name), a.kind, incident.country))
     }
 
     /// The names of the groups that appear in the incident, in group order.
@@ -199,6 +187,95 @@ impl ActorGroups {
         (0..self.groups.len())
             .filter(|&g| self.involves(g, incident))
             .map(|g| self.groups[g].name.as_str())
+            .collect()
+    }
+
+    /// Whether an actor (its name as [`normal_name`] gives it, its kind) of an incident
+    /// recorded in `country` belongs to group `g`.
+    fn actor_in(
+        &self,
+        g: usize,
+        name: &str,
+        kind: ActorKind,
+        country: Option<CountryCode>,
+    ) -> bool {
+        let group = &self.groups[g];
+        if group.kind == Some(kind) {
+            return true;
+        }
+        group.aliases.iter().any(|al| {
+            al.only_in.is_none_or(|c| country == Some(c))
+                && al.not_in.is_none_or(|c| country != Some(c))
+                && if al.exact {
+                    name.trim() == al.text
+                } else {
+                    contains_words(name, &al.text)
+                }
+        })
+    }
+}
+
+/// The groups of incidents, each actor matched once: [`ActorGroups::involves`] normalises and
+/// searches every actor name on every call, and a file of a million incidents names a few
+/// hundred actors. Remembers each (name, kind, recorded country) it has matched, by the
+/// name's address: the incidents it is given must outlive it (they do, borrowed for a run).
+pub(crate) struct GroupMatcher<'g> {
+    groups: &'g ActorGroups,
+    seen: rustc_hash::FxHashMap<(usize, usize, ActorKind, Option<CountryCode>), u64>,
+}
+
+impl<'g> GroupMatcher<'g> {
+    pub(crate) fn new(groups: &'g ActorGroups) -> Self {
+        GroupMatcher {
+            groups,
+            seen: rustc_hash::FxHashMap::default(),
+        }
+    }
+
+    /// The groups of `incident` as bits (bit g for group g; groups past the 64th are not
+    /// remembered: see [`GroupMatcher::involves`]).
+    pub(crate) fn mask(&mut self, incident: &Incident) -> u64 {
+        let groups = self.groups;
+        let mut mask = 0;
+        for a in incident.actors() {
+            let key = (
+                a.name.as_ptr() as usize,
+                a.name.len(),
+                a.kind,
+                incident.country,
+            );
+            mask |= *self.seen.entry(key).or_insert_with(|| {
+                let name = normal_name(&a.name);
+                (0..groups.groups.len().min(64))
+                    .filter(|&g| groups.actor_in(g, &name, a.kind, incident.country))
+                    .fold(0u64, |m, g| m | (1 << g))
+            });
+        }
+        mask
+    }
+
+    /// [`ActorGroups::involves`], remembered.
+    pub(crate) fn involves(&mut self, g: usize, incident: &Incident) -> bool {
+        if g < 64 {
+            self.mask(incident) & (1 << g) != 0
+        } else {
+            self.groups.involves(g, incident)
+        }
+    }
+
+    /// [`ActorGroups::names_of`], remembered.
+    pub(crate) fn names_of(&mut self, incident: &Incident) -> Vec<&'g str> {
+        let mask = self.mask(incident);
+        let groups = self.groups;
+        (0..groups.groups.len())
+            .filter(|&g| {
+                if g < 64 {
+                    mask & (1 << g) != 0
+                } else {
+                    groups.involves(g, incident)
+                }
+            })
+            .map(|g| groups.groups[g].name.as_str())
             .collect()
     }
 }

@@ -10,6 +10,7 @@ mod tempo;
 mod tests;
 
 pub use expansion::{Expansion, ExpansionSeries, ExpansionStep, SpreadKind};
+pub(crate) use groups::GroupMatcher;
 pub use groups::{ActorGroup, ActorGroups, Alias, normal_name};
 pub use nexus::{
     CrossK, CrossKTest, MAX_PERMUTATIONS, MAX_SHUFFLE_PAIRS, MAX_SHUFFLE_STEPS, Nexus,

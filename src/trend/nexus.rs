@@ -306,20 +306,22 @@ impl Nexus {
             .ok_or_else(|| Error::invalid("group", b, "no such actor group"))?;
         let incidents = index.set().incidents();
         let in_range = |i: &Incident| i.date.start >= from && i.date.start <= to;
-        let ids_of = |g: usize| -> Vec<u32> {
-            (0u32..)
-                .zip(incidents)
-                .filter(|(_, i)| in_range(i) && groups.involves(g, i))
-                .map(|(k, _)| k)
-                .collect()
-        };
-        let (ia, ib) = (ids_of(ga), ids_of(gb));
+        let mut matcher = super::groups::GroupMatcher::new(groups);
+        let (mut ia, mut ib) = (Vec::new(), Vec::new());
+        for (k, i) in (0u32..).zip(incidents).filter(|(_, i)| in_range(i)) {
+            if matcher.involves(ga, i) {
+                ia.push(k);
+            }
+            if matcher.involves(gb, i) {
+                ib.push(k);
+            }
+        }
         let is_b: FxHashSet<u32> = ib.iter().copied().collect();
         let joint_incidents = ia.iter().filter(|i| is_b.contains(i)).count();
-        let tree = |ids: &[u32]| {
+        let tree = |ids: &[u32], limits: &Limits| {
             let points: Vec<[f64; 3]> = ids.iter().map(|&i| index.vector(i)).collect();
             let days: Vec<[i32; 2]> = ids.iter().map(|&i| index.day_spans()[i as usize]).collect();
-            PairTree::new(&points, &days)
+            PairTree::new(&points, &days, limits)
         };
 
         // Closest approach per period: the closest pair of the period's A and B trees.
@@ -334,8 +336,9 @@ impl Nexus {
                     .collect()
             };
             let (pa, pb) = (of_period(&ia), of_period(&ib));
-            let km = tree(&pa)
-                .closest(&tree(&pb), |x, y| pa[x as usize] == pb[y as usize])
+            let space = Limits::distance(0.0);
+            let km = tree(&pa, &space)
+                .closest(&tree(&pb, &space), |x, y| pa[x as usize] == pb[y as usize])
                 .map(chord2_to_km);
             min_km_by_period.push(PeriodDistance {
                 start: p.start(k),
@@ -350,7 +353,7 @@ impl Nexus {
             chord_2: km_to_chord2(self.pair_km),
             days: Some(days),
         };
-        let (tree_a, tree_b) = (tree(&ia), tree(&ib));
+        let (tree_a, tree_b) = (tree(&ia, &colocated), tree(&ib, &colocated));
         let colocated_pairs = tree_a.count_pairs(&tree_b, &colocated) - joint_incidents as u64;
         drop((tree_a, tree_b));
 
@@ -389,16 +392,13 @@ impl Nexus {
         index: &IncidentIndex,
         only_a: &[u32],
         only_b: &[u32],
-        tree: &dyn Fn(&[u32]) -> PairTree,
+        tree: &dyn Fn(&[u32], &Limits) -> PairTree,
     ) -> Result<CrossK> {
         let chord_2 = km_to_chord2(self.radius_km);
-        let limits = Limits {
-            chord_2,
-            days: None,
-        };
-        let observed = tree(only_a).count_pairs(&tree(only_b), &limits);
+        let limits = Limits::distance(chord_2);
+        let observed = tree(only_a, &limits).count_pairs(&tree(only_b, &limits), &limits);
         let pool: Vec<u32> = only_a.iter().chain(only_b).copied().collect();
-        let degrees = tree(&pool).degrees(chord_2);
+        let degrees = tree(&pool, &limits).degrees(chord_2);
         let (mean, variance) =
             relabelling_moments(only_a.len() as u64, only_b.len() as u64, &degrees);
         let (expected, sd, p_value) = match self.test {

@@ -59,6 +59,7 @@ impl Tempo {
             by_group: BTreeMap::new(),
             by_kind: BTreeMap::new(),
         };
+        let mut groups = super::groups::GroupMatcher::new(&self.groups);
         for i in index.set().incidents() {
             let k = m.number(i.date.start);
             if k < lo || k > hi {
@@ -69,7 +70,7 @@ impl Tempo {
             t.fatalities[k] += i64::from(i.fatalities.best.max(0));
             let country = i.country.map_or("unknown".to_string(), |c| c.to_string());
             t.by_country.entry(country).or_insert_with(|| vec![0; n])[k] += 1;
-            for g in self.groups.names_of(i) {
+            for g in groups.names_of(i) {
                 t.by_group
                     .entry(g.to_string())
                     .or_insert_with(|| vec![0; n])[k] += 1;

@@ -511,3 +511,45 @@ fn the_normal_cross_k_test_agrees_with_9999_shuffles() {
         );
     }
 }
+
+#[test]
+fn the_remembering_matcher_agrees_with_the_groups_on_every_incident() {
+    let groups = ActorGroups::corridor();
+    let mut incidents = crate::synthetic::CorridorScenario::new(3_000).generate();
+    // UCDP's bare "IS": IS Sahel outside Nigeria, ISWAP inside; the same name in both.
+    let is = crate::ArcStr::from("IS");
+    for (k, country) in ["NGA", "BFA", "NER", "NGA"].into_iter().enumerate() {
+        let mut i = event(
+            format!("is{k}"),
+            Point::new(3.0, 12.0),
+            date(2023, 1, 1),
+            "x",
+        );
+        i.primary_actor = Some(Actor {
+            name: is.clone(),
+            kind: ActorKind::Rebel,
+        });
+        i.secondary_actor = Some(Actor::new("Military Forces of Nigeria", ActorKind::State));
+        i.country = CountryCode::new(country);
+        incidents.push(i);
+    }
+    let mut matcher = GroupMatcher::new(&groups);
+    for i in &incidents {
+        assert_eq!(matcher.names_of(i), groups.names_of(i), "{:?}", i.source_id);
+        for g in 0..groups.groups().len() + 1 {
+            assert_eq!(matcher.involves(g, i), groups.involves(g, i));
+        }
+    }
+    let nga = &incidents[incidents.len() - 1];
+    assert!(
+        matcher.names_of(nga).contains(&"ISWAP"),
+        "{:?}",
+        matcher.names_of(nga)
+    );
+    let bfa = &incidents[incidents.len() - 3];
+    assert!(
+        matcher.names_of(bfa).contains(&"IS Sahel"),
+        "{:?}",
+        matcher.names_of(bfa)
+    );
+}
