@@ -101,6 +101,17 @@ fn min_2(a: &Node, b: &Node) -> f64 {
     near[0] * near[0] + near[1] * near[1] + near[2] * near[2]
 }
 
+/// The smallest and largest squared chord from `p` to `b`'s box: the bounds of [`min_2`] and
+/// [`judge`] for a node holding `p` alone (the same operations, so as exact).
+fn point_to_box(p: &[f64; 3], b: &Node) -> (f64, f64) {
+    let near: [f64; 3] = std::array::from_fn(|k| (b.lo[k] - p[k]).max(p[k] - b.hi[k]).max(0.0));
+    let far: [f64; 3] = std::array::from_fn(|k| (b.hi[k] - p[k]).abs().max((p[k] - b.lo[k]).abs()));
+    (
+        near[0] * near[0] + near[1] * near[1] + near[2] * near[2],
+        far[0] * far[0] + far[1] * far[1] + far[2] * far[2],
+    )
+}
+
 fn judge(a: &Node, b: &Node, limits: &Limits) -> Verdict {
     if min_2(a, b) > limits.chord_2 {
         return Verdict::NoPair;
@@ -138,40 +149,24 @@ impl PairTree {
     /// `limits`' distance over its days, so that node pairs can fall wholly within both.
     pub(crate) fn new(points: &[[f64; 3]], days: &[[i32; 2]], limits: &Limits) -> PairTree {
         debug_assert_eq!(points.len(), days.len());
-        let mut order: Vec<u32> = (0..points.len() as u32).collect();
+        // The points move with their days and ids while the tree is split (one array, not
+        // an order into three: the splits then read memory in sequence).
+        let mut items: Vec<Item> = (0u32..)
+            .zip(points.iter().zip(days))
+            .map(|(id, (&p, &d))| Item { p, d, id })
+            .collect();
         let mut nodes = Vec::with_capacity(2 * points.len() / LEAF + 2);
         let day_weight = limits
             .days
             .map(|t| limits.chord_2.sqrt() / f64::from(t.max(1)));
-        if !points.is_empty() {
-            split(points, days, day_weight, &mut order, 0, &mut nodes);
-        }
-        let days: Vec<[i32; 2]> = order.iter().map(|&i| days[i as usize]).collect();
-        // Children come after their parent: bound the days from the last node back.
-        for x in (0..nodes.len()).rev() {
-            let node = nodes[x];
-            let (start, end) = if node.is_leaf() {
-                let spans = &days[node.range()];
-                let (s, e) = (spans.iter().map(|d| d[0]), spans.iter().map(|d| d[1]));
-                (
-                    [s.clone().min().unwrap_or(0), s.max().unwrap_or(0)],
-                    [e.clone().min().unwrap_or(0), e.max().unwrap_or(0)],
-                )
-            } else {
-                let (l, r) = (nodes[node.left as usize], nodes[node.right as usize]);
-                (
-                    [l.start[0].min(r.start[0]), l.start[1].max(r.start[1])],
-                    [l.end[0].min(r.end[0]), l.end[1].max(r.end[1])],
-                )
-            };
-            nodes[x].start = start;
-            nodes[x].end = end;
+        if !items.is_empty() {
+            split(&mut items, day_weight, 0, &mut nodes);
         }
         PairTree {
-            points: order.iter().map(|&i| points[i as usize]).collect(),
-            days,
+            points: items.iter().map(|i| i.p).collect(),
+            days: items.iter().map(|i| i.d).collect(),
+            order: items.iter().map(|i| i.id).collect(),
             nodes,
-            order,
         }
     }
 
@@ -283,132 +278,210 @@ impl PairTree {
     }
 
     /// For each point (by the caller's position), how many other points of the tree lie
-    /// within `chord_2` of it: its degree in the graph of pairs within that distance. Counted
-    /// as the pairs are, a node pair at a time: a node pair wholly within adds the one node's
-    /// size to every point of the other, through the node, and the additions are pushed down
-    /// to the points at the end.
-    pub(crate) fn degrees(&self, chord_2: f64) -> Vec<u64> {
+    /// within `chord_2` of it (its degree in the graph of pairs within that distance), and
+    /// how many of those pairs join a point `marked` to one not (by the caller's positions).
+    /// Counted as the pairs are, a node pair at a time: a node pair wholly within adds the
+    /// one node's size to every point of the other, through the node, and the additions are
+    /// pushed down to the points at the end.
+    pub(crate) fn degrees(&self, chord_2: f64, marked: &[bool]) -> (Vec<u64>, u64) {
         use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
         if self.nodes.is_empty() {
-            return Vec::new();
+            return (Vec::new(), 0);
         }
-        let limits = Limits::distance(chord_2);
-        let to_nodes: Vec<AtomicU64> = self.nodes.iter().map(|_| AtomicU64::new(0)).collect();
-        let to_points: Vec<AtomicU64> = self.points.iter().map(|_| AtomicU64::new(0)).collect();
-        self.degree_walk(0, 0, &limits, &to_nodes, &to_points);
-        // Parents come before their children: hand each node's sum down.
-        let mut through: Vec<u64> = to_nodes.into_iter().map(AtomicU64::into_inner).collect();
+        let marked: Vec<bool> = self.order.iter().map(|&i| marked[i as usize]).collect();
+        // Marked points per node: children come after their parent.
+        let mut in_node = vec![0u64; self.nodes.len()];
+        for x in (0..self.nodes.len()).rev() {
+            let node = self.nodes[x];
+            in_node[x] = if node.is_leaf() {
+                marked[node.range()].iter().map(|&m| u64::from(m)).sum()
+            } else {
+                in_node[node.left as usize] + in_node[node.right as usize]
+            };
+        }
+        let walk = DegreeWalk {
+            tree: self,
+            limits: Limits::distance(chord_2),
+            marked: &marked,
+            in_node: &in_node,
+            to_nodes: self.nodes.iter().map(|_| AtomicU64::new(0)).collect(),
+            to_points: self.points.iter().map(|_| AtomicU64::new(0)).collect(),
+        };
+        let across = walk.walk(0, 0);
+        // Hand each node's sum down to its children, then to its points.
+        let mut through: Vec<u64> = walk
+            .to_nodes
+            .into_iter()
+            .map(AtomicU64::into_inner)
+            .collect();
         let mut degrees = vec![0; self.len()];
         for x in 0..self.nodes.len() {
             let node = self.nodes[x];
             if node.is_leaf() {
                 for i in node.range() {
                     // Less the point itself, always within any distance of itself.
-                    degrees[self.order[i] as usize] = through[x] + to_points[i].load(Relaxed) - 1;
+                    degrees[self.order[i] as usize] =
+                        through[x] + walk.to_points[i].load(Relaxed) - 1;
                 }
             } else {
                 through[node.left as usize] += through[x];
                 through[node.right as usize] += through[x];
             }
         }
-        degrees
+        (degrees, across)
     }
+}
 
-    /// Add to the points of node `x` their neighbours in node `y` (the tree's own).
-    fn degree_walk(
-        &self,
-        x: u32,
-        y: u32,
-        limits: &Limits,
-        to_nodes: &[std::sync::atomic::AtomicU64],
-        to_points: &[std::sync::atomic::AtomicU64],
-    ) {
+/// The work of [`PairTree::degrees`].
+struct DegreeWalk<'t> {
+    tree: &'t PairTree,
+    limits: Limits,
+    /// Marked, in tree order.
+    marked: &'t [bool],
+    /// Marked points per node.
+    in_node: &'t [u64],
+    /// Neighbours owed to every point of a node.
+    to_nodes: Vec<std::sync::atomic::AtomicU64>,
+    /// Neighbours owed to one point.
+    to_points: Vec<std::sync::atomic::AtomicU64>,
+}
+
+impl DegreeWalk<'_> {
+    /// Add to the points of nodes `x` and `y` their neighbours in the other (in the node
+    /// itself when `x == y`), each unordered pair of points met once; returns the pairs met
+    /// that join a marked point to an unmarked one.
+    fn walk(&self, x: u32, y: u32) -> u64 {
         use std::sync::atomic::Ordering::Relaxed;
-        let (a, b) = (&self.nodes[x as usize], &self.nodes[y as usize]);
-        match judge(a, b, limits) {
-            Verdict::NoPair => {}
+        let nodes = &self.tree.nodes;
+        let points = &self.tree.points;
+        let (a, b) = (&nodes[x as usize], &nodes[y as usize]);
+        let (ma, mb) = (self.in_node[x as usize], self.in_node[y as usize]);
+        #[cfg(feature = "parallel")]
+        let parallel = a.len() * b.len() > PARALLEL_PAIRS;
+        #[cfg(not(feature = "parallel"))]
+        let parallel = false;
+        match judge(a, b, &self.limits) {
+            Verdict::NoPair => 0,
+            Verdict::AllPairs if x == y => {
+                // Every point is each other's (itself included: taken off at the end).
+                self.to_nodes[x as usize].fetch_add(a.len(), Relaxed);
+                ma * (a.len() - ma)
+            }
             Verdict::AllPairs => {
-                to_nodes[x as usize].fetch_add(b.len(), Relaxed);
+                self.to_nodes[x as usize].fetch_add(b.len(), Relaxed);
+                self.to_nodes[y as usize].fetch_add(a.len(), Relaxed);
+                ma * (b.len() - mb) + (a.len() - ma) * mb
             }
             Verdict::Open if a.is_leaf() && b.is_leaf() => {
+                let mut of_b = [0u64; LEAF];
+                let mut across = 0;
+                let r_2 = self.limits.chord_2;
                 for i in a.range() {
-                    let p = &self.points[i];
-                    let n = b
-                        .range()
-                        .filter(|&j| dist2(p, &self.points[j]) <= limits.chord_2)
-                        .count() as u64;
-                    to_points[i].fetch_add(n, Relaxed);
+                    let p = &points[i];
+                    // The point against the other leaf's box first: wholly within or
+                    // wholly outside spares the distances.
+                    let (near_2, far_2) = point_to_box(p, b);
+                    if near_2 > r_2 {
+                        continue;
+                    }
+                    let n = if far_2 <= r_2 {
+                        of_b[..b.range().len()].iter_mut().for_each(|c| *c += 1);
+                        across += if self.marked[i] { b.len() - mb } else { mb };
+                        b.len()
+                    } else {
+                        let mut n = 0;
+                        for (k, j) in b.range().enumerate() {
+                            let near = dist2(p, &points[j]) <= r_2;
+                            n += u64::from(near);
+                            of_b[k] += u64::from(near);
+                            across += u64::from(near && self.marked[i] != self.marked[j]);
+                        }
+                        n
+                    };
+                    self.to_points[i].fetch_add(n, Relaxed);
                 }
+                if x == y {
+                    // Each pair of the leaf was met both ways.
+                    return across / 2;
+                }
+                for (k, j) in b.range().enumerate() {
+                    self.to_points[j].fetch_add(of_b[k], Relaxed);
+                }
+                across
+            }
+            Verdict::Open if x == y => {
+                let (l, r) = (a.left, a.right);
+                let ((ll, rr), lr) = both(
+                    || both(|| self.walk(l, l), || self.walk(r, r), parallel),
+                    || self.walk(l, r),
+                    parallel,
+                );
+                ll + rr + lr
             }
             Verdict::Open => {
-                #[cfg(feature = "parallel")]
-                let parallel = a.len() * b.len() > PARALLEL_PAIRS;
-                #[cfg(not(feature = "parallel"))]
-                let parallel = false;
                 let halves = if !a.is_leaf() && (b.is_leaf() || a.len() >= b.len()) {
                     [(a.left, y), (a.right, y)]
                 } else {
                     [(x, b.left), (x, b.right)]
                 };
-                both(
-                    || self.degree_walk(halves[0].0, halves[0].1, limits, to_nodes, to_points),
-                    || self.degree_walk(halves[1].0, halves[1].1, limits, to_nodes, to_points),
+                let (one, two) = both(
+                    || self.walk(halves[0].0, halves[0].1),
+                    || self.walk(halves[1].0, halves[1].1),
                     parallel,
                 );
+                one + two
             }
         }
     }
 }
 
-/// Build the subtree over `order` (positions into `points`, `offset` its first position in the
-/// tree) and push its nodes; returns its node number.
-fn split(
-    points: &[[f64; 3]],
-    days: &[[i32; 2]],
-    day_weight: Option<f64>,
-    order: &mut [u32],
-    offset: usize,
-    nodes: &mut Vec<Node>,
-) -> u32 {
+/// A point with its day span and the caller's position, as the tree is built.
+#[derive(Clone, Copy)]
+struct Item {
+    p: [f64; 3],
+    d: [i32; 2],
+    id: u32,
+}
+
+/// Build the subtree over `items` (`offset` its first position in the tree) and push its
+/// nodes, the parent before its children; returns its node number.
+fn split(items: &mut [Item], day_weight: Option<f64>, offset: usize, nodes: &mut Vec<Node>) -> u32 {
     let (mut lo, mut hi) = ([f64::INFINITY; 3], [f64::NEG_INFINITY; 3]);
-    let (mut first, mut last) = (i32::MAX, i32::MIN);
-    for &i in order.iter() {
-        let p = points[i as usize];
+    let (mut start, mut end) = ([i32::MAX, i32::MIN], [i32::MAX, i32::MIN]);
+    for it in items.iter() {
         for k in 0..3 {
-            lo[k] = lo[k].min(p[k]);
-            hi[k] = hi[k].max(p[k]);
+            lo[k] = lo[k].min(it.p[k]);
+            hi[k] = hi[k].max(it.p[k]);
         }
-        first = first.min(days[i as usize][0]);
-        last = last.max(days[i as usize][0]);
+        start = [start[0].min(it.d[0]), start[1].max(it.d[0])];
+        end = [end[0].min(it.d[1]), end[1].max(it.d[1])];
     }
     let at = nodes.len() as u32;
     nodes.push(Node {
         lo,
         hi,
-        start: [0, 0],
-        end: [0, 0],
+        start,
+        end,
         begin: offset as u32,
-        end_at: (offset + order.len()) as u32,
+        end_at: (offset + items.len()) as u32,
         left: 0,
         right: 0,
     });
-    if order.len() > LEAF {
+    if items.len() > LEAF {
         let axis = (0..3)
             .max_by(|&a, &b| (hi[a] - lo[a]).total_cmp(&(hi[b] - lo[b])))
             .unwrap_or(0);
-        let half = order.len() / 2;
+        let half = items.len() / 2;
         let by_time = day_weight
-            .is_some_and(|w| (f64::from(last) - f64::from(first)) * w > hi[axis] - lo[axis]);
+            .is_some_and(|w| (f64::from(start[1]) - f64::from(start[0])) * w > hi[axis] - lo[axis]);
         if by_time {
-            order.select_nth_unstable_by_key(half, |&a| days[a as usize][0]);
+            items.select_nth_unstable_by_key(half, |it| it.d[0]);
         } else {
-            order.select_nth_unstable_by(half, |&a, &b| {
-                points[a as usize][axis].total_cmp(&points[b as usize][axis])
-            });
+            items.select_nth_unstable_by(half, |a, b| a.p[axis].total_cmp(&b.p[axis]));
         }
-        let (left, right) = order.split_at_mut(half);
-        let l = split(points, days, day_weight, left, offset, nodes);
-        let r = split(points, days, day_weight, right, offset + half, nodes);
+        let (left, right) = items.split_at_mut(half);
+        let l = split(left, day_weight, offset, nodes);
+        let r = split(right, day_weight, offset + half, nodes);
         nodes[at as usize].left = l;
         nodes[at as usize].right = r;
     }
@@ -499,11 +572,18 @@ mod tests {
             }
             // Degrees: each point's count of others within the distance.
             let chord_2 = km_to_chord2(km);
-            let degrees = PairTree::new(&pa, &da, &Limits::distance(chord_2)).degrees(chord_2);
+            let marked: Vec<bool> = (0..pa.len()).map(|i| i % 3 == 0).collect();
+            let (degrees, across) =
+                PairTree::new(&pa, &da, &Limits::distance(chord_2)).degrees(chord_2, &marked);
+            let mut want_across = 0;
             for (i, p) in pa.iter().enumerate() {
                 let want = pa.iter().filter(|q| dist2(p, q) <= chord_2).count() as u64 - 1;
                 assert_eq!(degrees[i], want, "seed {seed}, point {i}");
+                want_across += (0..pa.len())
+                    .filter(|&j| marked[i] && !marked[j] && dist2(p, &pa[j]) <= chord_2)
+                    .count() as u64;
             }
+            assert_eq!(across, want_across, "seed {seed}");
         }
     }
 
@@ -548,7 +628,7 @@ mod tests {
         let one = PairTree::new(&[unit_vector(Point::new(1.0, 12.0))], &[[5, 5]], &l);
         assert_eq!(none.count_pairs(&one, &l), 0);
         assert_eq!(one.count_pairs(&one, &l), 1);
-        assert_eq!(one.degrees(1.0), vec![0]);
-        assert!(none.degrees(1.0).is_empty());
+        assert_eq!(one.degrees(1.0, &[true]), (vec![0], 0));
+        assert_eq!(none.degrees(1.0, &[]), (Vec::new(), 0));
     }
 }

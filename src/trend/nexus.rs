@@ -396,9 +396,10 @@ impl Nexus {
     ) -> Result<CrossK> {
         let chord_2 = km_to_chord2(self.radius_km);
         let limits = Limits::distance(chord_2);
-        let observed = tree(only_a, &limits).count_pairs(&tree(only_b, &limits), &limits);
         let pool: Vec<u32> = only_a.iter().chain(only_b).copied().collect();
-        let degrees = tree(&pool, &limits).degrees(chord_2);
+        let is_a: Vec<bool> = (0..pool.len()).map(|k| k < only_a.len()).collect();
+        // One walk of the pooled incidents gives each one's degree and the cross pairs.
+        let (degrees, observed) = tree(&pool, &limits).degrees(chord_2, &is_a);
         let (mean, variance) =
             relabelling_moments(only_a.len() as u64, only_b.len() as u64, &degrees);
         let (expected, sd, p_value) = match self.test {
