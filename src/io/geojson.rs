@@ -382,20 +382,41 @@ pub fn write_geojson<W: Write>(
     w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")
         .map_err(io)?;
     let orders = [field_order(extra, false), field_order(extra, true)];
-    for (k, i) in incidents.iter().enumerate() {
-        let feature = FeatureOut {
-            incident: i,
-            row: k,
-            order: &orders[usize::from(i.ucdp.is_some())],
-            extra,
+    // Features are serialised in blocks (on worker threads with the `parallel` feature) and
+    // written in order, a wave of blocks at a time: the text is the same, and memory holds
+    // one wave, not the file.
+    let block =
+        |first: usize, items: &[Incident]| -> std::result::Result<Vec<u8>, serde_json::Error> {
+            let mut out = Vec::with_capacity(items.len() * 768);
+            for (k, i) in (first..).zip(items) {
+                out.extend_from_slice(if k > 0 { b",\n" } else { b"\n" });
+                let feature = FeatureOut {
+                    incident: i,
+                    row: k,
+                    order: &orders[usize::from(i.ucdp.is_some())],
+                    extra,
+                };
+                serde_json::to_writer(&mut out, &feature)?;
+            }
+            Ok(out)
         };
-        if k > 0 {
-            w.write_all(b",\n").map_err(io)?;
-        } else {
-            w.write_all(b"\n").map_err(io)?;
+    // (Small in the unit tests, so that their few hundred features cross blocks and waves.)
+    const BLOCK: usize = if cfg!(test) { 16 } else { 2_048 };
+    const WAVE: usize = if cfg!(test) { 4 * BLOCK } else { 32 * BLOCK };
+    for (w_at, wave) in (0..).step_by(WAVE).zip(incidents.chunks(WAVE)) {
+        let blocks: Vec<(usize, &[Incident])> =
+            (w_at..).step_by(BLOCK).zip(wave.chunks(BLOCK)).collect();
+        #[cfg(feature = "parallel")]
+        let texts: Vec<_> = {
+            use rayon::prelude::*;
+            blocks.par_iter().map(|&(at, b)| block(at, b)).collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let texts: Vec<_> = blocks.iter().map(|&(at, b)| block(at, b)).collect();
+        for text in texts {
+            let text = text.map_err(|e| Error::io("<writer>", std::io::Error::other(e)))?;
+            w.write_all(&text).map_err(io)?;
         }
-        serde_json::to_writer(&mut w, &feature)
-            .map_err(|e| Error::io("<writer>", std::io::Error::other(e)))?;
     }
     w.write_all(b"\n]}\n").map_err(io)?;
     w.flush().map_err(io)
