@@ -155,12 +155,12 @@ impl PairTree {
             .zip(points.iter().zip(days))
             .map(|(id, (&p, &d))| Item { p, d, id })
             .collect();
-        let mut nodes = Vec::with_capacity(2 * points.len() / LEAF + 2);
+        let mut nodes = Vec::new();
         let day_weight = limits
             .days
             .map(|t| limits.chord_2.sqrt() / f64::from(t.max(1)));
         if !items.is_empty() {
-            split(&mut items, day_weight, 0, &mut nodes);
+            nodes = split_apart(&mut items, day_weight, 0);
         }
         PairTree {
             points: items.iter().map(|i| i.p).collect(),
@@ -443,9 +443,52 @@ struct Item {
     id: u32,
 }
 
-/// Build the subtree over `items` (`offset` its first position in the tree) and push its
-/// nodes, the parent before its children; returns its node number.
-fn split(items: &mut [Item], day_weight: Option<f64>, offset: usize, nodes: &mut Vec<Node>) -> u32 {
+/// Above this many points, a subtree's two halves are built on two threads (few in the unit
+/// tests, so that they take this path).
+#[cfg(feature = "parallel")]
+const PARALLEL_BUILD: usize = if cfg!(test) { 256 } else { 1 << 16 };
+
+/// The nodes of the subtree over `items` (`offset` its first position in the tree), its root
+/// first: large subtrees are built half and half on two threads, then joined.
+fn split_apart(items: &mut [Item], day_weight: Option<f64>, offset: usize) -> Vec<Node> {
+    #[cfg(feature = "parallel")]
+    if items.len() > PARALLEL_BUILD {
+        let mut root = Vec::with_capacity(1);
+        split_root(items, day_weight, offset, &mut root);
+        let half = items.len() / 2;
+        let (left, right) = items.split_at_mut(half);
+        let (mut l, mut r) = rayon::join(
+            || split_apart(left, day_weight, offset),
+            || split_apart(right, day_weight, offset + half),
+        );
+        // Renumber the children: the left subtree follows the root, the right the left.
+        let (shift_l, shift_r) = (1, 1 + l.len() as u32);
+        for (nodes, shift) in [(&mut l, shift_l), (&mut r, shift_r)] {
+            for n in nodes.iter_mut().filter(|n| !n.is_leaf()) {
+                n.left += shift;
+                n.right += shift;
+            }
+        }
+        root[0].left = shift_l;
+        root[0].right = shift_r;
+        root.reserve(l.len() + r.len());
+        root.append(&mut l);
+        root.append(&mut r);
+        return root;
+    }
+    let mut nodes = Vec::with_capacity(2 * items.len() / LEAF + 2);
+    split(items, day_weight, offset, &mut nodes);
+    nodes
+}
+
+/// Push the root node of `items` and order `items` about its split (the median along the
+/// widest axis, time weighed in when `day_weight` is given); returns the root's number.
+fn split_root(
+    items: &mut [Item],
+    day_weight: Option<f64>,
+    offset: usize,
+    nodes: &mut Vec<Node>,
+) -> u32 {
     let (mut lo, mut hi) = ([f64::INFINITY; 3], [f64::NEG_INFINITY; 3]);
     let (mut start, mut end) = ([i32::MAX, i32::MIN], [i32::MAX, i32::MIN]);
     for it in items.iter() {
@@ -479,6 +522,16 @@ fn split(items: &mut [Item], day_weight: Option<f64>, offset: usize, nodes: &mut
         } else {
             items.select_nth_unstable_by(half, |a, b| a.p[axis].total_cmp(&b.p[axis]));
         }
+    }
+    at
+}
+
+/// Build the subtree over `items` (`offset` its first position in the tree) and push its
+/// nodes, the parent before its children; returns its node number.
+fn split(items: &mut [Item], day_weight: Option<f64>, offset: usize, nodes: &mut Vec<Node>) -> u32 {
+    let at = split_root(items, day_weight, offset, nodes);
+    if items.len() > LEAF {
+        let half = items.len() / 2;
         let (left, right) = items.split_at_mut(half);
         let l = split(left, day_weight, offset, nodes);
         let r = split(right, day_weight, offset + half, nodes);

@@ -211,22 +211,12 @@ pub(crate) fn properties(i: &Incident) -> JsonObject {
     p
 }
 
-/// The names of UCDP's own properties, written for incidents that carry [`UcdpDetails`].
-const UCDP_NAMES: [&str; 6] = [
-    "ucdp_type_of_violence",
-    "ucdp_conflict_name",
-    "ucdp_deaths_a",
-    "ucdp_deaths_b",
-    "ucdp_deaths_civilians",
-    "ucdp_deaths_unknown",
-];
-
 /// Where a written property's value comes from.
 #[derive(Clone, Copy)]
 enum Field {
     /// `OWN_NAMES[k]`.
     Own(usize),
-    /// `UCDP_NAMES[k]`.
+    /// `OWN_UCDP[k]`.
     Ucdp(usize),
     /// The extra column `k`.
     Extra(usize),
@@ -242,7 +232,7 @@ fn field_order(extra: &ExtraColumns, ucdp: bool) -> Vec<(&str, Field)> {
         .collect();
     if ucdp {
         order.extend(
-            UCDP_NAMES
+            OWN_UCDP
                 .iter()
                 .enumerate()
                 .map(|(k, n)| (*n, Field::Ucdp(k))),

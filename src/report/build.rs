@@ -113,10 +113,22 @@ impl CorridorReport {
         let years = DateWindow::new(start, as_of)?;
         let expansion = expansion_section(index, groups, spec, years)?;
         done(ReportStep::Expansion);
+        // The pairs of groups side by side: their walks are parallel inside, but building
+        // their trees is not.
+        let one_pair = |n: &Nexus| nexus_section(index, groups, n, years);
+        #[cfg(feature = "parallel")]
+        let nexus = {
+            use rayon::prelude::*;
+            spec.nexus
+                .par_iter()
+                .map(one_pair)
+                .collect::<Result<Vec<_>>>()?
+        };
+        #[cfg(not(feature = "parallel"))]
         let nexus = spec
             .nexus
             .iter()
-            .map(|n| nexus_section(index, groups, n, years))
+            .map(one_pair)
             .collect::<Result<Vec<_>>>()?;
         done(ReportStep::Nexus);
         let crossing: BTreeSet<u32> = clusters

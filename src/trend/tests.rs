@@ -40,6 +40,21 @@ fn day_in(year: i16, rng: &mut Pcg64Mcg) -> Date {
         .expect("in range")
 }
 
+/// `n` incidents of `actor` in 2022, at random bearings and distances up to `km` from
+/// `centre` (ids `{actor}-0`, `{actor}-1`, ...).
+fn around(rng: &mut Pcg64Mcg, centre: Point<f64>, km: f64, n: usize, actor: &str) -> Vec<Incident> {
+    (0..n)
+        .map(|k| {
+            let p = destination(
+                centre,
+                rng.random_range(0.0..360.0),
+                rng.random_range(0.0..km),
+            );
+            event(format!("{actor}-{k}"), p, day_in(2022, rng), actor)
+        })
+        .collect()
+}
+
 /// A group whose activity moves 100 km south every year, 200 incidents a year within
 /// 20 km of its centre.
 fn moving_south(rng: &mut Pcg64Mcg) -> Vec<Incident> {
@@ -191,16 +206,8 @@ fn converging_groups_meet_and_distant_ones_never_do() {
 fn groups_that_share_ground_are_closer_than_chance() {
     let groups = ActorGroups::corridor();
     let mut rng = Pcg64Mcg::seed_from_u64(8);
-    let mut incidents = Vec::new();
     // A spread over 300 km; B only where A is densest, and A also there.
-    for n in 0..300 {
-        let pa = destination(
-            Point::new(2.0, 11.0),
-            rng.random_range(0.0..360.0),
-            rng.random_range(0.0..300.0),
-        );
-        incidents.push(event(format!("a{n}"), pa, day_in(2022, &mut rng), "JNIM"));
-    }
+    let mut incidents = around(&mut rng, Point::new(2.0, 11.0), 300.0, 300, "JNIM");
     for n in 0..100 {
         let pb = destination(
             Point::new(2.0, 11.0),
@@ -455,24 +462,9 @@ fn the_normal_cross_k_test_agrees_with_9999_shuffles() {
     // Three scenarios: groups sharing ground, independent, and apart.
     for (seed, shift_km) in [(21u64, 0.0), (22, 40.0), (23, 150.0)] {
         let mut rng = Pcg64Mcg::seed_from_u64(seed);
-        let mut incidents = Vec::new();
-        for n in 0..120 {
-            let a = destination(
-                Point::new(1.0, 11.0),
-                rng.random_range(0.0..360.0),
-                rng.random_range(0.0..120.0),
-            );
-            incidents.push(event(format!("a{n}"), a, day_in(2022, &mut rng), "JNIM"));
-        }
         let centre = destination(Point::new(1.0, 11.0), 90.0, shift_km);
-        for n in 0..80 {
-            let b = destination(
-                centre,
-                rng.random_range(0.0..360.0),
-                rng.random_range(0.0..60.0),
-            );
-            incidents.push(event(format!("b{n}"), b, day_in(2022, &mut rng), "Ansaru"));
-        }
+        let mut incidents = around(&mut rng, Point::new(1.0, 11.0), 120.0, 120, "JNIM");
+        incidents.extend(around(&mut rng, centre, 60.0, 80, "Ansaru"));
         let (set, _) = IncidentSet::validate(incidents);
         let base = Nexus::new("JNIM", "Ansaru")
             .and_then(|n| n.radius_km(30.0))
