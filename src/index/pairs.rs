@@ -137,6 +137,9 @@ fn judge(a: &Node, b: &Node, limits: &Limits) -> Verdict {
 pub(crate) struct PairTree {
     nodes: Vec<Node>,
     points: Vec<[f64; 3]>,
+    /// The points' coordinates again, one array per axis, for the leaf loops to run in
+    /// vector registers (the same differences, squares and sums as [`dist2`]).
+    axes: [Vec<f64>; 3],
     days: Vec<[i32; 2]>,
     /// The caller's position of each point, in tree order.
     order: Vec<u32>,
@@ -163,6 +166,7 @@ impl PairTree {
             nodes = split_apart(&mut items, day_weight, 0);
         }
         PairTree {
+            axes: std::array::from_fn(|k| items.iter().map(|i| i.p[k]).collect()),
             points: items.iter().map(|i| i.p).collect(),
             days: items.iter().map(|i| i.d).collect(),
             order: items.iter().map(|i| i.id).collect(),
@@ -389,13 +393,20 @@ impl DegreeWalk<'_> {
                         across += if self.marked[i] { b.len() - mb } else { mb };
                         b.len()
                     } else {
-                        let mut n = 0;
-                        for (k, j) in b.range().enumerate() {
-                            let near = dist2(p, &points[j]) <= r_2;
-                            n += u64::from(near);
-                            of_b[k] += u64::from(near);
-                            across += u64::from(near && self.marked[i] != self.marked[j]);
+                        let [xs, ys, zs] = &self.tree.axes;
+                        let r = b.range();
+                        let (xs, ys, zs) = (&xs[r.clone()], &ys[r.clone()], &zs[r.clone()]);
+                        let marks = &self.marked[r];
+                        let mi = self.marked[i];
+                        let (mut n, mut other) = (0, 0);
+                        for k in 0..xs.len() {
+                            let (dx, dy, dz) = (p[0] - xs[k], p[1] - ys[k], p[2] - zs[k]);
+                            let near = u64::from(dx * dx + dy * dy + dz * dz <= r_2);
+                            n += near;
+                            of_b[k] += near;
+                            other += near & u64::from(marks[k] != mi);
                         }
+                        across += other;
                         n
                     };
                     self.to_points[i].fetch_add(n, Relaxed);
