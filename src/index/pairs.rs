@@ -48,6 +48,9 @@ impl Limits {
         }
     }
 
+    /// The definition, one pair at a time, as the brute-force tests apply it (the leaf loops
+    /// inline it over arrays).
+    #[cfg(test)]
     fn pair(&self, a: &[f64; 3], b: &[f64; 3], da: [i32; 2], db: [i32; 2]) -> bool {
         dist2(a, b) <= self.chord_2
             && self.days.is_none_or(|t| {
@@ -194,11 +197,21 @@ impl PairTree {
             Verdict::NoPair => 0,
             Verdict::AllPairs => a.len() * b.len(),
             Verdict::Open if a.is_leaf() && b.is_leaf() => {
+                let [xs, ys, zs] = &other.axes;
+                let r = b.range();
+                let (xs, ys, zs) = (&xs[r.clone()], &ys[r.clone()], &zs[r.clone()]);
+                let days = &other.days[r];
+                // Without a day limit, every pair is within it.
+                let t = limits.days.unwrap_or(i32::MAX);
                 let mut n = 0;
                 for i in a.range() {
                     let (p, d) = (&self.points[i], self.days[i]);
-                    for j in b.range() {
-                        n += u64::from(limits.pair(p, &other.points[j], d, other.days[j]));
+                    for k in 0..xs.len() {
+                        let (dx, dy, dz) = (p[0] - xs[k], p[1] - ys[k], p[2] - zs[k]);
+                        let near = dx * dx + dy * dy + dz * dz <= limits.chord_2;
+                        let when = days[k][0] <= d[1].saturating_add(t)
+                            && d[0] <= days[k][1].saturating_add(t);
+                        n += u64::from(near & when);
                     }
                 }
                 n
