@@ -519,25 +519,24 @@ fn expansion_section(
         .iter()
         .filter_map(|c| CountryCode::new(c))
         .collect();
-    let mut share = Vec::new();
-    for s in &steps {
-        let y = s.start.year();
-        let (mut all, mut inside) = (0u64, 0u64);
-        for i in set
-            .incidents()
-            .iter()
-            .filter(|i| i.date.start.year() == y && is_group(i))
-        {
-            all += 1;
-            inside += u64::from(i.country.is_some_and(|c| share_codes.contains(&c)));
-        }
-        if all > 0 {
-            share.push(YearShare {
-                year: y,
-                pct: 100.0 * inside as f64 / all as f64,
-            });
+    // The group's incidents and those recorded in the share countries, by year: one pass.
+    let years_of_steps: BTreeSet<i16> = steps.iter().map(|s| s.start.year()).collect();
+    let mut by_year: BTreeMap<i16, (u64, u64)> = BTreeMap::new();
+    for i in set.incidents() {
+        let y = i.date.start.year();
+        if years_of_steps.contains(&y) && is_group(i) {
+            let e = by_year.entry(y).or_default();
+            e.0 += 1;
+            e.1 += u64::from(i.country.is_some_and(|c| share_codes.contains(&c)));
         }
     }
+    let share: Vec<YearShare> = by_year
+        .into_iter()
+        .map(|(year, (all, inside))| YearShare {
+            year,
+            pct: 100.0 * inside as f64 / all as f64,
+        })
+        .collect();
     Ok(ExpansionSection {
         group: spec.expansion_group.clone(),
         rows,
