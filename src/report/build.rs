@@ -472,9 +472,23 @@ fn expansion_section(
     let set = index.set();
     let as_of = years.last_day();
     let g = groups.position(&spec.expansion_group);
-    let matcher = std::cell::RefCell::new(GroupMatcher::new(groups));
-    let is_group = |i: &Incident| g.is_some_and(|g| matcher.borrow_mut().involves(g, i));
-    let steps = Expansion::yearly().run(index, years, is_group)?.steps;
+    // Each use its own matcher, so that the group's and the front's expansions can run side
+    // by side.
+    let in_group = || {
+        let matcher = std::cell::RefCell::new(GroupMatcher::new(groups));
+        move |i: &Incident| g.is_some_and(|g| matcher.borrow_mut().involves(g, i))
+    };
+    let is_group = in_group();
+    let (west, east) = (spec.front_west, spec.front_east);
+    let group_on_front = in_group();
+    let on_front = move |i: &Incident| (west..=east).contains(&i.lon) && group_on_front(i);
+    let group = || Expansion::yearly().run(index, years, in_group());
+    let front = || Expansion::yearly().run(index, years, on_front);
+    #[cfg(feature = "parallel")]
+    let (steps, front) = rayon::join(group, front);
+    #[cfg(not(feature = "parallel"))]
+    let (steps, front) = (group(), front());
+    let (steps, front) = (steps?.steps, front?.steps);
     let rows = steps
         .iter()
         .map(|s| ExpansionRow {
@@ -492,9 +506,6 @@ fn expansion_section(
             change: s.change,
         })
         .collect();
-    let (west, east) = (spec.front_west, spec.front_east);
-    let on_front = |i: &Incident| is_group(i) && (west..=east).contains(&i.lon);
-    let front = Expansion::yearly().run(index, years, on_front)?.steps;
     let active: Vec<_> = front
         .iter()
         .filter(|s| s.incidents >= spec.front_min_incidents)
