@@ -341,32 +341,39 @@ impl Borders {
         pair: BorderPair,
         km: f64,
     ) -> BTreeMap<i16, u64> {
-        let lines: Vec<&BorderLine> = self.lines.iter().filter(|l| l.pair == pair).collect();
-        let segments: Vec<([f64; 3], [f64; 3])> = lines
-            .iter()
-            .flat_map(|l| l.line.0.iter())
-            .flat_map(|ls| {
-                ls.0.windows(2).map(|w| {
-                    (
-                        unit_vector(Point::from(w[0])),
-                        unit_vector(Point::from(w[1])),
-                    )
-                })
-            })
-            .collect();
         let mut out = BTreeMap::new();
-        if segments.is_empty() {
+        if !self.lines.iter().any(|l| l.pair == pair) {
             return out;
         }
         let max_angle = km / EARTH_RADIUS_KM;
-        for i in set.incidents() {
+        // The segments whose padded envelope comes within the chord of `km`, then the exact
+        // arc distance: the same test as over every segment of the border, in log time.
+        let reach_2 = crate::geodesy::km_to_chord2(km);
+        let near = |i: &Incident| {
             let p = unit_vector(i.point());
-            if segments
-                .iter()
-                .any(|(a, b)| arc_distance(&p, a, b) <= max_angle)
-            {
-                *out.entry(i.date.start.year()).or_default() += 1;
-            }
+            self.segments.locate_within_distance(p, reach_2).any(|s| {
+                self.lines[s.line as usize].pair == pair
+                    && arc_distance(&p, &s.a, &s.b) <= max_angle
+            })
+        };
+        #[cfg(feature = "parallel")]
+        let years: Vec<i16> = {
+            use rayon::prelude::*;
+            set.incidents()
+                .par_iter()
+                .filter(|i| near(i))
+                .map(|i| i.date.start.year())
+                .collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let years: Vec<i16> = set
+            .incidents()
+            .iter()
+            .filter(|i| near(i))
+            .map(|i| i.date.start.year())
+            .collect();
+        for y in years {
+            *out.entry(y).or_default() += 1;
         }
         out
     }
@@ -439,6 +446,53 @@ mod tests {
 
     fn v(lon: f64, lat: f64) -> [f64; 3] {
         unit_vector(Point::new(lon, lat))
+    }
+
+    #[test]
+    fn near_border_counts_equal_a_scan_of_every_segment() {
+        // Two borders with long and short segments, one crossing the other's neighbourhood.
+        let geojson = r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"adm0_a3_l":"BFA","adm0_a3_r":"TGO"},
+           "geometry":{"type":"LineString","coordinates":[[0.0,11.0],[0.4,11.1],[0.45,11.13],[1.5,11.0],[1.6,10.2]]}},
+          {"type":"Feature","properties":{"adm0_a3_l":"BFA","adm0_a3_r":"BEN"},
+           "geometry":{"type":"MultiLineString","coordinates":[[[1.6,10.2],[2.0,11.5]],[[2.0,11.5],[2.4,11.6],[3.0,12.0]]]}}]}"#;
+        let borders = Borders::from_reader(geojson.as_bytes()).expect("valid borders");
+        let mut rng = Pcg64Mcg::seed_from_u64(4);
+        let mut incidents = Vec::new();
+        for k in 0..3_000 {
+            let p = Point::new(rng.random_range(-1.0..4.0), rng.random_range(9.0..13.0));
+            let day = jiff::civil::date(2018 + (k % 5) as i16, 3, 1);
+            incidents.push(Incident::new(
+                format!("{k}").as_str(),
+                p.x(),
+                p.y(),
+                crate::DateSpan::day(day),
+            ));
+        }
+        let (set, _) = IncidentSet::validate(incidents);
+        for (pair, km) in [
+            (("BFA", "TGO"), 25.0),
+            (("BFA", "TGO"), 100.0),
+            (("BEN", "BFA"), 60.0),
+        ] {
+            let pair = BorderPair::new(
+                CountryCode::new(pair.0).expect("a code"),
+                CountryCode::new(pair.1).expect("a code"),
+            );
+            let mut want: BTreeMap<i16, u64> = BTreeMap::new();
+            for i in set.incidents() {
+                let p = unit_vector(i.point());
+                let near = borders.segments.iter().any(|s| {
+                    borders.lines[s.line as usize].pair == pair
+                        && arc_distance(&p, &s.a, &s.b) <= km / EARTH_RADIUS_KM
+                });
+                if near {
+                    *want.entry(i.date.start.year()).or_default() += 1;
+                }
+            }
+            assert!(want.values().sum::<u64>() > 50, "{want:?}");
+            assert_eq!(borders.near_border_by_year(&set, pair, km), want);
+        }
     }
 
     #[test]
