@@ -346,15 +346,20 @@ impl Borders {
             return out;
         }
         let max_angle = km / EARTH_RADIUS_KM;
-        // The segments whose padded envelope comes within the chord of `km`, then the exact
-        // arc distance: the same test as over every segment of the border, in log time.
+        // The border's segments whose padded envelope comes within the chord of `km`, then the
+        // exact arc distance: the same test as over every segment of the border, in log time.
         let reach_2 = crate::geodesy::km_to_chord2(km);
+        let own: RTree<Segment> = RTree::bulk_load(
+            self.segments
+                .iter()
+                .filter(|s| self.lines[s.line as usize].pair == pair)
+                .cloned()
+                .collect(),
+        );
         let near = |i: &Incident| {
             let p = unit_vector(i.point());
-            self.segments.locate_within_distance(p, reach_2).any(|s| {
-                self.lines[s.line as usize].pair == pair
-                    && arc_distance(&p, &s.a, &s.b) <= max_angle
-            })
+            own.locate_within_distance(p, reach_2)
+                .any(|s| arc_distance(&p, &s.a, &s.b) <= max_angle)
         };
         #[cfg(feature = "parallel")]
         let years: Vec<i16> = {
