@@ -16,7 +16,13 @@ fn nexus(c: &mut Criterion) {
     let groups = ActorGroups::corridor();
     let years = DateWindow::new(date(2019, 1, 1), date(2024, 12, 31)).expect("a valid window");
     let meet = Nexus::new("JNIM", "IS Sahel").expect("valid groups");
-    for n in [10_000, 100_000, 1_000_000] {
+    // `cargo test --all-targets` runs each bench once in a debug build: 1M only when measuring.
+    let sizes: &[usize] = if cfg!(debug_assertions) {
+        &[10_000]
+    } else {
+        &[10_000, 100_000, 1_000_000]
+    };
+    for &n in sizes {
         let (set, _) = IncidentSet::validate(CorridorScenario::new(n).generate());
         let index = IncidentIndex::new(&set);
         g.throughput(Throughput::Elements(n as u64));

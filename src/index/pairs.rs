@@ -338,7 +338,7 @@ impl PairTree {
                 for i in node.range() {
                     // Less the point itself, always within any distance of itself.
                     degrees[self.order[i] as usize] =
-                        through[x] + walk.to_points[i].load(Relaxed) - 1;
+                        (through[x] + walk.to_points[i].load(Relaxed)).saturating_sub(1);
                 }
             } else {
                 through[node.left as usize] += through[x];

@@ -119,10 +119,10 @@ impl CorridorReport {
         #[cfg(feature = "parallel")]
         let nexus = {
             use rayon::prelude::*;
-            spec.nexus
-                .par_iter()
-                .map(one_pair)
-                .collect::<Result<Vec<_>>>()?
+            // Every result first, then the first error in the list's order (not the first
+            // to happen), so that the error does not depend on the threads.
+            let each: Vec<Result<NexusSection>> = spec.nexus.par_iter().map(one_pair).collect();
+            each.into_iter().collect::<Result<Vec<_>>>()?
         };
         #[cfg(not(feature = "parallel"))]
         let nexus = spec

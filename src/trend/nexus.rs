@@ -296,6 +296,12 @@ impl Nexus {
         groups: &ActorGroups,
         window: DateWindow,
     ) -> Result<NexusFindings> {
+        // Parameters read back from a file were not checked when set: check them here.
+        positive_km("pair_km", self.pair_km)?;
+        positive_km("radius_km", self.radius_km)?;
+        if let CrossKTest::Shuffles(n) = self.test {
+            Nexus::new(&self.a, &self.b)?.permutations(n)?;
+        }
         let (a, b) = (self.a.as_str(), self.b.as_str());
         let (from, to) = (window.first_day(), window.last_day());
         let ga = groups
@@ -354,7 +360,9 @@ impl Nexus {
             days: Some(days),
         };
         let (tree_a, tree_b) = (tree(&ia, &colocated), tree(&ib, &colocated));
-        let colocated_pairs = tree_a.count_pairs(&tree_b, &colocated) - joint_incidents as u64;
+        let colocated_pairs = tree_a
+            .count_pairs(&tree_b, &colocated)
+            .saturating_sub(joint_incidents as u64);
         drop((tree_a, tree_b));
 
         let cells = |ids: &[u32]| -> FxHashSet<CellId> {
@@ -583,6 +591,44 @@ mod tests {
         }
         let mean = sum / count;
         (mean, sum_2 / count - mean * mean)
+    }
+
+    #[test]
+    fn parameters_read_back_from_a_file_are_checked_when_run() {
+        let (set, _) = crate::validate::IncidentSet::validate(
+            crate::synthetic::CorridorScenario::new(300).generate(),
+        );
+        let index = IncidentIndex::new(&set);
+        let years = DateWindow::new(
+            jiff::civil::date(2019, 1, 1),
+            jiff::civil::date(2024, 12, 31),
+        )
+        .expect("a window");
+        let groups = ActorGroups::corridor();
+        let good = serde_json::to_value(Nexus::new("JNIM", "IS Sahel").expect("valid"))
+            .expect("serialised");
+        assert!(
+            serde_json::from_value::<Nexus>(good.clone())
+                .expect("read back")
+                .run(&index, &groups, years)
+                .is_ok()
+        );
+        for (field, bad) in [
+            ("pair_km", serde_json::json!(-5.0)),
+            ("radius_km", serde_json::json!(0.0)),
+            ("test", serde_json::json!({"shuffles": 0})),
+        ] {
+            let mut v = good.clone();
+            v[field] = bad;
+            let n: Nexus = serde_json::from_value(v).expect("read back");
+            assert!(
+                matches!(
+                    n.run(&index, &groups, years),
+                    Err(Error::InvalidParameter { .. })
+                ),
+                "{field}"
+            );
+        }
     }
 
     #[test]
