@@ -16,6 +16,27 @@ const LEAF: usize = 32;
 #[cfg(feature = "parallel")]
 const PARALLEL_PAIRS: u64 = 1 << 22;
 
+/// Whether node pair `a`, `b` holds enough point pairs to be split across two threads.
+fn worth_two_threads(a: &Node, b: &Node) -> bool {
+    #[cfg(feature = "parallel")]
+    return a.len() * b.len() > PARALLEL_PAIRS;
+    #[cfg(not(feature = "parallel"))]
+    {
+        let _ = (a, b);
+        false
+    }
+}
+
+/// The two node pairs that node pair (`x`, `y`) opens into: the larger node's children (a
+/// leaf is never opened), each with the other node.
+fn halves(a: &Node, b: &Node, x: u32, y: u32) -> [(u32, u32); 2] {
+    if !a.is_leaf() && (b.is_leaf() || a.len() >= b.len()) {
+        [(a.left, y), (a.right, y)]
+    } else {
+        [(x, b.left), (x, b.right)]
+    }
+}
+
 /// Run `a` and `b`, on two threads when the crate is built with `parallel`.
 fn both<A: Send, B: Send>(
     a: impl FnOnce() -> A + Send,
@@ -217,26 +238,13 @@ impl PairTree {
                 n
             }
             Verdict::Open => {
-                #[cfg(feature = "parallel")]
-                let parallel = a.len() * b.len() > PARALLEL_PAIRS;
-                #[cfg(not(feature = "parallel"))]
-                let parallel = false;
-                // Open the larger node (a leaf never).
-                if !a.is_leaf() && (b.is_leaf() || a.len() >= b.len()) {
-                    let (l, r) = both(
-                        || self.cross(other, a.left, y, limits),
-                        || self.cross(other, a.right, y, limits),
-                        parallel,
-                    );
-                    l + r
-                } else {
-                    let (l, r) = both(
-                        || self.cross(other, x, b.left, limits),
-                        || self.cross(other, x, b.right, limits),
-                        parallel,
-                    );
-                    l + r
-                }
+                let [(x0, y0), (x1, y1)] = halves(a, b, x, y);
+                let (l, r) = both(
+                    || self.cross(other, x0, y0, limits),
+                    || self.cross(other, x1, y1, limits),
+                    worth_two_threads(a, b),
+                );
+                l + r
             }
         }
     }
@@ -275,11 +283,7 @@ impl PairTree {
         }
         // Open the larger node; visit the nearer child first, and a child only while it may
         // hold a closer pair.
-        let children = if !a.is_leaf() && (b.is_leaf() || a.len() >= b.len()) {
-            [(a.left, y), (a.right, y)]
-        } else {
-            [(x, b.left), (x, b.right)]
-        };
+        let children = halves(a, b, x, y);
         let gap = |(x, y): (u32, u32)| min_2(&self.nodes[x as usize], &other.nodes[y as usize]);
         let (g0, g1) = (gap(children[0]), gap(children[1]));
         let ordered = if g0 <= g1 {
@@ -373,10 +377,7 @@ impl DegreeWalk<'_> {
         let points = &self.tree.points;
         let (a, b) = (&nodes[x as usize], &nodes[y as usize]);
         let (ma, mb) = (self.in_node[x as usize], self.in_node[y as usize]);
-        #[cfg(feature = "parallel")]
-        let parallel = a.len() * b.len() > PARALLEL_PAIRS;
-        #[cfg(not(feature = "parallel"))]
-        let parallel = false;
+        let parallel = worth_two_threads(a, b);
         match judge(a, b, &self.limits) {
             Verdict::NoPair => 0,
             Verdict::AllPairs if x == y => {
@@ -443,16 +444,8 @@ impl DegreeWalk<'_> {
                 ll + rr + lr
             }
             Verdict::Open => {
-                let halves = if !a.is_leaf() && (b.is_leaf() || a.len() >= b.len()) {
-                    [(a.left, y), (a.right, y)]
-                } else {
-                    [(x, b.left), (x, b.right)]
-                };
-                let (one, two) = both(
-                    || self.walk(halves[0].0, halves[0].1),
-                    || self.walk(halves[1].0, halves[1].1),
-                    parallel,
-                );
+                let [(x0, y0), (x1, y1)] = halves(a, b, x, y);
+                let (one, two) = both(|| self.walk(x0, y0), || self.walk(x1, y1), parallel);
                 one + two
             }
         }

@@ -84,6 +84,18 @@ impl std::fmt::Display for CrossKTest {
     }
 }
 
+fn checked_shuffles(permutations: usize) -> Result<usize> {
+    if (1..=MAX_PERMUTATIONS).contains(&permutations) {
+        Ok(permutations)
+    } else {
+        Err(Error::invalid(
+            "permutations",
+            permutations,
+            format!("must be from 1 to {MAX_PERMUTATIONS}"),
+        ))
+    }
+}
+
 fn positive_km(name: &'static str, km: f64) -> Result<f64> {
     if km.is_finite() && km > 0.0 {
         Ok(km)
@@ -151,15 +163,8 @@ impl Nexus {
     /// Test the cross-K count with this many label shuffles, 1 to [`MAX_PERMUTATIONS`], in
     /// place of the normal test ([`CrossKTest::Shuffles`]).
     pub fn permutations(self, permutations: usize) -> Result<Self> {
-        if !(1..=MAX_PERMUTATIONS).contains(&permutations) {
-            return Err(Error::invalid(
-                "permutations",
-                permutations,
-                format!("must be from 1 to {MAX_PERMUTATIONS}"),
-            ));
-        }
         Ok(Nexus {
-            test: CrossKTest::Shuffles(permutations),
+            test: CrossKTest::Shuffles(checked_shuffles(permutations)?),
             ..self
         })
     }
@@ -300,7 +305,7 @@ impl Nexus {
         positive_km("pair_km", self.pair_km)?;
         positive_km("radius_km", self.radius_km)?;
         if let CrossKTest::Shuffles(n) = self.test {
-            Nexus::new(&self.a, &self.b)?.permutations(n)?;
+            checked_shuffles(n)?;
         }
         let (a, b) = (self.a.as_str(), self.b.as_str());
         let (from, to) = (window.first_day(), window.last_day());
