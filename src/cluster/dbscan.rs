@@ -267,17 +267,28 @@ impl Dbscan {
         //    cell, then time bucket, then id.
         let side = cell_side(max_chord_2);
         let space = |i: u32| cell_key(&xyz(i), side);
-        let mut order: Vec<u32> = (0..n as u32).filter(|&i| member[i as usize]).collect();
-        order.sort_unstable_by_key(|&i| (space(i), time(i), i));
+        // Each member's keys computed once, then sorted (on all cores with `parallel`).
+        let mut keyed: Vec<([i32; 3], i64, u32)> = (0..n as u32)
+            .filter(|&i| member[i as usize])
+            .map(|i| (space(i), time(i), i))
+            .collect();
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            keyed.par_sort_unstable();
+        }
+        #[cfg(not(feature = "parallel"))]
+        keyed.sort_unstable();
+        let mut order: Vec<u32> = keyed.iter().map(|k| k.2).collect();
         let mut cells: Vec<(usize, usize)> = Vec::new(); // ranges of `order`
         let mut cell_time: Vec<i64> = Vec::new(); // the time bucket of each cell
         // The cells of one spatial cell are consecutive, in time order: a range of `cells`.
         let mut group_of_key: FxHashMap<[i32; 3], (usize, usize)> = FxHashMap::default();
         let mut start = 0;
-        while start < order.len() {
-            let (k, t) = (space(order[start]), time(order[start]));
+        while start < keyed.len() {
+            let (k, t, _) = keyed[start];
             let mut end = start + 1;
-            while end < order.len() && time(order[end]) == t && space(order[end]) == k {
+            while end < keyed.len() && keyed[end].1 == t && keyed[end].0 == k {
                 end += 1;
             }
             group_of_key
@@ -343,6 +354,14 @@ impl Dbscan {
             &cell[..cell.iter().take_while(|&&i| core[i as usize]).count()]
         };
         let cell_cores: Vec<&[u32]> = cells.iter().map(cores_of).collect();
+        drop(keyed);
+        // The box of each cell's core points: two cells whose boxes lie farther apart than
+        // eps hold no close pair, and a point farther than eps from the other's box none
+        // either (the same floating-point steps as `dist2`, so never a pair it would accept).
+        let boxes: Vec<CoreBox> = cell_cores
+            .iter()
+            .map(|c| CoreBox::around(c.iter().map(|&i| xyz(i))))
+            .collect();
         for c in &cell_cores {
             for w in c.windows(2) {
                 sets.union(w[0], w[1]);
@@ -388,11 +407,16 @@ impl Dbscan {
                     if b <= a || cores_b.is_empty() || sets.find(first_a) == sets.find(cores_b[0]) {
                         continue;
                     }
+                    if boxes[a].gap_2(&boxes[b]) > max_chord_2 {
+                        continue;
+                    }
                     let close = cores_a.iter().any(|&p| {
-                        cores_b.iter().any(|&q| {
-                            dist2(&xyz(p), &xyz(q)) <= max_chord_2
-                                && in_time(p as usize, q as usize)
-                        })
+                        let xp = xyz(p);
+                        boxes[b].to_point_2(&xp) <= max_chord_2
+                            && cores_b.iter().any(|&q| {
+                                dist2(&xp, &xyz(q)) <= max_chord_2
+                                    && in_time(p as usize, q as usize)
+                            })
                     });
                     if close {
                         sets.union(first_a, cores_b[0]);
@@ -463,6 +487,44 @@ impl Dbscan {
             core,
             dropped: member.iter().filter(|m| !**m).count(),
         }
+    }
+}
+
+/// The bounding box of a few unit vectors (empty: lo above hi, so every gap is infinite).
+struct CoreBox {
+    lo: [f64; 3],
+    hi: [f64; 3],
+}
+
+impl CoreBox {
+    fn around(points: impl Iterator<Item = [f64; 3]>) -> Self {
+        let mut b = CoreBox {
+            lo: [f64::INFINITY; 3],
+            hi: [f64::NEG_INFINITY; 3],
+        };
+        for p in points {
+            b.lo = std::array::from_fn(|k| b.lo[k].min(p[k]));
+            b.hi = std::array::from_fn(|k| b.hi[k].max(p[k]));
+        }
+        b
+    }
+
+    /// A lower bound of `dist2` between any point of `self` and any point of `other`: each
+    /// axis's difference is rounded the same way as in `dist2` and can only be smaller there.
+    fn gap_2(&self, other: &CoreBox) -> f64 {
+        let g: [f64; 3] = std::array::from_fn(|k| {
+            (other.lo[k] - self.hi[k])
+                .max(self.lo[k] - other.hi[k])
+                .max(0.0)
+        });
+        g[0] * g[0] + g[1] * g[1] + g[2] * g[2]
+    }
+
+    /// A lower bound of `dist2` between `p` and any point of `self`.
+    fn to_point_2(&self, p: &[f64; 3]) -> f64 {
+        let g: [f64; 3] =
+            std::array::from_fn(|k| (self.lo[k] - p[k]).max(p[k] - self.hi[k]).max(0.0));
+        g[0] * g[0] + g[1] * g[1] + g[2] * g[2]
     }
 }
 
