@@ -455,6 +455,32 @@ impl IncidentIndex {
         &self.spans
     }
 
+    /// The incident id at each storage position (the order of the tree's buckets), for
+    /// per-incident data laid out in that order and read through
+    /// [`visit_positions_within_chord_2`](Self::visit_positions_within_chord_2).
+    pub(crate) fn ids_in_storage_order(&self) -> &[u32] {
+        &self.ids
+    }
+
+    /// Visit (squared chord, storage position) of every incident within `max_chord_2` of `q`,
+    /// in the order of [`visit_within_chord_2`](Self::visit_within_chord_2): data laid out in
+    /// storage order is then read in sequence, not at random.
+    pub(crate) fn visit_positions_within_chord_2(
+        &self,
+        q: [f64; 3],
+        max_chord_2: f64,
+        mut f: impl FnMut(f64, usize),
+    ) {
+        for bucket in self.tree.locate_within_distance(q, max_chord_2) {
+            for at in bucket.range() {
+                let chord_2 = dist2(&q, &self.points[at]);
+                if chord_2 <= max_chord_2 {
+                    f(chord_2, at);
+                }
+            }
+        }
+    }
+
     /// Visit (squared chord, id) of the incidents within `max_chord_2` of `q`, stopping when
     /// `f` breaks: the early-exit form the clustering's core test uses.
     pub(crate) fn visit_within_chord_2(
