@@ -394,18 +394,58 @@ pub fn write_geojson<W: Write>(
     // (Small in the unit tests, so that their few hundred features cross blocks and waves.)
     const BLOCK: usize = if cfg!(test) { 16 } else { 2_048 };
     const WAVE: usize = if cfg!(test) { 4 * BLOCK } else { 32 * BLOCK };
-    for (w_at, wave) in (0..).step_by(WAVE).zip(incidents.chunks(WAVE)) {
+    let waves = (0..).step_by(WAVE).zip(incidents.chunks(WAVE));
+    let serialise = |(w_at, wave): (usize, &[Incident])| -> Result<Vec<Vec<u8>>> {
         let blocks: Vec<(usize, &[Incident])> =
             (w_at..).step_by(BLOCK).zip(wave.chunks(BLOCK)).collect();
         #[cfg(feature = "parallel")]
-        let texts: Vec<_> = {
+        let texts: std::result::Result<Vec<Vec<u8>>, serde_json::Error> = {
             use rayon::prelude::*;
             blocks.par_iter().map(|&(at, b)| block(at, b)).collect()
         };
         #[cfg(not(feature = "parallel"))]
-        let texts: Vec<_> = blocks.iter().map(|&(at, b)| block(at, b)).collect();
-        for text in texts {
-            let text = text.map_err(|e| Error::io("<writer>", std::io::Error::other(e)))?;
+        let texts: std::result::Result<Vec<Vec<u8>>, serde_json::Error> =
+            blocks.iter().map(|&(at, b)| block(at, b)).collect();
+        texts.map_err(|e| Error::io("<writer>", std::io::Error::other(e)))
+    };
+    // With `parallel`, the next wave is serialised while this thread writes the last one
+    // (a write that waits on the disk then holds up no worker); at most two waves wait.
+    #[cfg(feature = "parallel")]
+    std::thread::scope(|s| -> Result<()> {
+        let (send, receive) = std::sync::mpsc::sync_channel(1);
+        let producer = s.spawn(move || {
+            for wave in waves {
+                let texts = serialise(wave);
+                let failed = texts.is_err();
+                // The writer has stopped (a write failed): nothing more to do.
+                if send.send(texts).is_err() || failed {
+                    return;
+                }
+            }
+        });
+        let mut outcome = Ok(());
+        for texts in receive {
+            outcome = texts.and_then(|texts| {
+                texts
+                    .iter()
+                    .try_for_each(|text| w.write_all(text).map_err(io))
+            });
+            if outcome.is_err() {
+                break;
+            }
+        }
+        // Dropping the receiver (the loop above) lets a blocked producer see the end.
+        if producer.join().is_err() {
+            return Err(Error::io(
+                "<writer>",
+                std::io::Error::other("a GeoJSON serialising thread failed"),
+            ));
+        }
+        outcome
+    })?;
+    #[cfg(not(feature = "parallel"))]
+    for wave in waves {
+        for text in serialise(wave)? {
             w.write_all(&text).map_err(io)?;
         }
     }
@@ -754,6 +794,40 @@ mod tests {
                 String::from_utf8(out).expect("utf-8"),
                 by_map(&incidents, &extra)
             );
+        }
+    }
+    /// A writer that takes `left` bytes, then fails every write.
+    struct FailsAfter {
+        left: usize,
+    }
+
+    impl Write for FailsAfter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.left == 0 {
+                return Err(std::io::Error::other("disk full"));
+            }
+            let n = buf.len().min(self.left);
+            self.left -= n;
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failing_writer_is_an_error_at_any_point_of_the_stream() {
+        let incidents = crate::sample::demo_incidents();
+        let mut whole = Vec::new();
+        write_geojson(&mut whole, &incidents, &ExtraColumns::new()).expect("written");
+        // Past the buffer, in the middle of the waves, and at the very end: an error each
+        // time, and no thread left waiting.
+        for left in [0, 100, whole.len() / 2, whole.len() - 1] {
+            let err = write_geojson(FailsAfter { left }, &incidents, &ExtraColumns::new())
+                .expect_err("the writer failed");
+            let cause = std::error::Error::source(&err).map(ToString::to_string);
+            assert_eq!(cause.as_deref(), Some("disk full"), "{err}");
         }
     }
 }

@@ -74,6 +74,42 @@ impl CorridorReport {
             ));
         };
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), e))?;
+        let incidents = dir.join("incidents.geojson");
+        let clusters = dir.join("clusters.geojson");
+        let risk_cells = dir.join("risk_cells.geojson");
+        let small_layers = || -> Result<Option<PathBuf>> {
+            write_clusters_geojson(create(&clusters)?, &l.summaries)
+                .map_err(|e| e.at_path(&clusters))?;
+            CellLayer::from_surface(&l.surface)
+                .write_geojson(create(&risk_cells)?)
+                .map_err(|e| e.at_path(&risk_cells))?;
+            self.draw_map(l, dir, width_px)
+        };
+        // The incidents layer is most of the work; with `parallel` the others are written
+        // beside it. Errors are reported in the same order either way.
+        #[cfg(feature = "parallel")]
+        let (written, map) = std::thread::scope(|s| {
+            let others = s.spawn(small_layers);
+            let written = self.write_incident_layer(l, &incidents);
+            let map = others
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (written, map)
+        });
+        #[cfg(not(feature = "parallel"))]
+        let (written, map) = (self.write_incident_layer(l, &incidents), small_layers());
+        written?;
+        let map = map?;
+        Ok(WrittenLayers {
+            incidents,
+            clusters,
+            risk_cells,
+            map,
+        })
+    }
+
+    /// The incidents with their border, polygon-country and group columns.
+    fn write_incident_layer(&self, l: &LayerData, path: &Path) -> Result<()> {
         let mut extra = ExtraColumns::new();
         if let Some(p) = &l.places {
             extra = extra
@@ -105,23 +141,7 @@ impl CorridorReport {
                 json!(groups.borrow_mut().names_of(i).join("; "))
             }),
         )?;
-        let incidents = dir.join("incidents.geojson");
-        write_geojson(create(&incidents)?, l.set.incidents(), &extra)
-            .map_err(|e| e.at_path(&incidents))?;
-        let clusters = dir.join("clusters.geojson");
-        write_clusters_geojson(create(&clusters)?, &l.summaries)
-            .map_err(|e| e.at_path(&clusters))?;
-        let risk_cells = dir.join("risk_cells.geojson");
-        CellLayer::from_surface(&l.surface)
-            .write_geojson(create(&risk_cells)?)
-            .map_err(|e| e.at_path(&risk_cells))?;
-        let map = self.draw_map(l, dir, width_px)?;
-        Ok(WrittenLayers {
-            incidents,
-            clusters,
-            risk_cells,
-            map,
-        })
+        write_geojson(create(path)?, l.set.incidents(), &extra).map_err(|e| e.at_path(path))
     }
 
     #[cfg(feature = "map")]
