@@ -16,8 +16,8 @@ use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use serde_json::json;
 use support::{
-    create, exit_on_error, help_or_unexpected, io_error, median, peak_rss_mb, reset_peak_rss,
-    timed, usage_error,
+    cpu_seconds, create, exit_on_error, help_or_unexpected, io_error, median, peak_rss_mb,
+    reset_peak_rss, timed, usage_error,
 };
 
 const USAGE: &str = "\
@@ -310,19 +310,24 @@ fn bench_report(args: &Args) -> conflict_risk::Result<()> {
     };
     let sites = brief_sites();
     let out = std::env::temp_dir().join(format!("conflict-risk-bench-report-{n}"));
-    // (step, seconds of each run, the highest peak memory of any run)
-    let mut steps: Vec<(&str, Vec<f64>, f64)> = Vec::new();
+    // (step, seconds of each run, CPU seconds of each run, the highest peak memory of any run)
+    let mut steps: Vec<(&str, Vec<f64>, Vec<f64>, f64)> = Vec::new();
+    let cpu_mark = std::cell::Cell::new(cpu_seconds().unwrap_or(0.0));
     let mut note = |k: usize, name: &'static str, seconds: f64| {
         if steps.len() <= k {
-            steps.push((name, Vec::new(), 0.0));
+            steps.push((name, Vec::new(), Vec::new(), 0.0));
         }
+        let cpu = cpu_seconds().unwrap_or(0.0);
         steps[k].1.push(seconds);
-        steps[k].2 = steps[k].2.max(peak_rss_mb().unwrap_or(0.0));
+        steps[k].2.push(cpu - cpu_mark.get());
+        steps[k].3 = steps[k].3.max(peak_rss_mb().unwrap_or(0.0));
+        cpu_mark.set(cpu);
         reset_peak_rss();
     };
     let mut text_lines = 0;
     for _ in 0..args.repeat {
         reset_peak_rss();
+        cpu_mark.set(cpu_seconds().unwrap_or(0.0));
         let (loaded, s) = timed(|| read_path(&path, ReadOptions::new()));
         let loaded = loaded?;
         note(0, "read", s);
@@ -354,20 +359,23 @@ fn bench_report(args: &Args) -> conflict_risk::Result<()> {
     }
     let mut total = 0.0;
     let mut peak = 0.0f64;
-    for (name, runs, peak_mb) in &steps {
+    let mut total_cpu = 0.0;
+    for (name, runs, cpu, peak_mb) in &steps {
         let seconds = median(runs);
         total += seconds;
+        total_cpu += median(cpu);
         peak = peak.max(*peak_mb);
         println!(
             "{}",
             json!({"what": "report", "step": name, "n": n, "seconds": seconds, "runs": runs,
-                   "peak_rss_mb": peak_mb})
+                   "cpu_seconds": median(cpu), "peak_rss_mb": peak_mb})
         );
     }
     let read = steps.first().map_or(f64::NAN, |s| median(&s.1));
     println!(
         "{}",
         json!({"what": "report", "step": "total", "n": n, "seconds": total,
+               "cpu_seconds": total_cpu,
                "read_seconds": read, "times_the_reading": total / read,
                "peak_rss_mb": peak, "text_lines": text_lines,
                "borders": borders.is_some()})

@@ -70,6 +70,19 @@ pub fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// CPU time this process has used so far, user and system, in seconds (Linux: from
+/// /proc/self/stat, in clock ticks of 1/100 s); `None` where that file is not there.
+pub fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name (which is in parentheses and may hold spaces):
+    // utime and stime are the 12th and 13th.
+    let rest = stat.get(stat.rfind(')')? + 1..)?;
+    let mut fields = rest.split_whitespace().skip(11);
+    let user: f64 = fields.next()?.parse().ok()?;
+    let system: f64 = fields.next()?.parse().ok()?;
+    Some((user + system) / 100.0)
+}
+
 /// Reset the peak-memory mark (Linux: `5` into /proc/self/clear_refs), so that a later
 /// [`peak_rss_mb`] measures from here.
 pub fn reset_peak_rss() {
