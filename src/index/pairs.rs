@@ -227,6 +227,23 @@ impl PairTree {
                 let mut n = 0;
                 for i in a.range() {
                     let (p, d) = (&self.points[i], self.days[i]);
+                    // The point against the other leaf's box first (in space and in days):
+                    // wholly within or wholly outside spares the pair tests.
+                    let (near_2, far_2) = point_to_box(p, b);
+                    let d_end = d[1].saturating_add(t);
+                    if near_2 > limits.chord_2
+                        || b.start[0] > d_end
+                        || d[0] > b.end[1].saturating_add(t)
+                    {
+                        continue;
+                    }
+                    if far_2 <= limits.chord_2
+                        && b.start[1] <= d_end
+                        && d[0] <= b.end[0].saturating_add(t)
+                    {
+                        n += b.len();
+                        continue;
+                    }
                     for k in 0..xs.len() {
                         let (dx, dy, dz) = (p[0] - xs[k], p[1] - ys[k], p[2] - zs[k]);
                         let near = dx * dx + dy * dy + dz * dz <= limits.chord_2;
