@@ -3,10 +3,12 @@
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::ActorGroups;
 use crate::error::Result;
+use crate::incident::CountryCode;
 use crate::index::{DateWindow, IncidentIndex};
 use crate::stats::{MannKendall, poisson_rate_test};
 use crate::surface::SliceLength;
@@ -59,6 +61,12 @@ impl Tempo {
             by_group: BTreeMap::new(),
             by_kind: BTreeMap::new(),
         };
+        // Counted under keys that cost no allocation (a country code, a group's name, a
+        // kind's label), named once at the end: a `String` key per incident was most of the
+        // time at 1M incidents.
+        let mut by_country: FxHashMap<Option<CountryCode>, Vec<u64>> = FxHashMap::default();
+        let mut by_group: FxHashMap<&str, Vec<u64>> = FxHashMap::default();
+        let mut by_kind: FxHashMap<&'static str, Vec<u64>> = FxHashMap::default();
         let mut groups = super::groups::GroupMatcher::new(&self.groups);
         for i in index.set().incidents() {
             let k = m.number(i.date.start);
@@ -68,17 +76,24 @@ impl Tempo {
             let k = (k - lo) as usize;
             t.incidents[k] += 1;
             t.fatalities[k] += i64::from(i.fatalities.best.max(0));
-            let country = i.country.map_or("unknown".to_string(), |c| c.to_string());
-            t.by_country.entry(country).or_insert_with(|| vec![0; n])[k] += 1;
+            by_country.entry(i.country).or_insert_with(|| vec![0; n])[k] += 1;
             for g in groups.names_of(i) {
-                t.by_group
-                    .entry(g.to_string())
-                    .or_insert_with(|| vec![0; n])[k] += 1;
+                by_group.entry(g).or_insert_with(|| vec![0; n])[k] += 1;
             }
-            t.by_kind
-                .entry(i.kind.label().to_string())
-                .or_insert_with(|| vec![0; n])[k] += 1;
+            by_kind.entry(i.kind.label()).or_insert_with(|| vec![0; n])[k] += 1;
         }
+        t.by_country = by_country
+            .into_iter()
+            .map(|(c, v)| (c.map_or("unknown".to_string(), |c| c.to_string()), v))
+            .collect();
+        t.by_group = by_group
+            .into_iter()
+            .map(|(g, v)| (g.to_string(), v))
+            .collect();
+        t.by_kind = by_kind
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
         t
     }
 }
