@@ -115,21 +115,7 @@ impl CorridorReport {
         done(ReportStep::Expansion);
         // The pairs of groups side by side: their walks are parallel inside, but building
         // their trees is not.
-        let one_pair = |n: &Nexus| nexus_section(index, groups, n, years);
-        #[cfg(feature = "parallel")]
-        let nexus = {
-            use rayon::prelude::*;
-            // Every result first, then the first error in the list's order (not the first
-            // to happen), so that the error does not depend on the threads.
-            let each: Vec<Result<NexusSection>> = spec.nexus.par_iter().map(one_pair).collect();
-            each.into_iter().collect::<Result<Vec<_>>>()?
-        };
-        #[cfg(not(feature = "parallel"))]
-        let nexus = spec
-            .nexus
-            .iter()
-            .map(one_pair)
-            .collect::<Result<Vec<_>>>()?;
+        let nexus = each(&spec.nexus, |n| nexus_section(index, groups, n, years))?;
         done(ReportStep::Nexus);
         let crossing: BTreeSet<u32> = clusters
             .0
@@ -160,6 +146,20 @@ impl CorridorReport {
             }),
         })
     }
+}
+
+/// `f` of every item, in order, on all cores with the `parallel` feature; the first error in
+/// the list's order (not the first to happen), so that the error does not depend on the
+/// threads.
+fn each<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> Result<U> + Sync) -> Result<Vec<U>> {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        let all: Vec<Result<U>> = items.par_iter().map(&f).collect();
+        all.into_iter().collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    items.iter().map(f).collect()
 }
 
 fn data_section(
@@ -367,24 +367,21 @@ fn site_section(
     as_of: Date,
     surface: &RiskSurface,
 ) -> Result<SiteSection> {
-    let rows = sites
-        .iter()
-        .map(|site| {
-            let r = spec.site_risk.run(index, site, as_of, Some(surface))?;
-            Ok(SiteRow {
-                name: site.name.clone(),
-                lon: site.lon,
-                lat: site.lat,
-                nearest_km: r.nearest.as_ref().map(|n| n.distance_km),
-                nearest_date: r.nearest.as_ref().map(|n| n.date),
-                exposure: r.exposure,
-                trend_previous: r.trend.previous,
-                trend_recent: r.trend.recent,
-                trend_p: r.trend.p_value,
-                risk_percentile: r.percentile,
-            })
+    let rows = each(sites, |site| {
+        let r = spec.site_risk.run(index, site, as_of, Some(surface))?;
+        Ok(SiteRow {
+            name: site.name.clone(),
+            lon: site.lon,
+            lat: site.lat,
+            nearest_km: r.nearest.as_ref().map(|n| n.distance_km),
+            nearest_date: r.nearest.as_ref().map(|n| n.date),
+            exposure: r.exposure,
+            trend_previous: r.trend.previous,
+            trend_recent: r.trend.recent,
+            trend_p: r.trend.p_value,
+            risk_percentile: r.percentile,
         })
-        .collect::<Result<Vec<_>>>()?;
+    })?;
     let (trend_radius_km, trend_days) = (
         spec.site_risk.trend_radius_km(),
         spec.site_risk.trend_days(),
