@@ -247,104 +247,140 @@ fn field_order(extra: &ExtraColumns, ucdp: bool) -> Vec<(&str, Field)> {
     order.into_iter().collect()
 }
 
-/// One incident as a GeoJSON feature, serialised straight from the incident: the same text as
-/// `json!` over [`properties`] gives (members by name), without building a map per feature.
-struct FeatureOut<'a> {
-    incident: &'a Incident,
-    row: usize,
-    order: &'a [(&'a str, Field)],
-    extra: &'a ExtraColumns,
+/// The JSON text of a string, as `serde_json` writes it: quoted, with `"`, `\\` and the
+/// control characters escaped. Most strings have none of those and are copied as they are.
+fn push_str(out: &mut Vec<u8>, s: &str) -> std::io::Result<()> {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+        Ok(())
+    } else {
+        push_value(out, s)
+    }
 }
 
-impl Serialize for FeatureOut<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        struct Geometry(f64, f64);
-        impl Serialize for Geometry {
-            fn serialize<S: serde::Serializer>(
-                &self,
-                s: S,
-            ) -> std::result::Result<S::Ok, S::Error> {
-                let mut m = s.serialize_map(Some(2))?;
-                m.serialize_entry("coordinates", &[self.0, self.1])?;
-                m.serialize_entry("type", "Point")?;
-                m.end()
+/// The JSON text of any other value, through `serde_json`.
+fn push_value<T: Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) -> std::io::Result<()> {
+    serde_json::to_writer(out, v).map_err(std::io::Error::other)
+}
+
+/// An optional string: the string, or `null`.
+fn push_opt_str(out: &mut Vec<u8>, s: Option<&str>) -> std::io::Result<()> {
+    match s {
+        Some(s) => push_str(out, s),
+        None => {
+            out.extend_from_slice(b"null");
+            Ok(())
+        }
+    }
+}
+
+/// Writes incidents as GeoJSON features straight from the model: the same text as `json!`
+/// over [`properties`] gives (members by name), without a map or a serializer per feature.
+struct FeatureText<'a> {
+    /// Each property's `"name":`, written once, with where its value comes from: for
+    /// incidents without and with UCDP details.
+    keys: [Vec<(Vec<u8>, Field)>; 2],
+    /// The extra columns' values.
+    extra: Vec<&'a [JsonValue]>,
+}
+
+impl<'a> FeatureText<'a> {
+    fn new(extra: &'a ExtraColumns) -> std::io::Result<Self> {
+        let keys = |ucdp| -> std::io::Result<Vec<(Vec<u8>, Field)>> {
+            field_order(extra, ucdp)
+                .into_iter()
+                .map(|(name, field)| {
+                    let mut key = Vec::new();
+                    push_str(&mut key, name)?;
+                    key.push(b':');
+                    Ok((key, field))
+                })
+                .collect()
+        };
+        Ok(FeatureText {
+            keys: [keys(false)?, keys(true)?],
+            extra: extra.iter().map(|(_, v)| v.as_slice()).collect(),
+        })
+    }
+
+    /// Append incident `i` (row `row` of the extra columns) as one feature.
+    fn push(&self, out: &mut Vec<u8>, i: &Incident, row: usize) -> std::io::Result<()> {
+        out.extend_from_slice(b"{\"geometry\":{\"coordinates\":[");
+        push_value(out, &round6(i.lon))?;
+        out.push(b',');
+        push_value(out, &round6(i.lat))?;
+        out.extend_from_slice(b"],\"type\":\"Point\"},\"properties\":{");
+        fn name(a: &Option<Actor>) -> Option<&str> {
+            a.as_ref().map(|a| &*a.name)
+        }
+        let u = i.ucdp.as_deref();
+        for (k, (key, field)) in self.keys[usize::from(u.is_some())].iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(key);
+            match *field {
+                Field::Own(0) => push_str(out, i.source_id.as_str())?,
+                Field::Own(1) => write!(out, "\"{}\"", i.date.start)?,
+                Field::Own(2) => write!(out, "\"{}\"", i.date.end)?,
+                Field::Own(3) => push_value(out, &i.geo_precision)?,
+                Field::Own(4) => push_value(out, &i.geo_precision_code)?,
+                Field::Own(5) => push_value(out, &i.time_precision)?,
+                Field::Own(6) => push_value(out, &i.time_precision_code)?,
+                Field::Own(7) => push_value(out, &i.kind)?,
+                Field::Own(8) => push_opt_str(out, i.event_type.as_deref())?,
+                Field::Own(9) => push_opt_str(out, i.sub_event_type.as_deref())?,
+                Field::Own(10) => push_opt_str(out, name(&i.primary_actor))?,
+                Field::Own(11) => push_value(out, &i.primary_actor.as_ref().map(|a| a.kind))?,
+                Field::Own(12) => push_opt_str(out, name(&i.secondary_actor))?,
+                Field::Own(13) => push_value(out, &i.secondary_actor.as_ref().map(|a| a.kind))?,
+                Field::Own(14) => {
+                    out.push(b'[');
+                    for (k, a) in i.associated_actors.iter().enumerate() {
+                        if k > 0 {
+                            out.push(b',');
+                        }
+                        push_str(out, &a.name)?;
+                    }
+                    out.push(b']');
+                }
+                Field::Own(15) => {
+                    out.push(b'[');
+                    for (k, a) in i.associated_actors.iter().enumerate() {
+                        if k > 0 {
+                            out.push(b',');
+                        }
+                        push_value(out, &a.kind)?;
+                    }
+                    out.push(b']');
+                }
+                Field::Own(16) => push_value(out, &i.fatalities.best)?,
+                Field::Own(17) => push_value(out, &i.fatalities.low)?,
+                Field::Own(18) => push_value(out, &i.fatalities.high)?,
+                Field::Own(19) => push_opt_str(out, i.country.as_ref().map(|c| c.as_str()))?,
+                Field::Own(20) => push_opt_str(out, i.admin1.as_deref())?,
+                Field::Own(21) => push_opt_str(out, i.admin2.as_deref())?,
+                Field::Own(22) => push_opt_str(out, i.location_name.as_deref())?,
+                Field::Own(23) => push_value(out, &i.dataset)?,
+                Field::Own(_) => push_value(out, &u.and_then(|u| u.priogrid_gid))?,
+                Field::Ucdp(0) => push_value(out, &u.and_then(|u| u.type_of_violence))?,
+                Field::Ucdp(1) => {
+                    push_opt_str(out, u.and_then(|u| u.conflict_name.as_deref()))?;
+                }
+                Field::Ucdp(2) => push_value(out, &u.and_then(|u| u.deaths_a))?,
+                Field::Ucdp(3) => push_value(out, &u.and_then(|u| u.deaths_b))?,
+                Field::Ucdp(4) => push_value(out, &u.and_then(|u| u.deaths_civilians))?,
+                Field::Ucdp(_) => push_value(out, &u.and_then(|u| u.deaths_unknown))?,
+                Field::Extra(k) => match self.extra.get(k).and_then(|v| v.get(row)) {
+                    Some(v) => push_value(out, v)?,
+                    None => out.extend_from_slice(b"null"),
+                },
             }
         }
-        struct Properties<'b>(&'b FeatureOut<'b>);
-        impl Serialize for Properties<'_> {
-            fn serialize<S: serde::Serializer>(
-                &self,
-                s: S,
-            ) -> std::result::Result<S::Ok, S::Error> {
-                let f = self.0;
-                let mut m = s.serialize_map(Some(f.order.len()))?;
-                for (name, field) in f.order {
-                    m.serialize_entry(name, &Value(f, *field))?;
-                }
-                m.end()
-            }
-        }
-        struct Value<'b>(&'b FeatureOut<'b>, Field);
-        impl Serialize for Value<'_> {
-            fn serialize<S: serde::Serializer>(
-                &self,
-                s: S,
-            ) -> std::result::Result<S::Ok, S::Error> {
-                let i = self.0.incident;
-                fn name(a: &Option<Actor>) -> Option<&str> {
-                    a.as_ref().map(|a| &*a.name)
-                }
-                let kind = |a: &Option<Actor>| a.as_ref().map(|a| a.kind);
-                let u = i.ucdp.as_deref();
-                match self.1 {
-                    Field::Own(0) => s.serialize_str(i.source_id.as_str()),
-                    Field::Own(1) => s.collect_str(&i.date.start),
-                    Field::Own(2) => s.collect_str(&i.date.end),
-                    Field::Own(3) => i.geo_precision.serialize(s),
-                    Field::Own(4) => i.geo_precision_code.serialize(s),
-                    Field::Own(5) => i.time_precision.serialize(s),
-                    Field::Own(6) => i.time_precision_code.serialize(s),
-                    Field::Own(7) => i.kind.serialize(s),
-                    Field::Own(8) => i.event_type.as_deref().serialize(s),
-                    Field::Own(9) => i.sub_event_type.as_deref().serialize(s),
-                    Field::Own(10) => name(&i.primary_actor).serialize(s),
-                    Field::Own(11) => kind(&i.primary_actor).serialize(s),
-                    Field::Own(12) => name(&i.secondary_actor).serialize(s),
-                    Field::Own(13) => kind(&i.secondary_actor).serialize(s),
-                    Field::Own(14) => s.collect_seq(i.associated_actors.iter().map(|a| &*a.name)),
-                    Field::Own(15) => s.collect_seq(i.associated_actors.iter().map(|a| a.kind)),
-                    Field::Own(16) => i.fatalities.best.serialize(s),
-                    Field::Own(17) => i.fatalities.low.serialize(s),
-                    Field::Own(18) => i.fatalities.high.serialize(s),
-                    Field::Own(19) => i.country.as_ref().map(|c| c.as_str()).serialize(s),
-                    Field::Own(20) => i.admin1.as_deref().serialize(s),
-                    Field::Own(21) => i.admin2.as_deref().serialize(s),
-                    Field::Own(22) => i.location_name.as_deref().serialize(s),
-                    Field::Own(23) => i.dataset.serialize(s),
-                    Field::Own(_) => u.and_then(|u| u.priogrid_gid).serialize(s),
-                    Field::Ucdp(0) => u.and_then(|u| u.type_of_violence).serialize(s),
-                    Field::Ucdp(1) => u.and_then(|u| u.conflict_name.as_deref()).serialize(s),
-                    Field::Ucdp(2) => u.and_then(|u| u.deaths_a).serialize(s),
-                    Field::Ucdp(3) => u.and_then(|u| u.deaths_b).serialize(s),
-                    Field::Ucdp(4) => u.and_then(|u| u.deaths_civilians).serialize(s),
-                    Field::Ucdp(_) => u.and_then(|u| u.deaths_unknown).serialize(s),
-                    Field::Extra(k) => self
-                        .0
-                        .extra
-                        .iter()
-                        .nth(k)
-                        .map(|(_, values)| &values[self.0.row])
-                        .serialize(s),
-                }
-            }
-        }
-        let i = self.incident;
-        let mut m = s.serialize_map(Some(3))?;
-        m.serialize_entry("geometry", &Geometry(round6(i.lon), round6(i.lat)))?;
-        m.serialize_entry("properties", &Properties(self))?;
-        m.serialize_entry("type", "Feature")?;
-        m.end()
+        out.extend_from_slice(b"},\"type\":\"Feature\"}");
+        Ok(())
     }
 }
 
@@ -372,25 +408,18 @@ pub fn write_geojson<W: Write>(
     let io = |e| Error::io("<writer>", e);
     w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")
         .map_err(io)?;
-    let orders = [field_order(extra, false), field_order(extra, true)];
+    let text = FeatureText::new(extra).map_err(io)?;
     // Features are serialised in blocks (on worker threads with the `parallel` feature) and
     // written in order, a wave of blocks at a time: the text is the same, and memory holds
     // one wave, not the file.
-    let block =
-        |first: usize, items: &[Incident]| -> std::result::Result<Vec<u8>, serde_json::Error> {
-            let mut out = Vec::with_capacity(items.len() * 768);
-            for (k, i) in (first..).zip(items) {
-                out.extend_from_slice(if k > 0 { b",\n" } else { b"\n" });
-                let feature = FeatureOut {
-                    incident: i,
-                    row: k,
-                    order: &orders[usize::from(i.ucdp.is_some())],
-                    extra,
-                };
-                serde_json::to_writer(&mut out, &feature)?;
-            }
-            Ok(out)
-        };
+    let block = |first: usize, items: &[Incident]| -> std::io::Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(items.len() * 768);
+        for (k, i) in (first..).zip(items) {
+            out.extend_from_slice(if k > 0 { b",\n" } else { b"\n" });
+            text.push(&mut out, i, k)?;
+        }
+        Ok(out)
+    };
     // (Small in the unit tests, so that their few hundred features cross blocks and waves.)
     const BLOCK: usize = if cfg!(test) { 16 } else { 2_048 };
     const WAVE: usize = if cfg!(test) { 4 * BLOCK } else { 32 * BLOCK };
@@ -399,14 +428,14 @@ pub fn write_geojson<W: Write>(
         let blocks: Vec<(usize, &[Incident])> =
             (w_at..).step_by(BLOCK).zip(wave.chunks(BLOCK)).collect();
         #[cfg(feature = "parallel")]
-        let texts: std::result::Result<Vec<Vec<u8>>, serde_json::Error> = {
+        let texts: std::io::Result<Vec<Vec<u8>>> = {
             use rayon::prelude::*;
             blocks.par_iter().map(|&(at, b)| block(at, b)).collect()
         };
         #[cfg(not(feature = "parallel"))]
-        let texts: std::result::Result<Vec<Vec<u8>>, serde_json::Error> =
+        let texts: std::io::Result<Vec<Vec<u8>>> =
             blocks.iter().map(|&(at, b)| block(at, b)).collect();
-        texts.map_err(|e| Error::io("<writer>", std::io::Error::other(e)))
+        texts.map_err(io)
     };
     // With `parallel`, the next wave is serialised while this thread writes the last one
     // (a write that waits on the disk then holds up no worker); at most two waves wait.
@@ -761,6 +790,8 @@ mod tests {
         ]
         .into();
         odd.country = CountryCode::new("BFA");
+        // Control characters are escaped too, a DEL and non-ASCII text are not.
+        odd.location_name = Some("tab\there, line\nbreak, \u{1}\u{1f}\u{7f} Djibo–Arbinda".into());
         odd.ucdp = Some(Box::new(UcdpDetails {
             type_of_violence: Some(3),
             conflict_name: Some("Burkina Faso: Government".into()),
