@@ -312,22 +312,28 @@ fn bench_report(args: &Args) -> conflict_risk::Result<()> {
     let out = std::env::temp_dir().join(format!("conflict-risk-bench-report-{n}"));
     // (step, seconds of each run, CPU seconds of each run, the highest peak memory of any run)
     let mut steps: Vec<(&str, Vec<f64>, Vec<f64>, f64)> = Vec::new();
-    let cpu_mark = std::cell::Cell::new(cpu_seconds().unwrap_or(0.0));
+    // (A mutex, not a cell: the report calls back from a worker thread.)
+    let cpu_mark = std::sync::Mutex::new(cpu_seconds().unwrap_or(0.0));
     let mut note = |k: usize, name: &'static str, seconds: f64| {
         if steps.len() <= k {
             steps.push((name, Vec::new(), Vec::new(), 0.0));
         }
         let cpu = cpu_seconds().unwrap_or(0.0);
         steps[k].1.push(seconds);
-        steps[k].2.push(cpu - cpu_mark.get());
+        let mut mark = cpu_mark
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        steps[k].2.push(cpu - *mark);
         steps[k].3 = steps[k].3.max(peak_rss_mb().unwrap_or(0.0));
-        cpu_mark.set(cpu);
+        *mark = cpu;
         reset_peak_rss();
     };
     let mut text_lines = 0;
     for _ in 0..args.repeat {
         reset_peak_rss();
-        cpu_mark.set(cpu_seconds().unwrap_or(0.0));
+        *cpu_mark
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = cpu_seconds().unwrap_or(0.0);
         let (loaded, s) = timed(|| read_path(&path, ReadOptions::new()));
         let loaded = loaded?;
         note(0, "read", s);

@@ -60,7 +60,7 @@ impl CorridorReport {
         borders: Option<&Borders>,
         sites: &[Site],
         spec: &ReportSpec,
-        mut done: impl FnMut(ReportStep),
+        mut done: impl FnMut(ReportStep) + Send,
     ) -> Result<CorridorReport> {
         let all = index.set();
         let (as_of, as_of_warning) = super::checked_as_of(all, spec.as_of)?;
@@ -80,29 +80,7 @@ impl CorridorReport {
         let set = index.set();
         let places = borders.map(|b| b.place_all(set));
         let groups = &spec.groups;
-        done(ReportStep::Data);
-
-        let mut data = data_section(set, borders, spec, after_as_of);
-        data.warnings.extend(as_of_warning);
-        let clusters = cluster_section(set, borders.zip(places.as_deref()), spec, as_of)?;
-        done(ReportStep::Clusters);
-        let border_section = match (borders, &places) {
-            (Some(b), Some(p)) => Some(border_section(b, set, p, spec)),
-            _ => None,
-        };
-        done(ReportStep::Borders);
-        let kernel = KernelSurface::new(
-            spec.bandwidth_km,
-            WeightPolicy::new(as_of).half_life_days(spec.half_life_days)?,
-        )?;
-        let cells = spec.grid.cover(&spec.region)?;
-        let surface = kernel.run(index, &cells);
-        done(ReportStep::Surface);
-        let site_section = site_section(index, sites, spec, as_of, &surface)?;
-        done(ReportStep::Sites);
         let first = set.incidents().iter().map(|i| i.date.start).min();
-        let tempo = tempo_section(index, groups, as_of, first, spec)?;
-        done(ReportStep::Tempo);
         let start = date(
             first
                 .map_or(as_of.year(), |d| d.year())
@@ -111,11 +89,53 @@ impl CorridorReport {
             1,
         );
         let years = DateWindow::new(start, as_of)?;
-        let expansion = expansion_section(index, groups, spec, years)?;
-        done(ReportStep::Expansion);
-        // The pairs of groups side by side: their walks are parallel inside, but building
-        // their trees is not.
-        let nexus = each(&spec.nexus, |n| nexus_section(index, groups, n, years))?;
+        done(ReportStep::Data);
+
+        let sections = || -> Result<_> {
+            let mut data = data_section(set, borders, spec, after_as_of);
+            data.warnings.extend(as_of_warning);
+            let clusters = cluster_section(set, borders.zip(places.as_deref()), spec, as_of)?;
+            done(ReportStep::Clusters);
+            let border_section = match (borders, &places) {
+                (Some(b), Some(p)) => Some(border_section(b, set, p, spec)),
+                _ => None,
+            };
+            done(ReportStep::Borders);
+            let kernel = KernelSurface::new(
+                spec.bandwidth_km,
+                WeightPolicy::new(as_of).half_life_days(spec.half_life_days)?,
+            )?;
+            let cells = spec.grid.cover(&spec.region)?;
+            let surface = kernel.run(index, &cells);
+            done(ReportStep::Surface);
+            let site_section = site_section(index, sites, spec, as_of, &surface)?;
+            done(ReportStep::Sites);
+            let tempo = tempo_section(index, groups, as_of, first, spec)?;
+            done(ReportStep::Tempo);
+            let expansion = expansion_section(index, groups, spec, years)?;
+            done(ReportStep::Expansion);
+            Ok((
+                data,
+                clusters,
+                border_section,
+                surface,
+                site_section,
+                tempo,
+                expansion,
+            ))
+        };
+        let nexus = || each(&spec.nexus, |n| nexus_section(index, groups, n, years));
+        // The nexus (parallel inside, and the longest section) runs beside the others, whose
+        // steps leave a core idle at times; errors come in the steps' order either way.
+        #[cfg(feature = "parallel")]
+        let (sections, nexus) = rayon::join(sections, nexus);
+        #[cfg(not(feature = "parallel"))]
+        let (sections, nexus) = {
+            let sections = sections()?;
+            (Ok(sections), nexus())
+        };
+        let (data, clusters, border_section, surface, site_section, tempo, expansion) = sections?;
+        let nexus = nexus?;
         done(ReportStep::Nexus);
         let crossing: BTreeSet<u32> = clusters
             .0
