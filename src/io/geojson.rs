@@ -53,10 +53,19 @@ impl ExtraColumns {
 
     /// Add a column; `Err` if the name is empty, repeated, or one of the model's own fields.
     pub fn with<V: Serialize>(
-        mut self,
+        self,
         name: &str,
         values: impl IntoIterator<Item = V>,
     ) -> Result<Self> {
+        let values = values
+            .into_iter()
+            .map(|v| serde_json::to_value(v).unwrap_or(JsonValue::Null))
+            .collect();
+        self.with_json(name, values)
+    }
+
+    /// [`with`](Self::with) for values already in JSON.
+    pub(crate) fn with_json(mut self, name: &str, values: Vec<JsonValue>) -> Result<Self> {
         if name.is_empty() || OWN_NAMES.contains(&name) || name.starts_with("ucdp_") {
             return Err(Error::invalid(
                 "name",
@@ -71,10 +80,6 @@ impl ExtraColumns {
                 "this column is already attached",
             ));
         }
-        let values = values
-            .into_iter()
-            .map(|v| serde_json::to_value(v).unwrap_or(JsonValue::Null))
-            .collect();
         self.columns.push((name.to_string(), values));
         Ok(self)
     }

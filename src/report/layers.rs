@@ -134,13 +134,26 @@ impl CorridorReport {
                     }),
                 )?;
         }
-        let groups = std::cell::RefCell::new(crate::trend::GroupMatcher::new(&self.spec.groups));
-        extra = extra.with(
-            "groups",
-            column(l.set.incidents(), |i| {
-                json!(groups.borrow_mut().names_of(i).join("; "))
-            }),
-        )?;
+        // Each incident's groups, on all cores with `parallel` (a matcher per worker).
+        let matcher = || crate::trend::GroupMatcher::new(&self.spec.groups);
+        let names = |m: &mut crate::trend::GroupMatcher, i: &crate::Incident| {
+            Value::String(m.names_of(i).join("; "))
+        };
+        #[cfg(feature = "parallel")]
+        let groups: Vec<Value> = {
+            use rayon::prelude::*;
+            l.set
+                .incidents()
+                .par_iter()
+                .map_init(matcher, names)
+                .collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let groups: Vec<Value> = {
+            let mut m = matcher();
+            l.set.incidents().iter().map(|i| names(&mut m, i)).collect()
+        };
+        extra = extra.with_json("groups", groups)?;
         write_geojson(create(path)?, l.set.incidents(), &extra).map_err(|e| e.at_path(path))
     }
 
