@@ -322,7 +322,7 @@ impl PairTree {
     /// one node's size to every point of the other, through the node, and the additions are
     /// pushed down to the points at the end.
     pub(crate) fn degrees(&self, chord_2: f64, marked: &[bool]) -> (Vec<u64>, u64) {
-        use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+        use std::sync::atomic::AtomicU64;
         if self.nodes.is_empty() {
             return (Vec::new(), 0);
         }
@@ -346,27 +346,65 @@ impl PairTree {
             to_points: self.points.iter().map(|_| AtomicU64::new(0)).collect(),
         };
         let across = walk.walk(0, 0);
-        // Hand each node's sum down to its children, then to its points.
-        let mut through: Vec<u64> = walk
-            .to_nodes
+        // Less each point itself, always within any distance of itself.
+        let degrees = self
+            .push_down(walk.to_nodes, &walk.to_points)
             .into_iter()
-            .map(AtomicU64::into_inner)
+            .map(|d| d.saturating_sub(1))
             .collect();
-        let mut degrees = vec![0; self.len()];
+        (degrees, across)
+    }
+
+    /// For each point of `self`, how many points of `other` lie within `chord_2` of it, and
+    /// for each point of `other`, how many of `self` (by the callers' positions): the counts
+    /// of [`degrees`](Self::degrees) between two sets, in one walk of both trees.
+    pub(crate) fn counts_between(&self, other: &PairTree, chord_2: f64) -> (Vec<u64>, Vec<u64>) {
+        use std::sync::atomic::AtomicU64;
+        if self.nodes.is_empty() || other.nodes.is_empty() {
+            return (vec![0; self.len()], vec![0; other.len()]);
+        }
+        let owed = |t: &PairTree| -> [Vec<AtomicU64>; 2] {
+            [
+                t.nodes.iter().map(|_| AtomicU64::new(0)).collect(),
+                t.points.iter().map(|_| AtomicU64::new(0)).collect(),
+            ]
+        };
+        let walk = BetweenWalk {
+            trees: [self, other],
+            limits: Limits::distance(chord_2),
+            owed: [owed(self), owed(other)],
+        };
+        walk.walk(0, 0);
+        let [[nodes_a, points_a], [nodes_b, points_b]] = walk.owed;
+        (
+            self.push_down(nodes_a, &points_a),
+            other.push_down(nodes_b, &points_b),
+        )
+    }
+
+    /// Each point's count (by the caller's position): what its own entry holds, plus what
+    /// every node above it holds for all its points.
+    fn push_down(
+        &self,
+        to_nodes: Vec<std::sync::atomic::AtomicU64>,
+        to_points: &[std::sync::atomic::AtomicU64],
+    ) -> Vec<u64> {
+        use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+        let mut through: Vec<u64> = to_nodes.into_iter().map(AtomicU64::into_inner).collect();
+        let mut counts = vec![0; self.len()];
+        // Parents come before their children.
         for x in 0..self.nodes.len() {
             let node = self.nodes[x];
             if node.is_leaf() {
                 for i in node.range() {
-                    // Less the point itself, always within any distance of itself.
-                    degrees[self.order[i] as usize] =
-                        (through[x] + walk.to_points[i].load(Relaxed)).saturating_sub(1);
+                    counts[self.order[i] as usize] = through[x] + to_points[i].load(Relaxed);
                 }
             } else {
                 through[node.left as usize] += through[x];
                 through[node.right as usize] += through[x];
             }
         }
-        (degrees, across)
+        counts
     }
 }
 
@@ -464,6 +502,69 @@ impl DegreeWalk<'_> {
                 let [(x0, y0), (x1, y1)] = halves(a, b, x, y);
                 let (one, two) = both(|| self.walk(x0, y0), || self.walk(x1, y1), parallel);
                 one + two
+            }
+        }
+    }
+}
+
+/// The walk of [`PairTree::counts_between`]: for each tree, the neighbours in the other owed
+/// to every point of a node, and to single points.
+struct BetweenWalk<'t> {
+    trees: [&'t PairTree; 2],
+    limits: Limits,
+    /// Per tree: (to nodes, to points).
+    owed: [[Vec<std::sync::atomic::AtomicU64>; 2]; 2],
+}
+
+impl BetweenWalk<'_> {
+    fn walk(&self, x: u32, y: u32) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let [ta, tb] = self.trees;
+        let (a, b) = (&ta.nodes[x as usize], &tb.nodes[y as usize]);
+        match judge(a, b, &self.limits) {
+            Verdict::NoPair => {}
+            Verdict::AllPairs => {
+                self.owed[0][0][x as usize].fetch_add(b.len(), Relaxed);
+                self.owed[1][0][y as usize].fetch_add(a.len(), Relaxed);
+            }
+            Verdict::Open if a.is_leaf() && b.is_leaf() => {
+                let mut of_b = [0u64; LEAF];
+                let r_2 = self.limits.chord_2;
+                let [xs, ys, zs] = &tb.axes;
+                let r = b.range();
+                let (xs, ys, zs) = (&xs[r.clone()], &ys[r.clone()], &zs[r]);
+                for i in a.range() {
+                    let p = &ta.points[i];
+                    let (near_2, far_2) = point_to_box(p, b);
+                    if near_2 > r_2 {
+                        continue;
+                    }
+                    let n = if far_2 <= r_2 {
+                        of_b[..xs.len()].iter_mut().for_each(|c| *c += 1);
+                        b.len()
+                    } else {
+                        let mut n = 0;
+                        for k in 0..xs.len() {
+                            let (dx, dy, dz) = (p[0] - xs[k], p[1] - ys[k], p[2] - zs[k]);
+                            let near = u64::from(dx * dx + dy * dy + dz * dz <= r_2);
+                            n += near;
+                            of_b[k] += near;
+                        }
+                        n
+                    };
+                    self.owed[0][1][i].fetch_add(n, Relaxed);
+                }
+                for (k, j) in b.range().enumerate() {
+                    self.owed[1][1][j].fetch_add(of_b[k], Relaxed);
+                }
+            }
+            Verdict::Open => {
+                let [(x0, y0), (x1, y1)] = halves(a, b, x, y);
+                both(
+                    || self.walk(x0, y0),
+                    || self.walk(x1, y1),
+                    worth_two_threads(a, b),
+                );
             }
         }
     }
@@ -671,6 +772,18 @@ mod tests {
                     .count() as u64;
             }
             assert_eq!(across, want_across, "seed {seed}");
+            // Counts between two sets: each point's count of the other's within the distance.
+            let (pb, db) = points(seed + 100, 500, km, days);
+            let l = Limits::distance(chord_2);
+            let (of_a, of_b) =
+                PairTree::new(&pa, &da, &l).counts_between(&PairTree::new(&pb, &db, &l), chord_2);
+            for (mine, theirs, counts) in [(&pa, &pb, &of_a), (&pb, &pa, &of_b)] {
+                assert_eq!(counts.len(), mine.len());
+                for (i, p) in mine.iter().enumerate() {
+                    let want = theirs.iter().filter(|q| dist2(p, q) <= chord_2).count() as u64;
+                    assert_eq!(counts[i], want, "seed {seed}, point {i}");
+                }
+            }
         }
     }
 
@@ -717,5 +830,7 @@ mod tests {
         assert_eq!(one.count_pairs(&one, &l), 1);
         assert_eq!(one.degrees(1.0, &[true]), (vec![0], 0));
         assert_eq!(none.degrees(1.0, &[]), (Vec::new(), 0));
+        assert_eq!(one.counts_between(&none, 1.0), (vec![0], Vec::new()));
+        assert_eq!(one.counts_between(&one, 1.0), (vec![1], vec![1]));
     }
 }
