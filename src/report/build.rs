@@ -124,7 +124,10 @@ impl CorridorReport {
                 expansion,
             ))
         };
-        let nexus = || each(&spec.nexus, |n| nexus_section(index, groups, n, years));
+        let nexus = || -> Result<Vec<NexusSection>> {
+            let found = Nexus::run_all(&spec.nexus, index, groups, years)?;
+            Ok(spec.nexus.iter().zip(found).map(nexus_section).collect())
+        };
         // The nexus (parallel inside, and the longest section) runs beside the others, whose
         // steps leave a core idle at times; errors come in the steps' order either way.
         #[cfg(feature = "parallel")]
@@ -577,13 +580,7 @@ fn expansion_section(
     })
 }
 
-fn nexus_section(
-    index: &IncidentIndex,
-    groups: &ActorGroups,
-    meeting: &Nexus,
-    years: DateWindow,
-) -> Result<NexusSection> {
-    let n = meeting.run(index, groups, years)?;
+fn nexus_section((meeting, n): (&Nexus, crate::trend::NexusFindings)) -> NexusSection {
     let (a, b) = (meeting.group_a(), meeting.group_b());
     let k = n.cross_k;
     let verdict = if n.incidents.a == 0 || n.incidents.b == 0 {
@@ -593,7 +590,7 @@ fn nexus_section(
     } else {
         NexusVerdict::NotCloserThanChance
     };
-    Ok(NexusSection {
+    NexusSection {
         a: a.to_string(),
         b: b.to_string(),
         incidents_a: n.incidents.a,
@@ -615,5 +612,5 @@ fn nexus_section(
         cross_z: k.z,
         cross_p: k.p_value,
         verdict,
-    })
+    }
 }

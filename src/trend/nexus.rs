@@ -3,13 +3,12 @@
 use jiff::civil::Date;
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::ActorGroups;
 use crate::error::{Error, Result};
 use crate::geodesy::{chord2_to_km, km_to_chord2};
-use crate::incident::Incident;
 use crate::index::pairs::{Limits, PairTree};
 use crate::index::{DateWindow, IncidentIndex};
 use crate::surface::{CellId, Grid, SliceLength};
@@ -301,6 +300,71 @@ impl Nexus {
         groups: &ActorGroups,
         window: DateWindow,
     ) -> Result<NexusFindings> {
+        self.run_with(index, groups, window, &SharedCounts::default())
+    }
+
+    /// [`run`](Self::run) for several pairs over the same incidents and window, on all
+    /// cores with the `parallel` feature: the same findings, in the same order, but a group
+    /// in more than one pair (JNIM against IS Sahel and against Ansaru) has its incidents'
+    /// neighbour counts within the cross-K radius computed once. The first error in the
+    /// list's order is returned.
+    ///
+    /// ```
+    /// use conflict_risk::{ActorGroups, CorridorScenario, DateWindow, IncidentIndex};
+    /// use conflict_risk::{IncidentSet, Nexus, jiff::civil::date};
+    /// let (set, _) = IncidentSet::validate(CorridorScenario::new(3_000).generate());
+    /// let index = IncidentIndex::new(&set);
+    /// let groups = ActorGroups::corridor();
+    /// let window = DateWindow::new(date(2019, 1, 1), date(2024, 12, 31))?;
+    /// let pairs = [Nexus::new("JNIM", "IS Sahel")?, Nexus::new("JNIM", "Ansaru")?];
+    /// let all = Nexus::run_all(&pairs, &index, &groups, window)?;
+    /// for (pair, found) in pairs.iter().zip(&all) {
+    ///     assert_eq!(found, &pair.run(&index, &groups, window)?);
+    /// }
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    pub fn run_all(
+        pairs: &[Nexus],
+        index: &IncidentIndex,
+        groups: &ActorGroups,
+        window: DateWindow,
+    ) -> Result<Vec<NexusFindings>> {
+        // The groups in more than one pair at one radius (parameters checked first).
+        let mut seen: FxHashMap<(usize, u64), usize> = FxHashMap::default();
+        for pair in pairs {
+            positive_km("radius_km", pair.radius_km)?;
+            for name in [pair.a.as_str(), pair.b.as_str()] {
+                if let Some(g) = groups.position(name) {
+                    *seen.entry((g, pair.radius_km.to_bits())).or_default() += 1;
+                }
+            }
+        }
+        let mut shared = SharedCounts::default();
+        for (&(g, radius), _) in seen.iter().filter(|(_, n)| **n > 1) {
+            let chord_2 = km_to_chord2(f64::from_bits(radius));
+            let ids = members(index, groups, g, window);
+            shared
+                .groups
+                .insert((g, radius), GroupCounts::new(index, ids, chord_2));
+        }
+        let one = |pair: &Nexus| pair.run_with(index, groups, window, &shared);
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            let all: Vec<Result<NexusFindings>> = pairs.par_iter().map(one).collect();
+            all.into_iter().collect()
+        }
+        #[cfg(not(feature = "parallel"))]
+        pairs.iter().map(one).collect()
+    }
+
+    fn run_with(
+        &self,
+        index: &IncidentIndex,
+        groups: &ActorGroups,
+        window: DateWindow,
+        shared: &SharedCounts,
+    ) -> Result<NexusFindings> {
         // Parameters read back from a file were not checked when set: check them here.
         positive_km("pair_km", self.pair_km)?;
         positive_km("radius_km", self.radius_km)?;
@@ -316,17 +380,10 @@ impl Nexus {
             .position(b)
             .ok_or_else(|| Error::invalid("group", b, "no such actor group"))?;
         let incidents = index.set().incidents();
-        let in_range = |i: &Incident| i.date.start >= from && i.date.start <= to;
-        let mut matcher = super::groups::GroupMatcher::new(groups);
-        let (mut ia, mut ib) = (Vec::new(), Vec::new());
-        for (k, i) in (0u32..).zip(incidents).filter(|(_, i)| in_range(i)) {
-            if matcher.involves(ga, i) {
-                ia.push(k);
-            }
-            if matcher.involves(gb, i) {
-                ib.push(k);
-            }
-        }
+        let (ia, ib) = (
+            members(index, groups, ga, window),
+            members(index, groups, gb, window),
+        );
         let is_b: FxHashSet<u32> = ib.iter().copied().collect();
         let joint_incidents = ia.iter().filter(|i| is_b.contains(i)).count();
         let tree = |ids: &[u32], limits: &Limits| {
@@ -383,7 +440,31 @@ impl Nexus {
         let is_a: FxHashSet<u32> = ia.iter().copied().collect();
         let only_a: Vec<u32> = ia.iter().copied().filter(|i| !is_b.contains(i)).collect();
         let only_b: Vec<u32> = ib.iter().copied().filter(|i| !is_a.contains(i)).collect();
-        let cross_k = self.cross_k(index, &only_a, &only_b, &tree)?;
+        let shared_a = shared.groups.get(&(ga, self.radius_km.to_bits()));
+        let shared_b = shared.groups.get(&(gb, self.radius_km.to_bits()));
+        let cross_k = if shared_a.is_some() || shared_b.is_some() {
+            // A group's counts computed once for all its pairs: the pooled degrees from them.
+            let chord_2 = km_to_chord2(self.radius_km);
+            let (own_a, own_b);
+            let ca = match shared_a {
+                Some(c) => c,
+                None => {
+                    own_a = GroupCounts::new(index, ia.clone(), chord_2);
+                    &own_a
+                }
+            };
+            let cb = match shared_b {
+                Some(c) => c,
+                None => {
+                    own_b = GroupCounts::new(index, ib.clone(), chord_2);
+                    &own_b
+                }
+            };
+            let (degrees, observed) = pooled_degrees(index, ca, cb, chord_2);
+            self.test_cross_k(index, only_a.len(), &only_a, &only_b, degrees, observed)?
+        } else {
+            self.cross_k(index, &only_a, &only_b, &tree)?
+        };
         Ok(NexusFindings {
             params: self.clone(),
             window,
@@ -413,6 +494,22 @@ impl Nexus {
         let is_a: Vec<bool> = (0..pool.len()).map(|k| k < only_a.len()).collect();
         // One walk of the pooled incidents gives each one's degree and the cross pairs.
         let (degrees, observed) = tree(&pool, &limits).degrees(chord_2, &is_a);
+        self.test_cross_k(index, only_a.len(), only_a, only_b, degrees, observed)
+    }
+
+    /// The cross-K test of `observed` pairs, given the degree of every pooled incident
+    /// (`only_a`, then `only_b`).
+    fn test_cross_k(
+        &self,
+        index: &IncidentIndex,
+        a: usize,
+        only_a: &[u32],
+        only_b: &[u32],
+        degrees: Vec<u64>,
+        observed: u64,
+    ) -> Result<CrossK> {
+        debug_assert_eq!(a, only_a.len());
+        let pool: Vec<u32> = only_a.iter().chain(only_b).copied().collect();
         let (mean, variance) =
             relabelling_moments(only_a.len() as u64, only_b.len() as u64, &degrees);
         let (expected, sd, p_value) = match self.test {
@@ -536,6 +633,83 @@ impl Nexus {
 /// `P(Z ≥ z)` for a standard normal Z.
 fn upper_tail(z: f64) -> f64 {
     0.5 * libm::erfc(z / std::f64::consts::SQRT_2)
+}
+
+/// The in-window incidents of group `g` (ids, ascending).
+fn members(index: &IncidentIndex, groups: &ActorGroups, g: usize, window: DateWindow) -> Vec<u32> {
+    let (from, to) = (window.first_day(), window.last_day());
+    let mut matcher = super::groups::GroupMatcher::new(groups);
+    (0u32..)
+        .zip(index.set().incidents())
+        .filter(|(_, i)| i.date.start >= from && i.date.start <= to && matcher.involves(g, i))
+        .map(|(k, _)| k)
+        .collect()
+}
+
+/// Groups' neighbour counts shared by the pairs of [`Nexus::run_all`], by (group, radius).
+#[derive(Default)]
+struct SharedCounts {
+    groups: FxHashMap<(usize, u64), GroupCounts>,
+}
+
+/// A group's in-window incidents, their tree, and how many of them lie within the cross-K
+/// radius of each (itself included).
+struct GroupCounts {
+    ids: Vec<u32>,
+    tree: PairTree,
+    own: Vec<u64>,
+}
+
+impl GroupCounts {
+    fn new(index: &IncidentIndex, ids: Vec<u32>, chord_2: f64) -> GroupCounts {
+        let points: Vec<[f64; 3]> = ids.iter().map(|&i| index.vector(i)).collect();
+        let days: Vec<[i32; 2]> = ids.iter().map(|&i| index.day_spans()[i as usize]).collect();
+        let tree = PairTree::new(&points, &days, &Limits::distance(chord_2));
+        let (degrees, _) = tree.degrees(chord_2, &vec![false; ids.len()]);
+        GroupCounts {
+            ids,
+            tree,
+            own: degrees.into_iter().map(|d| d + 1).collect(),
+        }
+    }
+}
+
+/// The degrees of the pooled incidents of two groups (those of A alone, then those of B
+/// alone, each in id order) and the pairs joining one of each, from each group's own counts,
+/// the counts between the groups, and the counts of the incidents in both: a point's
+/// neighbours among A Δ B are its neighbours in A, plus those in B, less twice those in both,
+/// less itself.
+fn pooled_degrees(
+    index: &IncidentIndex,
+    a: &GroupCounts,
+    b: &GroupCounts,
+    chord_2: f64,
+) -> (Vec<u64>, u64) {
+    let (b_near_a, a_near_b) = a.tree.counts_between(&b.tree, chord_2);
+    let in_b = |id: &u32| b.ids.binary_search(id).is_ok();
+    let in_a = |id: &u32| a.ids.binary_search(id).is_ok();
+    let joint: Vec<u32> = a.ids.iter().copied().filter(in_b).collect();
+    let (joint_near_a, joint_near_b) = if joint.is_empty() {
+        (vec![0; a.ids.len()], vec![0; b.ids.len()])
+    } else {
+        let joint = GroupCounts::new(index, joint, chord_2);
+        (
+            a.tree.counts_between(&joint.tree, chord_2).0,
+            b.tree.counts_between(&joint.tree, chord_2).0,
+        )
+    };
+    let mut degrees = Vec::with_capacity(a.ids.len() + b.ids.len());
+    let mut observed = 0;
+    for (k, _) in a.ids.iter().enumerate().filter(|(_, id)| !in_b(id)) {
+        let both = 2 * joint_near_a[k] + 1;
+        degrees.push((a.own[k] + b_near_a[k]).saturating_sub(both));
+        observed += b_near_a[k].saturating_sub(joint_near_a[k]);
+    }
+    for (k, _) in b.ids.iter().enumerate().filter(|(_, id)| !in_a(id)) {
+        let both = 2 * joint_near_b[k] + 1;
+        degrees.push((b.own[k] + a_near_b[k]).saturating_sub(both));
+    }
+    (degrees, observed)
 }
 
 /// The exact mean and variance of the number of pairs (one labelled A, one B) of a graph

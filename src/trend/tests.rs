@@ -454,6 +454,24 @@ fn co_located_and_cross_k_counts_equal_a_brute_force_pair_count() {
         assert!(on_limit > 0, "seed {seed}: no pair on the distance limit");
         assert_eq!(n.colocated_pairs, colocated, "seed {seed}");
         assert_eq!(n.cross_k.observed, cross, "seed {seed}");
+        // Several pairs at once (groups in two pairs counted once, incidents of both groups
+        // taken out through their own counts) give what each pair gives alone, test and all.
+        let at = |a: &str, b: &str| Nexus::new(a, b).and_then(|n| n.radius_km(km));
+        let pairs = [
+            spec.clone(),
+            at("JNIM", "IS Sahel").expect("valid"),
+            at("IS Sahel", "Ansaru").expect("valid"),
+            spec.clone().permutations(99).expect("valid"),
+            Nexus::new("JNIM", "Ansaru").expect("valid"),
+        ];
+        let index = IncidentIndex::new(&set);
+        let window = DateWindow::new(date(2022, 1, 1), date(2023, 12, 31)).expect("valid");
+        let all = Nexus::run_all(&pairs, &index, &groups, window).expect("runs");
+        for (pair, found) in pairs.iter().zip(&all) {
+            let alone = pair.run(&index, &groups, window).expect("runs");
+            assert_eq!(found, &alone, "seed {seed}");
+        }
+        assert_eq!(all[0].cross_k.observed, cross, "seed {seed}");
     }
 }
 
