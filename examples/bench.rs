@@ -42,8 +42,10 @@ JSON object per measurement on stdout. Times are wall-clock seconds; medians ove
                      report      the whole corridor report: write N synthetic incidents as an
                                  ACLED CSV file, read it back, validate, index, build every
                                  section, write every layer and the map, format the text; one
-                                 line per step (seconds, peak memory while it ran), then the
-                                 total and its ratio to the reading
+                                 line per step (seconds, CPU seconds, peak memory while it
+                                 ran), then the total and its ratio to the reading. The nexus
+                                 runs beside the steps from clusters to expansion: its line
+                                 is the wait for it after them
   --n N            number of incidents [1000000]
   --repeat R       runs per measurement, the median is reported [5]
   --queries Q      queries per run, centred on seeded random incidents [2000]

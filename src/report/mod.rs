@@ -63,7 +63,9 @@ pub struct CorridorReport {
     layers: Option<layers::LayerData>,
 }
 
-/// A step of [`CorridorReport::build_observed`]'s work, in the order they run.
+/// A step of [`CorridorReport::build_observed`]'s work, in the order they end. With the
+/// `parallel` feature the nexus is computed beside the steps from `Clusters` to `Expansion`
+/// (they leave a core idle at times): its step is the wait for it after them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportStep {
@@ -81,7 +83,7 @@ pub enum ReportStep {
     Tempo,
     /// The group's yearly expansion and the southward spread.
     Expansion,
-    /// Where each pair of groups meets.
+    /// Where each pair of groups meets ([`Nexus::run_all`](crate::Nexus::run_all)).
     Nexus,
 }
 
