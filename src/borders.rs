@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use geo::{Coord, Intersects, MultiLineString, MultiPolygon, Point, Rect};
+use geo::{BoundingRect, Coord, Intersects, MultiLineString, MultiPolygon, Point, Rect};
 use rstar::{AABB, PointDistance, RTree, RTreeObject};
 use serde::Serialize;
 
@@ -25,6 +25,141 @@ pub struct Country {
     /// The outline, lon/lat.
     pub shape: MultiPolygon<f64>,
     pub(crate) bbox: Option<Rect<f64>>,
+    /// Cells of the bounding box wholly inside or outside the outline.
+    pub(crate) grid: Option<InsideGrid>,
+}
+
+impl Country {
+    pub(crate) fn new(code: CountryCode, name: String, shape: MultiPolygon<f64>) -> Country {
+        let bbox = shape.bounding_rect();
+        Country {
+            code,
+            name,
+            grid: bbox.and_then(|b| InsideGrid::new(&shape, b)),
+            bbox,
+            shape,
+        }
+    }
+
+    /// Whether the outline holds `c` (its boundary included), as `shape.intersects(&c)`
+    /// answers: from the grid where `c`'s cell lies wholly inside or outside, else by that test.
+    fn holds(&self, c: &Coord) -> bool {
+        if !self.bbox.is_some_and(|b| b.intersects(c)) {
+            return false;
+        }
+        match self.grid.as_ref().map(|g| g.at(c)) {
+            Some(Cell::Inside) => true,
+            Some(Cell::Outside) => false,
+            _ => self.shape.intersects(c),
+        }
+    }
+}
+
+/// What a cell of an [`InsideGrid`] holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cell {
+    Outside,
+    Inside,
+    /// Near an edge of the outline: the exact test decides.
+    Edge,
+}
+
+/// A regular lon/lat grid over a country's bounding box, each cell known to lie wholly inside
+/// the outline, wholly outside, or near an edge. A cell is near an edge when it, or a cell
+/// beside it, meets the bounding box of an edge of a ring; the others are classed by counting
+/// the rings' crossings of the row's centre line left of the cell's centre (even-odd per
+/// polygon, any polygon for the multipolygon), far from every edge, so no rounding can flip it.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct InsideGrid {
+    x0: f64,
+    y0: f64,
+    step_x: f64,
+    step_y: f64,
+    cells: Vec<Cell>,
+}
+
+/// Cells per side of an [`InsideGrid`].
+const GRID_SIDE: usize = 256;
+
+impl InsideGrid {
+    fn new(shape: &MultiPolygon<f64>, bbox: Rect<f64>) -> Option<InsideGrid> {
+        let (w, h) = (bbox.width(), bbox.height());
+        if !(w.is_finite() && h.is_finite() && w > 0.0 && h > 0.0) {
+            return None;
+        }
+        let n = GRID_SIDE;
+        let mut g = InsideGrid {
+            x0: bbox.min().x,
+            y0: bbox.min().y,
+            step_x: w / n as f64,
+            step_y: h / n as f64,
+            cells: vec![Cell::Outside; n * n],
+        };
+        let rings = || {
+            shape
+                .iter()
+                .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        };
+        for ring in rings() {
+            for e in ring.lines() {
+                let (x_lo, x_hi) = (
+                    g.column(e.start.x.min(e.end.x)),
+                    g.column(e.start.x.max(e.end.x)),
+                );
+                let (y_lo, y_hi) = (g.row(e.start.y.min(e.end.y)), g.row(e.start.y.max(e.end.y)));
+                for y in y_lo.saturating_sub(1)..=(y_hi + 1).min(n - 1) {
+                    for x in x_lo.saturating_sub(1)..=(x_hi + 1).min(n - 1) {
+                        g.cells[y * n + x] = Cell::Edge;
+                    }
+                }
+            }
+        }
+        for y in 0..n {
+            let cy = g.y0 + (y as f64 + 0.5) * g.step_y;
+            // Per polygon, the x of each crossing of the line y = cy, sorted.
+            let crossings: Vec<Vec<f64>> = shape
+                .iter()
+                .map(|p| {
+                    let mut xs: Vec<f64> = std::iter::once(p.exterior())
+                        .chain(p.interiors())
+                        .flat_map(|r| r.lines())
+                        .filter(|e| (e.start.y > cy) != (e.end.y > cy))
+                        .map(|e| {
+                            e.start.x
+                                + (cy - e.start.y) * (e.end.x - e.start.x) / (e.end.y - e.start.y)
+                        })
+                        .collect();
+                    xs.sort_unstable_by(f64::total_cmp);
+                    xs
+                })
+                .collect();
+            for x in 0..n {
+                let cell = &mut g.cells[y * n + x];
+                if *cell == Cell::Edge {
+                    continue;
+                }
+                let cx = g.x0 + (x as f64 + 0.5) * g.step_x;
+                let inside = crossings
+                    .iter()
+                    .any(|xs| xs.partition_point(|&v| v < cx) % 2 == 1);
+                *cell = if inside { Cell::Inside } else { Cell::Outside };
+            }
+        }
+        Some(g)
+    }
+
+    fn column(&self, x: f64) -> usize {
+        (((x - self.x0) / self.step_x).floor().max(0.0) as usize).min(GRID_SIDE - 1)
+    }
+
+    fn row(&self, y: f64) -> usize {
+        (((y - self.y0) / self.step_y).floor().max(0.0) as usize).min(GRID_SIDE - 1)
+    }
+
+    /// The cell of `c` (a point within the bounding box).
+    fn at(&self, c: &Coord) -> Cell {
+        self.cells[self.row(c.y) * GRID_SIDE + self.column(c.x)]
+    }
 }
 
 /// The two countries a border separates, in alphabetical order: `BFA–TGO`.
@@ -245,11 +380,7 @@ impl Borders {
     #[must_use]
     pub fn country_at(&self, point: Point<f64>) -> Option<CountryCode> {
         let c = Coord::from(point);
-        self.countries
-            .iter()
-            .filter(|k| k.bbox.is_some_and(|b| b.intersects(&c)))
-            .find(|k| k.shape.intersects(&c))
-            .map(|k| k.code)
+        self.countries.iter().find(|k| k.holds(&c)).map(|k| k.code)
     }
 
     /// The nearest border line and the great-circle distance to it (segments are taken as
@@ -447,6 +578,97 @@ mod tests {
 
     fn km_per_degree() -> f64 {
         EARTH_RADIUS_KM * std::f64::consts::PI / 180.0
+    }
+
+    /// A jagged star of `n` points around (`lon`, `lat`), with a square hole in the middle.
+    fn star(rng: &mut Pcg64Mcg, lon: f64, lat: f64, n: usize) -> geo::Polygon<f64> {
+        let outer: Vec<Coord> = (0..n)
+            .map(|k| {
+                let a = k as f64 / n as f64 * std::f64::consts::TAU;
+                let r = if k % 2 == 0 {
+                    2.0
+                } else {
+                    rng.random_range(0.6..1.8)
+                };
+                Coord {
+                    x: lon + r * a.cos(),
+                    y: lat + r * a.sin(),
+                }
+            })
+            .collect();
+        let hole = vec![
+            Coord {
+                x: lon - 0.2,
+                y: lat - 0.2,
+            },
+            Coord {
+                x: lon + 0.2,
+                y: lat - 0.2,
+            },
+            Coord {
+                x: lon + 0.2,
+                y: lat + 0.2,
+            },
+            Coord {
+                x: lon - 0.2,
+                y: lat + 0.2,
+            },
+        ];
+        geo::Polygon::new(outer.into(), vec![hole.into()])
+    }
+
+    #[test]
+    fn the_inside_grid_answers_as_the_polygon_test() {
+        let mut rng = Pcg64Mcg::seed_from_u64(7);
+        for n in [8, 60, 600] {
+            // Two stars, the second one touching the first's bounding box, and one with a
+            // hole: points everywhere in the box, on the vertices and halfway along the edges.
+            let shape = MultiPolygon::new(vec![
+                star(&mut rng, 1.0, 11.0, n),
+                star(&mut rng, 4.5, 12.0, n / 2 + 3),
+            ]);
+            let country = Country::new(CountryCode::new("BFA").expect("a code"), "B".into(), shape);
+            let grid = country.grid.as_ref().expect("a grid");
+            let (mut inside, mut outside) = (0, 0);
+            let mut points: Vec<Coord> = (0..10_000)
+                .map(|_| Coord {
+                    x: rng.random_range(-1.5..7.0),
+                    y: rng.random_range(8.5..14.5),
+                })
+                .collect();
+            for p in country.shape.iter() {
+                for e in p
+                    .exterior()
+                    .lines()
+                    .chain(p.interiors().iter().flat_map(|r| r.lines()))
+                {
+                    points.push(e.start);
+                    points.push(Coord {
+                        x: (e.start.x + e.end.x) / 2.0,
+                        y: (e.start.y + e.end.y) / 2.0,
+                    });
+                }
+            }
+            for c in &points {
+                assert_eq!(
+                    country.holds(c),
+                    country.shape.intersects(c),
+                    "{c:?}, {n} points"
+                );
+                if country.bbox.is_some_and(|b| b.intersects(c)) {
+                    match grid.at(c) {
+                        Cell::Inside => inside += 1,
+                        Cell::Outside => outside += 1,
+                        Cell::Edge => {}
+                    }
+                }
+            }
+            // The grid answers most points itself.
+            assert!(
+                inside > 200 && outside > 1_000,
+                "{inside} inside, {outside} outside"
+            );
+        }
     }
 
     fn v(lon: f64, lat: f64) -> [f64; 3] {

@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use geo::{BoundingRect, MultiLineString, MultiPolygon};
+use geo::{MultiLineString, MultiPolygon};
 use geojson::{GeoJson, Geometry};
 
 use crate::borders::{BorderLine, BorderPair, Borders, Country};
@@ -79,12 +79,7 @@ impl Borders {
                     let code = code("ADM0_A3", prop(&["ADM0_A3", "adm0_a3", "ISO_A3", "iso_a3"]))?;
                     let name = prop(&["ADMIN", "NAME", "admin", "name"])
                         .unwrap_or_else(|| code.to_string());
-                    self.countries.push(Country {
-                        code,
-                        name,
-                        bbox: shape.bounding_rect(),
-                        shape,
-                    });
+                    self.countries.push(Country::new(code, name, shape));
                 }
                 Shape::Lines(lines) => {
                     let l = code("adm0_a3_l", prop(&["adm0_a3_l", "ADM0_A3_L"]))?;
