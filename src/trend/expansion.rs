@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cluster::Dbscan;
 use crate::error::{Error, Result};
-use crate::geodesy::{KM_PER_DEGREE, lon_lat_of, unit_vector};
+use crate::geodesy::{KM_PER_DEGREE, chord2_to_km, dist2, lon_lat_of, unit_vector};
 use crate::incident::Incident;
 use crate::index::{DateWindow, IncidentIndex};
 use crate::surface::{CellId, Grid, SliceLength};
@@ -282,26 +282,24 @@ fn distance_from_clusters(
     let set = IncidentSet::from_valid(before.iter().map(|i| (*i).clone()).collect());
     let index = IncidentIndex::new(&set);
     let clustering = dbscan.run(&index);
-    let clustered: Vec<Incident> = set
-        .incidents()
-        .iter()
+    // The clustered incidents' unit vectors in a tree of their own (not a second copy of the
+    // incidents): the nearest by chord is the nearest on the sphere, measured as the index
+    // measures it.
+    let clustered: Vec<[f64; 3]> = (0u32..)
         .zip(clustering.labels())
         .filter(|(_, l)| l.is_some())
-        .map(|(i, _)| i.clone())
+        .map(|(k, _)| index.vector(k))
         .collect();
     if clustered.is_empty() {
         return None;
     }
-    let cset = IncidentSet::from_valid(clustered);
-    let cindex = IncidentIndex::new(&cset);
+    let tree = rstar::RTree::bulk_load(clustered);
     let mut d: Vec<f64> = movers
         .iter()
         .filter_map(|i| {
-            cindex
-                .nearest(i.point(), 1)
-                .ok()?
-                .first()
-                .map(|n| n.distance_km)
+            let q = unit_vector(i.point());
+            tree.nearest_neighbor(&q)
+                .map(|c| chord2_to_km(dist2(&q, c)))
         })
         .collect();
     crate::stats::median_opt(&mut d)
