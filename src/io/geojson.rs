@@ -281,6 +281,23 @@ fn push_opt_str(out: &mut Vec<u8>, s: Option<&str>) -> std::io::Result<()> {
     }
 }
 
+/// A JSON array of `items`, each written by `each`.
+fn push_array<T>(
+    out: &mut Vec<u8>,
+    items: &[T],
+    each: impl Fn(&mut Vec<u8>, &T) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    out.push(b'[');
+    for (k, item) in items.iter().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        each(out, item)?;
+    }
+    out.push(b']');
+    Ok(())
+}
+
 /// Writes incidents as GeoJSON features straight from the model: the same text as `json!`
 /// over [`properties`] gives (members by name), without a map or a serializer per feature.
 struct FeatureText<'a> {
@@ -342,24 +359,10 @@ impl<'a> FeatureText<'a> {
                 Field::Own(12) => push_opt_str(out, name(&i.secondary_actor))?,
                 Field::Own(13) => push_value(out, &i.secondary_actor.as_ref().map(|a| a.kind))?,
                 Field::Own(14) => {
-                    out.push(b'[');
-                    for (k, a) in i.associated_actors.iter().enumerate() {
-                        if k > 0 {
-                            out.push(b',');
-                        }
-                        push_str(out, &a.name)?;
-                    }
-                    out.push(b']');
+                    push_array(out, &i.associated_actors, |o, a| push_str(o, &a.name))?
                 }
                 Field::Own(15) => {
-                    out.push(b'[');
-                    for (k, a) in i.associated_actors.iter().enumerate() {
-                        if k > 0 {
-                            out.push(b',');
-                        }
-                        push_value(out, &a.kind)?;
-                    }
-                    out.push(b']');
+                    push_array(out, &i.associated_actors, |o, a| push_value(o, &a.kind))?
                 }
                 Field::Own(16) => push_value(out, &i.fatalities.best)?,
                 Field::Own(17) => push_value(out, &i.fatalities.low)?,
