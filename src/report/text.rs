@@ -8,6 +8,7 @@ use super::{
     ExpansionSection, NexusSection, SiteSection, TempoSection,
 };
 use crate::borders::BorderBand;
+use crate::trend::SpreadKind;
 
 /// `s` cut to `n` characters, the last replaced by `mark` when anything was cut.
 pub(crate) fn truncate(s: &str, n: usize, mark: char) -> String {
@@ -359,8 +360,7 @@ impl Display for ExpansionText<'_> {
                 r.cells,
                 r.new_cells,
                 num(r.km_from_clusters, 0),
-                r.change
-                    .map_or("-".into(), |c| format!("{c:?}").to_lowercase())
+                r.change.map_or("-", SpreadKind::label)
             )?;
         }
         if let Some(s) = &x.spread {

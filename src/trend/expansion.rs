@@ -13,12 +13,17 @@ use crate::index::{DateWindow, IncidentIndex};
 use crate::surface::{CellId, Grid, SliceLength};
 use crate::validate::IncidentSet;
 
-/// How a group's map changed from one period to the next, after Schutte & Weidmann (2011):
-/// escalation spreads to new places while the old ones stay active; relocation moves to new
-/// places while the old ones fall quiet.
+/// How a group's map changed from one period to the next, after Schutte & Weidmann (2011),
+/// "Diffusion patterns of violence in civil wars", Political Geography 30(3): escalation
+/// spreads to new places while the old ones stay active; relocation moves to new places while
+/// the old ones fall quiet. Their types describe violence that spreads; a period with fewer
+/// incidents in fewer cells than the last is a decline, whatever new cells it has (this
+/// crate's rule, checked first, so that a falling year is never called escalation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SpreadKind {
+    /// Fewer incidents and fewer active cells than the last period.
+    Decline,
     /// New cells, and at least as many of the last period's cells still active as gone quiet.
     Escalation,
     /// New cells, and more of the last period's cells gone quiet than still active.
@@ -27,6 +32,20 @@ pub enum SpreadKind {
     Contraction,
     /// No new cells, most cells still active.
     Stable,
+}
+
+impl SpreadKind {
+    /// The kind in words, as the report prints it (`"escalation"`).
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            SpreadKind::Decline => "decline",
+            SpreadKind::Escalation => "escalation",
+            SpreadKind::Relocation => "relocation",
+            SpreadKind::Contraction => "contraction",
+            SpreadKind::Stable => "stable",
+        }
+    }
 }
 
 /// One period of a group's activity.
@@ -227,7 +246,9 @@ fn steps(
         };
         // A change needs activity on both sides: from or to nothing there is no spread.
         let both_active = k > 0 && !per[k - 1].is_empty() && !now.is_empty();
+        let fell = k > 0 && now.len() < per[k - 1].len() && cells[k].len() < cells[k - 1].len();
         let change = both_active.then_some(match (new.is_empty(), retained >= quiet) {
+            _ if fell => SpreadKind::Decline,
             (false, true) => SpreadKind::Escalation,
             (false, false) => SpreadKind::Relocation,
             (true, true) => SpreadKind::Stable,

@@ -101,6 +101,46 @@ fn a_group_moving_south_by_100_km_a_year() {
 }
 
 #[test]
+fn a_year_with_fewer_incidents_in_fewer_cells_is_a_decline_not_escalation() {
+    // 2020: 400 incidents over a 150 km disc; 2021: 150 over a 125 km disc and a new spot
+    // 300 km away: new cells, most old cells still active (escalation by the cell counts
+    // alone), but fewer incidents in fewer cells, as JNIM's 2020 in Burkina (events 143 to
+    // 79, cells 32 to 27, and called escalation).
+    let mut rng = Pcg64Mcg::seed_from_u64(3);
+    let mut incidents = Vec::new();
+    let centre = Point::new(1.0, 12.0);
+    let spots = [(2020, centre, 150.0, 400), (2021, centre, 125.0, 150)];
+    let far = destination(centre, 90.0, 300.0);
+    for (year, at, radius, n) in spots.into_iter().chain([(2021, far, 10.0, 10)]) {
+        for k in 0..n {
+            let p = destination(
+                at,
+                rng.random_range(0.0..360.0),
+                radius * rng.random_range(0.0f64..1.0).sqrt(),
+            );
+            incidents.push(event(
+                format!("d{year}-{radius}-{k}"),
+                p,
+                day_in(year, &mut rng),
+                "JNIM",
+            ));
+        }
+    }
+    let steps = yearly(&incidents, date(2020, 1, 1), date(2021, 12, 31));
+    assert!(steps[1].incidents < steps[0].incidents);
+    assert!(steps[1].active_cells < steps[0].active_cells);
+    assert!(steps[1].new_cells > 0, "the far spot opens new cells");
+    assert!(
+        steps[1].retained_cells >= steps[1].quiet_cells,
+        "{} retained, {} quiet",
+        steps[1].retained_cells,
+        steps[1].quiet_cells
+    );
+    assert_eq!(steps[1].change, Some(SpreadKind::Decline));
+    assert_eq!(SpreadKind::Decline.label(), "decline");
+}
+
+#[test]
 fn a_group_that_grows_in_place_escalates() {
     let mut rng = Pcg64Mcg::seed_from_u64(2);
     let mut incidents = Vec::new();
