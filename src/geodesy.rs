@@ -77,6 +77,15 @@ pub(crate) fn chord2_to_km(chord2: f64) -> f64 {
     2.0 * EARTH_RADIUS_KM * half.asin()
 }
 
+/// The smallest squared distance between two boxes `[a_lo, a_hi]` and `[b_lo, b_hi]`: a lower
+/// bound of [`dist2`] for every pair of points in them, with the same steps, each rounded no
+/// higher, so a box pair judged beyond a limit holds no pair that `dist2` would accept.
+#[inline]
+pub(crate) fn box_gap_2(a_lo: &[f64; 3], a_hi: &[f64; 3], b_lo: &[f64; 3], b_hi: &[f64; 3]) -> f64 {
+    let g: [f64; 3] = std::array::from_fn(|k| (b_lo[k] - a_hi[k]).max(a_lo[k] - b_hi[k]).max(0.0));
+    g[0] * g[0] + g[1] * g[1] + g[2] * g[2]
+}
+
 /// Squared Euclidean distance between two 3-vectors (a squared chord for unit vectors).
 #[inline]
 #[must_use]

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use super::union_find::UnionFind;
 use crate::error::{Error, Result};
-use crate::geodesy::{dist2, km_to_chord2};
+use crate::geodesy::{box_gap_2, dist2, km_to_chord2};
 use crate::incident::IncidentId;
 use crate::index::{IncidentIndex, LONG_SPAN_DAYS};
 use crate::precision::PrecisionPolicy;
@@ -509,22 +509,14 @@ impl CoreBox {
         b
     }
 
-    /// A lower bound of `dist2` between any point of `self` and any point of `other`: each
-    /// axis's difference is rounded the same way as in `dist2` and can only be smaller there.
+    /// A lower bound of `dist2` between any point of `self` and any point of `other`.
     fn gap_2(&self, other: &CoreBox) -> f64 {
-        let g: [f64; 3] = std::array::from_fn(|k| {
-            (other.lo[k] - self.hi[k])
-                .max(self.lo[k] - other.hi[k])
-                .max(0.0)
-        });
-        g[0] * g[0] + g[1] * g[1] + g[2] * g[2]
+        box_gap_2(&self.lo, &self.hi, &other.lo, &other.hi)
     }
 
     /// A lower bound of `dist2` between `p` and any point of `self`.
     fn to_point_2(&self, p: &[f64; 3]) -> f64 {
-        let g: [f64; 3] =
-            std::array::from_fn(|k| (self.lo[k] - p[k]).max(p[k] - self.hi[k]).max(0.0));
-        g[0] * g[0] + g[1] * g[1] + g[2] * g[2]
+        box_gap_2(p, p, &self.lo, &self.hi)
     }
 }
 

@@ -7,7 +7,7 @@
 //! are monotone, so a node pair judged wholly within (or outside) holds no point pair that
 //! the point test would judge otherwise.
 
-use crate::geodesy::dist2;
+use crate::geodesy::{box_gap_2, dist2};
 
 /// Points per leaf.
 const LEAF: usize = 32;
@@ -120,18 +120,15 @@ enum Verdict {
 /// The smallest squared chord between two nodes' boxes (a lower bound of `dist2` for every
 /// pair: the same operations, in the same order, on bounds).
 fn min_2(a: &Node, b: &Node) -> f64 {
-    let near: [f64; 3] =
-        std::array::from_fn(|k| (b.lo[k] - a.hi[k]).max(a.lo[k] - b.hi[k]).max(0.0));
-    near[0] * near[0] + near[1] * near[1] + near[2] * near[2]
+    box_gap_2(&a.lo, &a.hi, &b.lo, &b.hi)
 }
 
 /// The smallest and largest squared chord from `p` to `b`'s box: the bounds of [`min_2`] and
 /// [`judge`] for a node holding `p` alone (the same operations, so as exact).
 fn point_to_box(p: &[f64; 3], b: &Node) -> (f64, f64) {
-    let near: [f64; 3] = std::array::from_fn(|k| (b.lo[k] - p[k]).max(p[k] - b.hi[k]).max(0.0));
     let far: [f64; 3] = std::array::from_fn(|k| (b.hi[k] - p[k]).abs().max((p[k] - b.lo[k]).abs()));
     (
-        near[0] * near[0] + near[1] * near[1] + near[2] * near[2],
+        box_gap_2(p, p, &b.lo, &b.hi),
         far[0] * far[0] + far[1] * far[1] + far[2] * far[2],
     )
 }
