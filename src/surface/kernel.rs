@@ -232,20 +232,14 @@ impl KernelSurface {
         let reach_2 = km_to_chord2(self.reach_km());
         // The same sums, in the same order, as `at_with` (tested).
         let one = |c: &Point<f64>| {
-            let (mut raw, mut count, mut deaths) = (0.0, 0u32, 0i64);
+            let mut sum = (0.0, 0u32, 0i64);
             index.visit_positions_within_chord_2(unit_vector(*c), reach_2, |chord_2, at| {
                 let (w, d) = laid[at];
-                if w.weight <= 0.0 {
-                    return;
-                }
-                let (r, counted) = self.contribution(w, chord2_to_km(chord_2));
-                raw += r;
-                if counted {
-                    count += 1;
-                    deaths += d;
+                if w.weight > 0.0 {
+                    self.add(&mut sum, w, chord2_to_km(chord_2), d);
                 }
             });
-            (raw, count, deaths)
+            sum
         };
         #[cfg(feature = "parallel")]
         {
@@ -278,13 +272,9 @@ impl KernelSurface {
             }
             let q = index.vector(i);
             for e in tree.locate_within_distance(q, reach_2) {
-                let (raw, counted) = self.contribution(*w, chord2_to_km(dist2(&q, e.geom())));
-                let sum = &mut sums[e.data as usize];
-                sum.0 += raw;
-                if counted {
-                    sum.1 += 1;
-                    sum.2 += i64::from(incidents[i as usize].fatalities.best.max(0));
-                }
+                let deaths = i64::from(incidents[i as usize].fatalities.best.max(0));
+                let km = chord2_to_km(dist2(&q, e.geom()));
+                self.add(&mut sums[e.data as usize], *w, km, deaths);
             }
         }
         sums
@@ -301,21 +291,23 @@ impl KernelSurface {
         }
     }
 
-    /// What an incident of weight `w` at `distance_km` adds: its weighted kernel value, and
-    /// whether it counts (within the nominal bandwidth).
-    fn contribution(&self, w: Weighted, distance_km: f64) -> (f64, bool) {
+    /// Add to `sum` (raw kernel value, count, deaths) what an incident of weight `w` and
+    /// `deaths` at `distance_km` brings: its weighted kernel value, and itself and its deaths
+    /// when within the nominal bandwidth. One place for every way the surface is summed.
+    fn add(&self, sum: &mut (f64, u32, i64), w: Weighted, distance_km: f64, deaths: i64) {
         let h = self.bandwidth_km;
         let hi = if w.uncertainty_km > 0.0 {
             (h * h + w.uncertainty_km * w.uncertainty_km).sqrt()
         } else {
             h
         };
-        let raw = if distance_km <= hi {
-            w.weight * self.kernel.value(distance_km / hi)
-        } else {
-            0.0
-        };
-        (raw, distance_km <= h)
+        if distance_km <= hi {
+            sum.0 += w.weight * self.kernel.value(distance_km / hi);
+        }
+        if distance_km <= h {
+            sum.1 += 1;
+            sum.2 += deaths;
+        }
     }
 
     /// The raw kernel value at one point (a site), with the count and deaths within the
@@ -340,21 +332,16 @@ impl KernelSurface {
         at: Point<f64>,
     ) -> (f64, u32, i64) {
         let incidents = index.set().incidents();
-        let (mut raw, mut count, mut deaths) = (0.0, 0u32, 0i64);
+        let mut sum = (0.0, 0u32, 0i64);
         // The centre is a valid point (checked above or a cell centre), so the query succeeds.
         let _ = index.for_each_within_radius(at, self.reach_km(), |n| {
             let w = weight_of(n.id.index());
-            if w.weight <= 0.0 {
-                return;
-            }
-            let (r, counted) = self.contribution(w, n.distance_km);
-            raw += r;
-            if counted {
-                count += 1;
-                deaths += i64::from(incidents[n.id.index()].fatalities.best.max(0));
+            if w.weight > 0.0 {
+                let deaths = i64::from(incidents[n.id.index()].fatalities.best.max(0));
+                self.add(&mut sum, w, n.distance_km, deaths);
             }
         });
-        (raw, count, deaths)
+        sum
     }
 }
 
