@@ -347,15 +347,7 @@ impl Nexus {
                 .groups
                 .insert((g, radius), GroupCounts::new(index, ids, chord_2));
         }
-        let one = |pair: &Nexus| pair.run_with(index, groups, window, &shared);
-        #[cfg(feature = "parallel")]
-        {
-            use rayon::prelude::*;
-            let all: Vec<Result<NexusFindings>> = pairs.par_iter().map(one).collect();
-            all.into_iter().collect()
-        }
-        #[cfg(not(feature = "parallel"))]
-        pairs.iter().map(one).collect()
+        crate::parallel::each(pairs, |pair| pair.run_with(index, groups, window, &shared))
     }
 
     fn run_with(
@@ -380,10 +372,13 @@ impl Nexus {
             .position(b)
             .ok_or_else(|| Error::invalid("group", b, "no such actor group"))?;
         let incidents = index.set().incidents();
-        let (ia, ib) = (
-            members(index, groups, ga, window),
-            members(index, groups, gb, window),
-        );
+        let shared_a = shared.groups.get(&(ga, self.radius_km.to_bits()));
+        let shared_b = shared.groups.get(&(gb, self.radius_km.to_bits()));
+        // A shared group's incidents were listed once, for its counts.
+        let listed = |g, counts: Option<&GroupCounts>| {
+            counts.map_or_else(|| members(index, groups, g, window), |c| c.ids.clone())
+        };
+        let (ia, ib) = (listed(ga, shared_a), listed(gb, shared_b));
         let is_b: FxHashSet<u32> = ib.iter().copied().collect();
         let joint_incidents = ia.iter().filter(|i| is_b.contains(i)).count();
         let tree = |ids: &[u32], limits: &Limits| {
@@ -440,8 +435,6 @@ impl Nexus {
         let is_a: FxHashSet<u32> = ia.iter().copied().collect();
         let only_a: Vec<u32> = ia.iter().copied().filter(|i| !is_b.contains(i)).collect();
         let only_b: Vec<u32> = ib.iter().copied().filter(|i| !is_a.contains(i)).collect();
-        let shared_a = shared.groups.get(&(ga, self.radius_km.to_bits()));
-        let shared_b = shared.groups.get(&(gb, self.radius_km.to_bits()));
         let cross_k = if shared_a.is_some() || shared_b.is_some() {
             // A group's counts computed once for all its pairs: the pooled degrees from them.
             let chord_2 = km_to_chord2(self.radius_km);
@@ -461,7 +454,7 @@ impl Nexus {
                 }
             };
             let (degrees, observed) = pooled_degrees(index, ca, cb, chord_2);
-            self.test_cross_k(index, only_a.len(), &only_a, &only_b, degrees, observed)?
+            self.test_cross_k(index, &only_a, &only_b, degrees, observed)?
         } else {
             self.cross_k(index, &only_a, &only_b, &tree)?
         };
@@ -494,7 +487,7 @@ impl Nexus {
         let is_a: Vec<bool> = (0..pool.len()).map(|k| k < only_a.len()).collect();
         // One walk of the pooled incidents gives each one's degree and the cross pairs.
         let (degrees, observed) = tree(&pool, &limits).degrees(chord_2, &is_a);
-        self.test_cross_k(index, only_a.len(), only_a, only_b, degrees, observed)
+        self.test_cross_k(index, only_a, only_b, degrees, observed)
     }
 
     /// The cross-K test of `observed` pairs, given the degree of every pooled incident
@@ -502,14 +495,11 @@ impl Nexus {
     fn test_cross_k(
         &self,
         index: &IncidentIndex,
-        a: usize,
         only_a: &[u32],
         only_b: &[u32],
         degrees: Vec<u64>,
         observed: u64,
     ) -> Result<CrossK> {
-        debug_assert_eq!(a, only_a.len());
-        let pool: Vec<u32> = only_a.iter().chain(only_b).copied().collect();
         let (mean, variance) =
             relabelling_moments(only_a.len() as u64, only_b.len() as u64, &degrees);
         let (expected, sd, p_value) = match self.test {
@@ -523,6 +513,7 @@ impl Nexus {
                 (mean, sd, p)
             }
             CrossKTest::Shuffles(shuffles) => {
+                let pool: Vec<u32> = only_a.iter().chain(only_b).copied().collect();
                 self.shuffled(index, only_a.len(), &pool, &degrees, observed, shuffles)?
             }
         };
