@@ -50,6 +50,7 @@ pub mod index;
 pub mod io;
 #[cfg(feature = "map")]
 mod map;
+mod parallel;
 mod precision;
 mod problem;
 pub mod report;

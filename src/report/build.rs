@@ -171,20 +171,6 @@ impl CorridorReport {
     }
 }
 
-/// `f` of every item, in order, on all cores with the `parallel` feature; the first error in
-/// the list's order (not the first to happen), so that the error does not depend on the
-/// threads.
-fn each<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> Result<U> + Sync) -> Result<Vec<U>> {
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        let all: Vec<Result<U>> = items.par_iter().map(&f).collect();
-        all.into_iter().collect()
-    }
-    #[cfg(not(feature = "parallel"))]
-    items.iter().map(f).collect()
-}
-
 fn data_section(
     set: &IncidentSet,
     borders: Option<&Borders>,
@@ -390,7 +376,7 @@ fn site_section(
     as_of: Date,
     surface: &RiskSurface,
 ) -> Result<SiteSection> {
-    let rows = each(sites, |site| {
+    let rows = crate::parallel::each(sites, |site| {
         let r = spec.site_risk.run(index, site, as_of, Some(surface))?;
         Ok(SiteRow {
             name: site.name.clone(),
