@@ -100,6 +100,27 @@ fn a_group_moving_south_by_100_km_a_year() {
     assert!(steps[0].change.is_none());
 }
 
+/// `n` JNIM incidents of `year` spread evenly over a disc of `radius` km around `at`.
+fn disc(
+    rng: &mut Pcg64Mcg,
+    prefix: &str,
+    at: Point<f64>,
+    radius: f64,
+    n: usize,
+    year: i16,
+) -> Vec<Incident> {
+    (0..n)
+        .map(|k| {
+            let p = destination(
+                at,
+                rng.random_range(0.0..360.0),
+                radius * rng.random_range(0.0f64..1.0).sqrt(),
+            );
+            event(format!("{prefix}{year}-{k}"), p, day_in(year, rng), "JNIM")
+        })
+        .collect()
+}
+
 #[test]
 fn a_year_with_fewer_incidents_in_fewer_cells_is_a_decline_not_escalation() {
     // 2020: 400 incidents over a 150 km disc; 2021: 150 over a 125 km disc and a new spot
@@ -112,19 +133,8 @@ fn a_year_with_fewer_incidents_in_fewer_cells_is_a_decline_not_escalation() {
     let spots = [(2020, centre, 150.0, 400), (2021, centre, 125.0, 150)];
     let far = destination(centre, 90.0, 300.0);
     for (year, at, radius, n) in spots.into_iter().chain([(2021, far, 10.0, 10)]) {
-        for k in 0..n {
-            let p = destination(
-                at,
-                rng.random_range(0.0..360.0),
-                radius * rng.random_range(0.0f64..1.0).sqrt(),
-            );
-            incidents.push(event(
-                format!("d{year}-{radius}-{k}"),
-                p,
-                day_in(year, &mut rng),
-                "JNIM",
-            ));
-        }
+        let prefix = format!("d{radius}-");
+        incidents.extend(disc(&mut rng, &prefix, at, radius, n, year));
     }
     let steps = yearly(&incidents, date(2020, 1, 1), date(2021, 12, 31));
     assert!(steps[1].incidents < steps[0].incidents);
@@ -146,19 +156,14 @@ fn a_group_that_grows_in_place_escalates() {
     let mut incidents = Vec::new();
     for (k, year) in (2020..=2022).enumerate() {
         let radius = 40.0 + 60.0 * k as f64;
-        for n in 0..400 {
-            let p = destination(
-                Point::new(1.0, 12.0),
-                rng.random_range(0.0..360.0),
-                radius * rng.random_range(0.0f64..1.0).sqrt(),
-            );
-            incidents.push(event(
-                format!("g{year}-{n}"),
-                p,
-                day_in(year, &mut rng),
-                "JNIM",
-            ));
-        }
+        incidents.extend(disc(
+            &mut rng,
+            "g",
+            Point::new(1.0, 12.0),
+            radius,
+            400,
+            year,
+        ));
     }
     let steps = yearly(&incidents, date(2020, 1, 1), date(2022, 12, 31));
     assert_eq!(steps[1].change, Some(SpreadKind::Escalation));
