@@ -103,7 +103,10 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
             ));
     }
     for (path, report) in &read.files {
-        spec = spec.source(Source::file(path.display().to_string(), report.summary()));
+        let name = path.display().to_string();
+        let mut source = Source::file(name.clone(), report.summary());
+        source.coverage = read.coverage.iter().find(|c| c.name == name).cloned();
+        spec = spec.source(source);
     }
     if let Some(as_of) = args.as_of {
         spec = spec.as_of(as_of);

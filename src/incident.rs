@@ -234,6 +234,32 @@ impl GeoPrecision {
     pub fn is_coarse(self) -> bool {
         matches!(self, GeoPrecision::Region | GeoPrecision::Country)
     }
+
+    /// Whether the point is the place itself or near a named place (within about 25 km):
+    /// [`GeoPrecision::Exact`] or [`GeoPrecision::Near`].
+    ///
+    /// ```
+    /// use conflict_risk::GeoPrecision;
+    /// assert!(GeoPrecision::Near.is_precise());
+    /// assert!(!GeoPrecision::District.is_precise());
+    /// ```
+    #[must_use]
+    pub fn is_precise(self) -> bool {
+        matches!(self, GeoPrecision::Exact | GeoPrecision::Near)
+    }
+
+    /// The precision in a word: "exact", "near", "district", "region", "country", "unknown".
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            GeoPrecision::Exact => "exact",
+            GeoPrecision::Near => "near",
+            GeoPrecision::District => "district",
+            GeoPrecision::Region => "region",
+            GeoPrecision::Country => "country",
+            GeoPrecision::Unknown => "unknown",
+        }
+    }
 }
 
 /// How precisely the date of an incident is known, normalised across sources. The source's own

@@ -43,6 +43,7 @@
 mod bbox;
 pub mod borders;
 pub mod cluster;
+pub mod coverage;
 mod error;
 pub mod geodesy;
 mod incident;

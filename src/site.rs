@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::incident::{CountryCode, EventKind};
+use crate::incident::{CountryCode, EventKind, GeoPrecision, Incident};
 use crate::index::{DateWindow, IncidentIndex};
 use crate::stats::poisson_rate_test;
 use crate::surface::RiskSurface;
@@ -56,13 +56,18 @@ impl Site {
     }
 }
 
-/// The incident nearest a site.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// The incident nearest a site. Where several lie at the same distance (events placed on one
+/// town's or department's centroid), the most recent of them, and how many there are.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NearestIncident {
     /// Great-circle distance, km.
     pub distance_km: f64,
-    /// First day of its date span.
+    /// First day of its date span: the latest among the incidents tied at this distance.
     pub date: Date,
+    /// How precisely its location is known (a region's centroid is not a place).
+    pub precision: GeoPrecision,
+    /// Incidents at exactly this distance, this one included (1 when not tied).
+    pub tied: usize,
     /// Its primary actor, if named.
     pub actor: Option<ArcStr>,
     /// Its kind.
@@ -85,7 +90,7 @@ pub struct Exposure {
 }
 
 /// Recent activity against the period before it.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SiteTrend {
     /// The radius, km.
     pub radius_km: f64,
@@ -110,6 +115,9 @@ pub struct SiteAssessment {
     pub as_of: Date,
     /// The nearest incident up to the as-of date.
     pub nearest: Option<NearestIncident>,
+    /// The nearest whose location is exact or near a named place
+    /// ([`GeoPrecision::is_precise`]): the same as `nearest` when that one is precise.
+    pub nearest_precise: Option<NearestIncident>,
     /// Exposure for every ring and period, rings inner first, periods shortest first.
     pub exposure: Vec<Exposure>,
     /// The trend.
@@ -228,21 +236,49 @@ impl SiteRisk {
         as_of: Date,
         surface: Option<&RiskSurface>,
     ) -> Result<SiteAssessment> {
+        self.run_where(index, site, as_of, surface, |_| true)
+    }
+
+    /// [`SiteRisk::run`] counting only the incidents for which `keep` is true (the corridor
+    /// report leaves out incidents whose position lies in another country than their record).
+    /// The kernel risk and its percentile are the surface's, which holds every incident.
+    ///
+    /// ```
+    /// use conflict_risk::{IncidentIndex, IncidentSet, Site, SiteRisk, brief_incidents};
+    /// use conflict_risk::jiff::civil::date;
+    /// let (set, _) = IncidentSet::validate(brief_incidents());
+    /// let index = IncidentIndex::new(&set);
+    /// let base = Site::new("Kpekakandi base area", 0.80, 10.95)?;
+    /// let as_of = date(2024, 12, 31);
+    /// let all = SiteRisk::default().run(&index, &base, as_of, None)?;
+    /// // The three brief incidents share one point: the most recent date is shown.
+    /// let nearest = all.nearest.expect("three incidents");
+    /// assert_eq!((nearest.tied, nearest.date), (3, date(2024, 7, 20)));
+    /// // All three stand for the prefecture: none is located precisely.
+    /// assert!(all.nearest_precise.is_none());
+    /// let none = SiteRisk::default().run_where(&index, &base, as_of, None, |_| false)?;
+    /// assert!(none.nearest.is_none());
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    pub fn run_where(
+        &self,
+        index: &IncidentIndex,
+        site: &Site,
+        as_of: Date,
+        surface: Option<&RiskSurface>,
+        keep: impl Fn(&Incident) -> bool,
+    ) -> Result<SiteAssessment> {
         let at = site.point();
         let incidents = index.set().incidents();
-        let nearest = index
-            .nearest_where(at, 1, |i| i.date.start <= as_of)?
-            .first()
-            .map(|n| {
-                let i = &incidents[n.id.index()];
-                NearestIncident {
-                    distance_km: n.distance_km,
-                    date: i.date.start,
-                    actor: i.primary_actor.as_ref().map(|a| a.name.clone()),
-                    kind: i.kind,
-                    source_id: i.source_id.as_str().to_string(),
-                }
-            });
+        let counted = |i: &Incident| i.date.start <= as_of && keep(i);
+        let nearest = nearest_of(index, at, &counted)?;
+        let nearest_precise = match &nearest {
+            Some(n) if n.precision.is_precise() => Some(n.clone()),
+            Some(_) => nearest_of(index, at, &|i: &Incident| {
+                i.geo_precision.is_precise() && counted(i)
+            })?,
+            None => None,
+        };
         let widest = f64::from(self.rings_km.last().copied().unwrap_or(100));
         let longest = self.periods_days.last().copied().unwrap_or(365);
         let mut exposure = Vec::new();
@@ -254,6 +290,9 @@ impl SiteRisk {
                 .during(window)
                 .for_each_within_radius(at, widest, |n| {
                     let i = &incidents[n.id.index()];
+                    if !keep(i) {
+                        return;
+                    }
                     for (k, &r) in self.rings_km.iter().enumerate() {
                         if n.distance_km <= f64::from(r) {
                             counts[k].0 += 1;
@@ -292,7 +331,9 @@ impl SiteRisk {
             let mut n = 0u64;
             index
                 .during(w)
-                .for_each_within_radius(at, self.trend_radius_km, |_| n += 1)?;
+                .for_each_within_radius(at, self.trend_radius_km, |m| {
+                    n += u64::from(keep(&incidents[m.id.index()]));
+                })?;
             Ok(n)
         };
         let (recent, previous) = (count(recent_window)?, count(previous_window)?);
@@ -324,6 +365,7 @@ impl SiteRisk {
             site: site.clone(),
             as_of,
             nearest,
+            nearest_precise,
             exposure,
             trend: SiteTrend {
                 radius_km: self.trend_radius_km,
@@ -338,6 +380,41 @@ impl SiteRisk {
             actors,
         })
     }
+}
+
+/// The nearest incident that `keep` keeps; among those tied at its distance, the most recent
+/// (then the highest source id, so the answer never depends on the tree's order).
+fn nearest_of(
+    index: &IncidentIndex,
+    at: Point<f64>,
+    keep: &dyn Fn(&Incident) -> bool,
+) -> Result<Option<NearestIncident>> {
+    let incidents = index.set().incidents();
+    let Some(first) = index.nearest_where(at, 1, keep)?.first().copied() else {
+        return Ok(None);
+    };
+    let mut best = &incidents[first.id.index()];
+    let mut tied = 0;
+    // Incidents on the same point are at exactly the same distance; the radius is widened by
+    // a millimetre only so that the conversion to a chord cannot drop them.
+    index.for_each_within_radius(at, first.distance_km + 1e-6, |n| {
+        let i = &incidents[n.id.index()];
+        if n.distance_km == first.distance_km && keep(i) {
+            tied += 1;
+            if (i.date.start, i.source_id.as_str()) > (best.date.start, best.source_id.as_str()) {
+                best = i;
+            }
+        }
+    })?;
+    Ok(Some(NearestIncident {
+        distance_km: first.distance_km,
+        date: best.date.start,
+        precision: best.geo_precision,
+        tied: tied.max(1),
+        actor: best.primary_actor.as_ref().map(|a| a.name.clone()),
+        kind: best.kind,
+        source_id: best.source_id.as_str().to_string(),
+    }))
 }
 
 #[cfg(test)]

@@ -70,7 +70,11 @@ fn the_as_of_cut_leaves_later_incidents_out_of_every_figure() {
     assert_eq!(r.clusters.incidents, 6);
     assert_eq!(r.clusters.clusters, 1);
     // The nearest incident is the pile 33 km away, not the later ones on the site.
-    let nearest = r.sites.rows[0].nearest_km.expect("a nearest incident");
+    let nearest = r.sites.rows[0]
+        .nearest
+        .as_ref()
+        .expect("a nearest incident")
+        .distance_km;
     assert!((30.0..40.0).contains(&nearest), "{nearest}");
     assert_eq!(
         r.data.by_country.iter().map(|c| c.count).sum::<u64>(),
@@ -411,4 +415,302 @@ fn gi_star_on_cells_with_no_neighbour_says_so() {
         "{:?}",
         h3.warnings
     );
+}
+
+/// A Burkina-only data set over the two square countries: JNIM in BFA over two years, one
+/// event recorded BFA whose position lies in TGO (a sign error), three events tied on a
+/// department centroid, and a precise one farther off.
+fn burkina_only() -> Vec<Incident> {
+    let mut incidents = Vec::new();
+    for year in [2022, 2023, 2024] {
+        incidents.extend(pile(
+            &format!("p{year}"),
+            12,
+            -1.0,
+            11.0,
+            date(year, 3, 1),
+            "BFA",
+            "JNIM",
+        ));
+    }
+    for i in &mut incidents {
+        i.geo_precision = conflict_risk::GeoPrecision::Exact;
+    }
+    incidents.push(incident(
+        "sign-error",
+        0.05,
+        11.0,
+        date(2024, 6, 1),
+        "BFA",
+        "JNIM",
+    ));
+    for (k, day) in [date(2024, 2, 1), date(2024, 9, 15), date(2024, 5, 1)]
+        .into_iter()
+        .enumerate()
+    {
+        let mut i = incident(&format!("tie{k}"), -0.6, 11.4, day, "BFA", "JNIM");
+        i.geo_precision = conflict_risk::GeoPrecision::Region;
+        incidents.push(i);
+    }
+    incidents
+}
+
+fn burkina_spec() -> ReportSpec {
+    ReportSpec::new()
+        .as_of(date(2024, 12, 31))
+        .surface(
+            conflict_risk::BoundingBox::new(-2.0, 10.0, 2.0, 12.0).expect("a box"),
+            conflict_risk::Grid::PrioGrid,
+            50.0,
+            180.0,
+        )
+        .expect("a valid surface")
+}
+
+#[test]
+fn a_burkina_only_set_reports_togo_and_benin_as_no_data_not_zero() {
+    let borders = two_countries();
+    let in_bfa = Site::new("in BFA", -0.3, 11.0).expect("a site");
+    let in_tgo = Site::new("in TGO", 1.0, 11.0).expect("a site");
+    let r = build(
+        burkina_only(),
+        Some(&borders),
+        &[in_bfa, in_tgo],
+        &burkina_spec(),
+    );
+    assert!(r.data.coverage_checked);
+    assert_eq!(
+        r.data.coverage.countries(),
+        [CountryCode::new("BFA").unwrap()]
+    );
+    // The share of JNIM in Togo or Benin is no data, not 0%.
+    assert!(r.expansion.share.is_empty());
+    assert_eq!(r.expansion.share_uncovered, ["TGO", "BEN"]);
+    let text = r.to_string();
+    assert!(
+        text.contains("recorded in Togo or Benin: no data (no source covers TGO, BEN)"),
+        "{text}"
+    );
+    assert!(!text.contains(": 0%"), "{text}");
+    // The tempo's Togo and Benin series are no data; Burkina's is counted.
+    let tgo = r
+        .tempo
+        .rows
+        .iter()
+        .find(|t| t.series == "TGO")
+        .expect("TGO row");
+    assert_eq!(tgo.no_data.as_deref(), Some("no source covers TGO"));
+    let bfa = r
+        .tempo
+        .rows
+        .iter()
+        .find(|t| t.series == "BFA")
+        .expect("BFA row");
+    assert!(bfa.no_data.is_none() && bfa.year_on_year.is_some());
+    // The site in Togo has no figures; its nearest incident is an upper bound.
+    let tgo_site = &r.sites.rows[1];
+    let why = tgo_site.no_data.as_deref().expect("no data");
+    assert!(why.contains("outside the covered area (TGO)"), "{why}");
+    assert!(tgo_site.exposure.is_empty() && tgo_site.trend.is_none());
+    assert!(tgo_site.risk_percentile.is_none());
+    assert!(text.contains("no data: it lies outside the covered area (TGO)"));
+    assert!(r.sites.rows[0].no_data.is_none());
+}
+
+#[test]
+fn percentiles_rank_among_covered_cells_only() {
+    use conflict_risk::{Grid, KernelSurface, WeightPolicy};
+    let borders = two_countries();
+    let site = Site::new("in BFA", -0.3, 11.0).expect("a site");
+    let incidents = burkina_only();
+    let r = build(
+        incidents.clone(),
+        Some(&borders),
+        std::slice::from_ref(&site),
+        &burkina_spec(),
+    );
+    // The box holds 8 x 4 PRIO-GRID cells: 16 centres in BFA, 16 in TGO.
+    assert_eq!((r.sites.risk_cells, r.sites.risk_cells_uncovered), (16, 16));
+    // The site's percentile, recomputed over the BFA cells, and over all 32 cells.
+    let (set, _) = IncidentSet::validate(incidents);
+    let index = IncidentIndex::new(&set);
+    let kernel = KernelSurface::new(
+        50.0,
+        WeightPolicy::new(date(2024, 12, 31))
+            .half_life_days(180.0)
+            .expect("a half-life"),
+    )
+    .expect("a kernel");
+    let region = conflict_risk::BoundingBox::new(-2.0, 10.0, 2.0, 12.0).expect("a box");
+    let all_cells = Grid::PrioGrid.cover(&region).expect("cells");
+    let bfa_cells: Vec<_> = all_cells
+        .iter()
+        .copied()
+        .filter(|c| c.centre().x() < 0.0)
+        .collect();
+    let risk_at = |cells: &[conflict_risk::CellId]| {
+        let surface = kernel.run(&index, cells);
+        let raw = surface.at(&index, site.point()).expect("a point").raw;
+        surface.percentile_of(raw)
+    };
+    let covered = risk_at(&bfa_cells);
+    let everywhere = risk_at(&all_cells);
+    assert_eq!(r.sites.rows[0].risk_percentile, Some(covered));
+    // The 16 empty Togo cells would have raised it: the test can tell the two apart.
+    assert!(everywhere > covered, "{everywhere} vs {covered}");
+}
+
+#[test]
+fn a_misplaced_event_is_left_out_of_the_site_table_and_counted() {
+    let borders = two_countries();
+    let site = Site::new("in BFA", -0.3, 11.0).expect("a site");
+    let r = build(
+        burkina_only(),
+        Some(&borders),
+        std::slice::from_ref(&site),
+        &burkina_spec(),
+    );
+    assert_eq!(r.sites.suspect_left_out, ["sign-error"]);
+    let nearest = r.sites.rows[0]
+        .nearest
+        .as_ref()
+        .expect("a nearest incident");
+    assert_ne!(nearest.source_id, "sign-error");
+    assert!(
+        r.to_string()
+            .contains("1 suspect event left out of these figures (they lie in another country than their record, section 3): sign-error")
+    );
+    // Kept on request: the sign error, 38 km east, is then the nearest.
+    let kept = build(
+        burkina_only(),
+        Some(&borders),
+        &[site],
+        &burkina_spec().keep_suspect_in_sites(true),
+    );
+    assert!(kept.sites.suspect_left_out.is_empty());
+    let nearest = kept.sites.rows[0]
+        .nearest
+        .as_ref()
+        .expect("a nearest incident");
+    assert_eq!(nearest.source_id, "sign-error");
+    assert!(
+        (nearest.distance_km - 38.2).abs() < 0.1,
+        "{}",
+        nearest.distance_km
+    );
+}
+
+#[test]
+fn tied_nearest_incidents_show_the_most_recent_date_and_the_nearest_precise_one() {
+    // A site 1 km from the three events tied on a department centroid.
+    let site = Site::new("near the centroid", -0.6, 11.409).expect("a site");
+    let r = build(burkina_only(), None, &[site], &burkina_spec());
+    let row = &r.sites.rows[0];
+    let nearest = row.nearest.as_ref().expect("a nearest incident");
+    assert_eq!(nearest.tied, 3);
+    assert_eq!(nearest.date, date(2024, 9, 15), "the latest of the three");
+    assert_eq!(nearest.precision, conflict_risk::GeoPrecision::Region);
+    // The nearest located precisely is the pile at -1.0, 11.0, about 63 km off.
+    let precise = row.nearest_precise.as_ref().expect("a precise incident");
+    assert!(precise.source_id.starts_with('p'));
+    assert!(
+        (55.0..70.0).contains(&precise.distance_km),
+        "{}",
+        precise.distance_km
+    );
+    // Without polygons the area is not checked, and the text says so.
+    assert!(!r.data.coverage_checked);
+    assert!(r.to_string().contains("NOT CHECKED (no country polygons)"));
+}
+
+#[test]
+fn sources_that_end_on_different_days_warn_and_compare_up_to_the_earliest_end() {
+    use conflict_risk::Source;
+    // Burkina (UCDP-like) daily to 2023-12-30; Benin (ACLED-like) daily to 2022-12-28.
+    let bfa = pile("b", 1155, -1.0, 12.0, date(2020, 11, 1), "BFA", "JNIM");
+    let ben = pile("n", 788, 2.5, 11.0, date(2020, 11, 1), "BEN", "JNIM");
+    assert_eq!(bfa.last().map(|i| i.date.end), Some(date(2023, 12, 30)));
+    assert_eq!(ben.last().map(|i| i.date.end), Some(date(2022, 12, 28)));
+    let spec = ReportSpec::new()
+        .source(Source::described("ucdp").covering(&bfa))
+        .source(Source::described("acled").covering(&ben));
+    let mut all = bfa;
+    all.extend(ben);
+    let r = build(all, None, &[], &spec);
+    assert_eq!(r.as_of, date(2023, 12, 30));
+    let warning = r
+        .data
+        .warnings
+        .iter()
+        .find(|w| w.contains("different days"))
+        .expect("a warning");
+    assert!(warning.contains("acled on 2022-12-28"), "{warning}");
+    // The tempo ends with the last complete month both cover: no fall made by Benin's end.
+    assert_eq!(r.tempo.sources_end, Some(date(2022, 12, 28)));
+    assert_eq!(r.tempo.month_end, date(2022, 11, 30));
+    let ben_row = r
+        .tempo
+        .rows
+        .iter()
+        .find(|t| t.series == "BEN")
+        .expect("BEN");
+    let y = ben_row.year_on_year.as_ref().expect("24 months");
+    assert_eq!(
+        (y.last_12, y.previous_12),
+        (365, 365),
+        "2021-12..2022-11 vs before"
+    );
+    let text = r.to_string();
+    assert!(
+        text.contains("warning: the sources end on different days"),
+        "{text}"
+    );
+    assert!(text.contains("the series end on 2022-11-30"), "{text}");
+}
+
+#[test]
+fn the_spread_sentence_is_read_off_the_table() {
+    // JNIM on the front, 20 incidents a year, a degree further south each year.
+    let mut incidents = Vec::new();
+    for (k, year) in (2020..=2023).enumerate() {
+        incidents.extend(pile(
+            &format!("f{year}"),
+            20,
+            1.0,
+            14.0 - k as f64,
+            date(year, 2, 1),
+            "BFA",
+            "JNIM",
+        ));
+    }
+    // Off the front, far south: in the group's table, not in the front's.
+    incidents.extend(pile("w", 20, -4.0, 9.0, date(2021, 2, 1), "CIV", "JNIM"));
+    let r = build(
+        incidents,
+        None,
+        &[],
+        &ReportSpec::new().as_of(date(2023, 12, 31)),
+    );
+    let x = &r.expansion;
+    let s = x.spread.as_ref().expect("a spread");
+    let first = x.rows.iter().find(|r| r.year == s.from_year).expect("row");
+    let last = x.rows.iter().find(|r| r.year == s.to_year).expect("row");
+    assert_eq!(first.front_lat_p10, Some(s.from_lat));
+    assert_eq!(last.front_lat_p10, Some(s.to_lat));
+    let steps: f64 = x.rows.iter().filter_map(|r| r.front_step_km).sum();
+    assert!(
+        (steps - s.km_south).abs() < 1e-9,
+        "{steps} vs {}",
+        s.km_south
+    );
+    // The group's own p10 in 2021 is pulled south by the incidents off the front.
+    let y2021 = x.rows.iter().find(|r| r.year == 2021).expect("2021");
+    assert!(y2021.lat_p10 < y2021.front_lat_p10);
+    assert_eq!(y2021.front_events, 20);
+    let text = r.to_string();
+    let sentence = format!(
+        "moved {:.0} km south, from {:.2} N in {} to {:.2} N in {}",
+        s.km_south, s.from_lat, s.from_year, s.to_lat, s.to_year
+    );
+    assert!(text.contains(&sentence), "{text}");
 }

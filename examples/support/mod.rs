@@ -258,6 +258,12 @@ impl Inputs {
                 self.print_report(&loaded.report);
             }
             let loaded = loaded.non_empty()?;
+            let name = path.display().to_string();
+            read.coverage
+                .extend(conflict_risk::coverage::SourceCoverage::of(
+                    name,
+                    &loaded.incidents,
+                ));
             read.incidents.extend(loaded.incidents);
             read.files.push((path.clone(), loaded.report));
         }
@@ -305,6 +311,8 @@ pub struct Read {
     pub files: Vec<(std::path::PathBuf, conflict_risk::LoadReport)>,
     /// Every incident read, file after file.
     pub incidents: Vec<conflict_risk::Incident>,
+    /// What each file covers: its recorded countries, first and last day (in file order).
+    pub coverage: Vec<conflict_risk::coverage::SourceCoverage>,
     /// Seconds spent reading.
     pub seconds: f64,
 }

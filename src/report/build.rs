@@ -1,6 +1,6 @@
 //! [`CorridorReport::build`]: each section computed from the index.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use jiff::civil::{Date, date};
 
@@ -13,6 +13,7 @@ use super::{
 };
 use crate::borders::{BorderPair, BorderPlace, Borders};
 use crate::cluster::{ClusterSummary, Clustering, Dbscan, HullShape};
+use crate::coverage::{AreaTest, Coverage, Covered};
 use crate::error::Result;
 use crate::incident::{CountryCode, Incident};
 use crate::index::{DateWindow, IncidentIndex};
@@ -79,6 +80,8 @@ impl CorridorReport {
         };
         let set = index.set();
         let places = borders.map(|b| b.place_all(set));
+        let coverage = spec.coverage_of(set.incidents());
+        let area = coverage.area_test(borders);
         let groups = &spec.groups;
         let first = set.incidents().iter().map(|i| i.date.start).min();
         let start = date(
@@ -94,6 +97,9 @@ impl CorridorReport {
         let sections = || -> Result<_> {
             let mut data = data_section(set, borders, spec, after_as_of);
             data.warnings.extend(as_of_warning);
+            data.warnings.extend(coverage.end_warning());
+            data.coverage = coverage.clone();
+            data.coverage_checked = area.is_checked();
             let clusters = cluster_section(set, borders.zip(places.as_deref()), spec, as_of)?;
             done(ReportStep::Clusters);
             let border_section = match (borders, &places) {
@@ -105,14 +111,44 @@ impl CorridorReport {
                 spec.bandwidth_km,
                 WeightPolicy::new(as_of).half_life_days(spec.half_life_days)?,
             )?;
-            let cells = spec.grid.cover(&spec.region)?;
+            // Cells outside the covered area are no data: left out of the surface, so that
+            // they are neither drawn as calm nor ranked.
+            let mut cells = spec.grid.cover(&spec.region)?;
+            let region_cells = cells.len();
+            cells.retain(|c| {
+                let centre = c.centre();
+                area.at(centre.x(), centre.y()) != Covered::No
+            });
             let surface = kernel.run(index, &cells);
             done(ReportStep::Surface);
-            let site_section = site_section(index, sites, spec, as_of, &surface)?;
+            let suspect: Vec<&Incident> = match (&places, spec.keep_suspect_in_sites) {
+                (Some(p), false) => set
+                    .incidents()
+                    .iter()
+                    .zip(p)
+                    .filter(|(_, p)| p.disagrees)
+                    .map(|(i, _)| i)
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let mut site_section = site_section(
+                index,
+                sites,
+                spec,
+                as_of,
+                &surface,
+                &SiteCoverage {
+                    coverage: &coverage,
+                    area: &area,
+                    borders,
+                    suspect: &suspect,
+                },
+            )?;
+            site_section.risk_cells_uncovered = region_cells - cells.len();
             done(ReportStep::Sites);
-            let tempo = tempo_section(index, groups, as_of, first, spec)?;
+            let tempo = tempo_section(index, groups, as_of, first, spec, &coverage)?;
             done(ReportStep::Tempo);
-            let expansion = expansion_section(index, groups, spec, years)?;
+            let expansion = expansion_section(index, groups, spec, years, &coverage)?;
             done(ReportStep::Expansion);
             Ok((
                 data,
@@ -195,6 +231,8 @@ fn data_section(
             lines: b.lines().len(),
             files: b.files().to_vec(),
         }),
+        coverage: Coverage::default(),
+        coverage_checked: false,
         warnings: Vec::new(),
     }
 }
@@ -369,26 +407,74 @@ fn border_section(
     }
 }
 
+/// What decides whether a site's figures are data: the coverage, its area test, the polygons
+/// (for the site's country) and the suspect incidents to leave out.
+struct SiteCoverage<'a> {
+    coverage: &'a Coverage,
+    area: &'a AreaTest<'a>,
+    borders: Option<&'a Borders>,
+    suspect: &'a [&'a Incident],
+}
+
+impl SiteCoverage<'_> {
+    /// Why the site's figures are no data, if they are.
+    fn no_data(&self, site: &Site) -> Option<String> {
+        let country = self
+            .borders
+            .and_then(|b| b.country_at(site.point()))
+            .or(site.country);
+        let named = |c: Option<CountryCode>| c.map_or(String::new(), |c| format!(" ({c})"));
+        if self.area.at(site.lon, site.lat) == Covered::No {
+            let covered: Vec<String> = self
+                .coverage
+                .countries()
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            return Some(match covered.is_empty() {
+                true => "outside the covered area".to_string(),
+                false => format!(
+                    "it lies outside the covered area{}, which is {}",
+                    named(country),
+                    covered.join(", ")
+                ),
+            });
+        }
+        let (mine, last) = (
+            self.coverage.last_day_for(country)?,
+            self.coverage.last_day()?,
+        );
+        (mine < last).then(|| format!("the data for its country{} end on {mine}", named(country)))
+    }
+}
+
 fn site_section(
     index: &IncidentIndex,
     sites: &[Site],
     spec: &ReportSpec,
     as_of: Date,
     surface: &RiskSurface,
+    cover: &SiteCoverage<'_>,
 ) -> Result<SiteSection> {
+    let suspect: HashSet<&str> = cover.suspect.iter().map(|i| i.source_id.as_str()).collect();
     let rows = crate::parallel::each(sites, |site| {
-        let r = spec.site_risk.run(index, site, as_of, Some(surface))?;
+        let r = spec
+            .site_risk
+            .run_where(index, site, as_of, Some(surface), |i| {
+                suspect.is_empty() || !suspect.contains(i.source_id.as_str())
+            })?;
+        let no_data = cover.no_data(site);
+        let data = no_data.is_none();
         Ok(SiteRow {
             name: site.name.clone(),
             lon: site.lon,
             lat: site.lat,
-            nearest_km: r.nearest.as_ref().map(|n| n.distance_km),
-            nearest_date: r.nearest.as_ref().map(|n| n.date),
-            exposure: r.exposure,
-            trend_previous: r.trend.previous,
-            trend_recent: r.trend.recent,
-            trend_p: r.trend.p_value,
-            risk_percentile: r.percentile,
+            nearest: r.nearest,
+            nearest_precise: r.nearest_precise,
+            exposure: if data { r.exposure } else { Vec::new() },
+            trend: data.then_some(r.trend),
+            risk_percentile: r.percentile.filter(|_| data),
+            no_data,
         })
     })?;
     let (trend_radius_km, trend_days) = (
@@ -399,6 +485,13 @@ fn site_section(
         rows,
         trend_radius_km,
         trend_days,
+        suspect_left_out: cover
+            .suspect
+            .iter()
+            .map(|i| i.source_id.as_str().to_string())
+            .collect(),
+        risk_cells: surface.cells.len(),
+        risk_cells_uncovered: 0,
     })
 }
 
@@ -416,12 +509,16 @@ fn tempo_section(
     as_of: Date,
     first: Option<Date>,
     spec: &ReportSpec,
+    coverage: &Coverage,
 ) -> Result<TempoSection> {
     let from = as_of
         .checked_sub(jiff::Span::new().years(2))
         .unwrap_or(as_of);
+    // Periods are compared only where every source covers them: a source that ends early
+    // would read as a fall.
+    let sources_end = coverage.common_last_day().filter(|&d| d < as_of);
     // Whole months only: a month cut short by the as-of date would look like a fall.
-    let month_end = complete_month_end(as_of);
+    let month_end = complete_month_end(sources_end.unwrap_or(as_of));
     let tempo = Tempo::new(groups.clone()).run(
         index,
         DateWindow::new(
@@ -431,12 +528,17 @@ fn tempo_section(
     );
     let skip = tempo.incidents.len().saturating_sub(24);
     let last_24 = tempo.incidents[skip..].to_vec();
+    // A covered country with no incident is a series of zeros; an uncovered one is no data.
+    let zeros = vec![0; tempo.months.len()];
+    let mut uncovered = Vec::new();
     let series = std::iter::once(("all".to_string(), None))
         .chain(spec.tempo_countries.iter().filter_map(|c| {
-            tempo
-                .by_country
-                .get(c)
-                .map(|s| (c.clone(), Some(s.as_slice())))
+            if !CountryCode::new(c).is_some_and(|code| coverage.covers_country(code)) {
+                uncovered.push(c.clone());
+                return None;
+            }
+            let s = tempo.by_country.get(c).unwrap_or(&zeros);
+            Some((c.clone(), Some(s.as_slice())))
         }))
         .chain(spec.tempo_groups.iter().filter_map(|g| {
             tempo
@@ -444,10 +546,11 @@ fn tempo_section(
                 .get(g)
                 .map(|s| (g.clone(), Some(s.as_slice())))
         }));
-    let rows = series
+    let mut rows: Vec<TempoRow> = series
         .map(|(name, s)| {
             let mk = tempo.trend(s, 24).ok();
             TempoRow {
+                no_data: None,
                 series: name,
                 year_on_year: tempo.year_on_year(s).map(|y| YearChange {
                     last_12: y.last_12,
@@ -460,9 +563,23 @@ fn tempo_section(
             }
         })
         .collect();
+    // The uncovered countries after "all", in the order asked for.
+    for (k, c) in uncovered.into_iter().enumerate() {
+        rows.insert(
+            1 + k,
+            TempoRow {
+                no_data: Some(format!("no source covers {c}")),
+                series: c,
+                year_on_year: None,
+                sen_slope: None,
+                mann_kendall_p: None,
+            },
+        );
+    }
     Ok(TempoSection {
         month_end,
-        incomplete_month: month_end != as_of,
+        incomplete_month: month_end != as_of && sources_end.is_none(),
+        sources_end,
         months: tempo.months.len(),
         last_24,
         rows,
@@ -474,6 +591,7 @@ fn expansion_section(
     groups: &ActorGroups,
     spec: &ReportSpec,
     years: DateWindow,
+    coverage: &Coverage,
 ) -> Result<ExpansionSection> {
     let set = index.set();
     let as_of = years.last_day();
@@ -495,39 +613,57 @@ fn expansion_section(
     #[cfg(not(feature = "parallel"))]
     let (steps, front) = (group(), front());
     let (steps, front) = (steps?.steps, front?.steps);
-    let rows = steps
+    // The front's figures per year, beside the group's: the spread sentence is read off them.
+    let counts = |s: &&crate::trend::ExpansionStep| s.incidents >= spec.front_min_incidents;
+    let front_p10: BTreeMap<i16, f64> = front
         .iter()
-        .map(|s| ExpansionRow {
-            year: s.start.year(),
-            events: s.incidents,
-            centroid: s.centroid.map(|c| LonLat {
-                lon: c.x(),
-                lat: c.y(),
-            }),
-            lat_p10: s.lat_p10,
-            hull_km2: s.hull_area_km2,
-            cells: s.active_cells,
-            new_cells: s.new_cells,
-            km_from_clusters: s.new_km_from_previous_clusters,
-            change: s.change,
+        .filter(counts)
+        .filter_map(|s| Some((s.start.year(), s.lat_p10?)))
+        .collect();
+    let step_km = |year: i16| -> Option<f64> {
+        let (_, &before) = front_p10.range(..year).next_back()?;
+        Some((before - front_p10.get(&year)?) * crate::geodesy::KM_PER_DEGREE)
+    };
+    let rows: Vec<ExpansionRow> = steps
+        .iter()
+        .map(|s| {
+            let year = s.start.year();
+            ExpansionRow {
+                year,
+                events: s.incidents,
+                centroid: s.centroid.map(|c| LonLat {
+                    lon: c.x(),
+                    lat: c.y(),
+                }),
+                lat_p10: s.lat_p10,
+                hull_km2: s.hull_area_km2,
+                cells: s.active_cells,
+                new_cells: s.new_cells,
+                km_from_clusters: s.new_km_from_previous_clusters,
+                change: s.change,
+                front_events: front
+                    .iter()
+                    .find(|f| f.start == s.start)
+                    .map_or(0, |f| f.incidents),
+                front_lat_p10: front_p10.get(&year).copied(),
+                front_step_km: step_km(year),
+            }
         })
         .collect();
-    let active: Vec<_> = front
-        .iter()
-        .filter(|s| s.incidents >= spec.front_min_incidents)
-        .collect();
-    let spread = match (active.first(), active.last()) {
-        (Some(a), Some(b)) if a.start != b.start => {
-            match (a.southward_km_to(b), a.lat_p10, b.lat_p10) {
-                (Some(km), Some(from_lat), Some(to_lat)) => Some(Spread {
-                    km_south: km,
-                    from_year: a.start.year(),
-                    from_lat,
-                    to_year: b.start.year(),
-                    to_lat,
-                }),
-                _ => None,
-            }
+    let spread = match (front_p10.first_key_value(), front_p10.last_key_value()) {
+        (Some((&from_year, &from_lat)), Some((&to_year, &to_lat))) if from_year != to_year => {
+            Some(Spread {
+                km_south: (from_lat - to_lat) * crate::geodesy::KM_PER_DEGREE,
+                from_year,
+                from_lat,
+                to_year,
+                to_lat,
+                largest_step: rows
+                    .iter()
+                    .filter_map(|r| Some((r.year, r.front_step_km?)))
+                    .max_by(|a, b| a.1.total_cmp(&b.1)),
+                min_incidents: spec.front_min_incidents,
+            })
         }
         _ => None,
     };
@@ -535,6 +671,11 @@ fn expansion_section(
         .share_countries
         .iter()
         .filter_map(|c| CountryCode::new(c))
+        .collect();
+    let share_uncovered: Vec<String> = share_codes
+        .iter()
+        .filter(|c| !coverage.covers_country(**c))
+        .map(ToString::to_string)
         .collect();
     // The group's incidents and those recorded in the share countries, by year: one pass.
     let years_of_steps: BTreeSet<i16> = steps.iter().map(|s| s.start.year()).collect();
@@ -547,8 +688,10 @@ fn expansion_section(
             e.1 += u64::from(i.country.is_some_and(|c| share_codes.contains(&c)));
         }
     }
+    let none_covered = share_uncovered.len() == share_codes.len();
     let share: Vec<YearShare> = by_year
         .into_iter()
+        .filter(|_| !none_covered)
         .map(|(year, (all, inside))| YearShare {
             year,
             pct: 100.0 * inside as f64 / all as f64,
@@ -563,6 +706,7 @@ fn expansion_section(
         partial_last_year: as_of.month() != 12 || as_of.day() != 31,
         share,
         share_countries: spec.share_countries.clone(),
+        share_uncovered,
     })
 }
 

@@ -12,6 +12,8 @@ mod text;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use crate::coverage::Coverage;
+use crate::site::{NearestIncident, SiteTrend};
 pub use crate::tally::Count;
 pub use layers::WrittenLayers;
 pub use risk_map::{RiskMap, RiskMapSpec, SiteLine, TopCell};
@@ -178,7 +180,14 @@ pub struct DataSection {
     pub by_country: Vec<Count<String>>,
     /// The borders used, if any.
     pub borders: Option<BordersUsed>,
-    /// Warnings about the data as a whole (an as-of date after the data ends).
+    /// What the data covers: each source's countries and period, and the area.
+    pub coverage: Coverage,
+    /// Whether places were tested against the covered area: false when the area is a list of
+    /// countries and no country polygon was loaded (cells and sites are then all taken as
+    /// covered, and the text says so).
+    pub coverage_checked: bool,
+    /// Warnings about the data as a whole (an as-of date after the data ends, sources that
+    /// end on different days).
     pub warnings: Vec<String>,
 }
 
@@ -306,6 +315,15 @@ pub struct SiteSection {
     pub trend_radius_km: f64,
     /// The trend's period, days.
     pub trend_days: u32,
+    /// Source ids of the incidents left out of the site figures because their position lies
+    /// in another country's polygon than their record names, or in none
+    /// ([`ReportSpec::keep_suspect_in_sites`] keeps them).
+    pub suspect_left_out: Vec<String>,
+    /// Cells of the risk surface (inside the covered area): the risk percentile ranks among
+    /// them.
+    pub risk_cells: usize,
+    /// Cells of the report's region left out of the surface as outside the covered area.
+    pub risk_cells_uncovered: usize,
 }
 
 /// One site of the report.
@@ -317,19 +335,19 @@ pub struct SiteRow {
     pub lon: f64,
     /// Latitude.
     pub lat: f64,
-    /// Distance to the nearest incident, km.
-    pub nearest_km: Option<f64>,
-    /// Its first day.
-    pub nearest_date: Option<Date>,
-    /// Incidents per ring and period.
+    /// Why the site's figures are no data, if they are: it lies outside the covered area, or
+    /// the sources for its country end before the others. The nearest incident is still
+    /// given: the true nearest is at most that far.
+    pub no_data: Option<String>,
+    /// The nearest incident (among tied ones the most recent), its precision and ties.
+    pub nearest: Option<NearestIncident>,
+    /// The nearest incident located exactly or near a named place.
+    pub nearest_precise: Option<NearestIncident>,
+    /// Incidents per ring and period (empty when no data).
     pub exposure: Vec<crate::site::Exposure>,
-    /// Incidents in the trend's previous period.
-    pub trend_previous: u64,
-    /// Incidents in the trend's recent period.
-    pub trend_recent: u64,
-    /// Two-sided p of equal rates.
-    pub trend_p: f64,
-    /// Percent of the surface's cells with a lower kernel risk.
+    /// The trend over the last periods (`None` when no data).
+    pub trend: Option<SiteTrend>,
+    /// Percent of the covered cells with a lower kernel risk (`None` when no data).
     pub risk_percentile: Option<f64>,
 }
 
@@ -351,6 +369,9 @@ pub struct TempoSection {
     pub month_end: Date,
     /// The as-of date's month was left out because it is not complete.
     pub incomplete_month: bool,
+    /// The earliest last day of the sources, when it is before the as-of date: the series
+    /// end with the last complete month every source covers.
+    pub sources_end: Option<Date>,
     /// Months in the series.
     pub months: usize,
     /// Incidents per month over the last 24 months (fewer if the series is shorter).
@@ -364,6 +385,8 @@ pub struct TempoSection {
 pub struct TempoRow {
     /// "all", a country code or a group's name.
     pub series: String,
+    /// Why the series is no data, if it is (no source covers the country).
+    pub no_data: Option<String>,
     /// The last 12 months against the 12 before (`None` under 24 months).
     pub year_on_year: Option<YearChange>,
     /// Sen's slope, incidents per month per month, over the last 24 months.
@@ -400,10 +423,14 @@ pub struct ExpansionSection {
     pub front_east: f64,
     /// The last year is cut short by the as-of date.
     pub partial_last_year: bool,
-    /// Share (percent) of the group's incidents recorded in the share countries, per year.
+    /// Share (percent) of the group's incidents recorded in the share countries, per year
+    /// (empty when no source covers any of them).
     pub share: Vec<YearShare>,
     /// The share countries.
     pub share_countries: Vec<String>,
+    /// The share countries no source covers: incidents there are not in the data, so the
+    /// share says nothing of them.
+    pub share_uncovered: Vec<String>,
 }
 
 /// One year of a group's activity.
@@ -427,6 +454,15 @@ pub struct ExpansionRow {
     pub km_from_clusters: Option<f64>,
     /// The change from the year before.
     pub change: Option<crate::trend::SpreadKind>,
+    /// The group's incidents on the front (between [`ExpansionSection::front_west`] and
+    /// [`ExpansionSection::front_east`]).
+    pub front_events: usize,
+    /// Their 10th-percentile latitude, when the year has enough of them to count
+    /// ([`ReportSpec::front`]).
+    pub front_lat_p10: Option<f64>,
+    /// How far (km) that latitude moved south since the last year before it that counts
+    /// (negative: north).
+    pub front_step_km: Option<f64>,
 }
 
 /// A position, WGS 84 degrees.
@@ -460,6 +496,10 @@ pub struct Spread {
     pub to_year: i16,
     /// Its 10th-percentile latitude.
     pub to_lat: f64,
+    /// The largest single step south: the year it ends in and its km.
+    pub largest_step: Option<(i16, f64)>,
+    /// The front's minimum incidents for a year to count.
+    pub min_incidents: usize,
 }
 
 /// A share in one year.

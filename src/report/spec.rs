@@ -3,6 +3,7 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use crate::coverage::{Coverage, CoverageArea, SourceCoverage};
 use crate::error::{Error, Result};
 use crate::index::BoundingBox;
 use crate::io::LoadSummary;
@@ -19,6 +20,10 @@ pub struct Source {
     pub name: String,
     /// The reader's summary, for a file.
     pub load: Option<LoadSummary>,
+    /// The countries and period its incidents cover ([`Source::covering`]); the report
+    /// derives its [`Coverage`] from these, or from all its incidents when no source has one.
+    #[serde(default)]
+    pub coverage: Option<SourceCoverage>,
 }
 
 impl Source {
@@ -28,6 +33,7 @@ impl Source {
         Source {
             name: name.into(),
             load: None,
+            coverage: None,
         }
     }
 
@@ -37,7 +43,22 @@ impl Source {
         Source {
             name: name.into(),
             load: Some(load),
+            coverage: None,
         }
+    }
+
+    /// The same source with the coverage of the incidents it gave (the countries they are
+    /// recorded in, their first and last day): read each file, then merge.
+    ///
+    /// ```
+    /// use conflict_risk::{Source, brief_incidents};
+    /// let source = Source::described("the brief").covering(&brief_incidents());
+    /// assert_eq!(source.coverage.expect("incidents").countries, ["TGO"]);
+    /// ```
+    #[must_use]
+    pub fn covering(mut self, incidents: &[crate::incident::Incident]) -> Self {
+        self.coverage = SourceCoverage::of(self.name.clone(), incidents);
+        self
     }
 }
 
@@ -88,6 +109,8 @@ pub struct ReportSpec {
     pub(crate) front_min_incidents: usize,
     pub(crate) share_countries: Vec<String>,
     pub(crate) nexus: Vec<Nexus>,
+    pub(crate) coverage_area: CoverageArea,
+    pub(crate) keep_suspect_in_sites: bool,
 }
 
 /// How many incidents validation rejected and kept with warnings.
@@ -166,6 +189,8 @@ impl ReportSpec {
                 .iter()
                 .filter_map(|b| Nexus::new("JNIM", b).ok())
                 .collect(),
+            coverage_area: CoverageArea::RecordedCountries,
+            keep_suspect_in_sites: false,
         }
     }
 
@@ -343,6 +368,53 @@ impl ReportSpec {
         check_codes("share_countries", countries)?;
         self.share_countries = strings(countries);
         Ok(self)
+    }
+
+    /// The area the data covers (default: the countries the sources' rows are recorded in,
+    /// by their polygons). Outside it cells, sites and shares are no data.
+    ///
+    /// ```
+    /// use conflict_risk::ReportSpec;
+    /// use conflict_risk::coverage::CoverageArea;
+    /// let spec = ReportSpec::new().coverage_area(CoverageArea::Countries(vec!["BFA".into()]))?;
+    /// assert!(ReportSpec::new().coverage_area(CoverageArea::Countries(vec!["Burkina".into()])).is_err());
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    pub fn coverage_area(mut self, area: CoverageArea) -> Result<Self> {
+        self.coverage_area = Coverage::default().area(area)?.area;
+        Ok(self)
+    }
+
+    /// Keep in the site table the incidents whose position lies in another country's polygon
+    /// than their record names, or in none (default: left out and listed, since a misplaced
+    /// event, such as a longitude with the wrong sign, would be read as a site's nearest
+    /// threat).
+    #[must_use]
+    pub fn keep_suspect_in_sites(mut self, keep: bool) -> Self {
+        self.keep_suspect_in_sites = keep;
+        self
+    }
+
+    /// The coverage of the report's data: each source's, or (when no source states one) that
+    /// of all `incidents` as one source, over [`ReportSpec::coverage_area`].
+    #[must_use]
+    pub fn coverage_of(&self, incidents: &[crate::incident::Incident]) -> Coverage {
+        let mut sources: Vec<SourceCoverage> = self
+            .sources
+            .iter()
+            .filter_map(|s| s.coverage.clone())
+            .collect();
+        if sources.is_empty() {
+            let name = match self.sources.as_slice() {
+                [one] => one.name.clone(),
+                _ => "the data".to_string(),
+            };
+            sources.extend(SourceCoverage::of(name, incidents));
+        }
+        Coverage {
+            sources,
+            area: self.coverage_area.clone(),
+        }
     }
 
     /// The as-of date set, if any.

@@ -116,15 +116,67 @@ impl Display for DataText<'_> {
             None => writeln!(
                 f,
                 "borders: none given and no Natural Earth files found; border figures left out"
-            ),
+            )?,
             Some(b) => writeln!(
                 f,
                 "borders: {} countries, {} border lines from {}",
                 b.countries,
                 b.lines,
                 b.files.join(", ")
-            ),
+            )?,
         }
+        write!(f, "{}", CoverageText(&d.coverage, d.coverage_checked))
+    }
+}
+
+/// The coverage lines of the data section.
+struct CoverageText<'a>(&'a crate::coverage::Coverage, bool);
+
+impl Display for CoverageText<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        use crate::coverage::CoverageArea;
+        let (c, checked) = (self.0, self.1);
+        let countries: Vec<String> = c.countries().iter().map(ToString::to_string).collect();
+        let area = match &c.area {
+            CoverageArea::Box(b) => format!(
+                "the box lon {}..{}, lat {}..{}",
+                b.west(),
+                b.east(),
+                b.south(),
+                b.north()
+            ),
+            CoverageArea::RecordedCountries => {
+                format!(
+                    "{} (the countries the rows are recorded in)",
+                    countries.join(", ")
+                )
+            }
+            CoverageArea::Countries(_) => countries.join(", "),
+        };
+        writeln!(
+            f,
+            "coverage: {area}; {}",
+            if checked {
+                "outside it, cells, sites and shares are no data, not calm"
+            } else {
+                "NOT CHECKED (no country polygons): every cell and site is taken as covered"
+            }
+        )?;
+        for s in &c.sources {
+            writeln!(
+                f,
+                "    {}: {} from {} to {}",
+                s.name,
+                if s.countries.is_empty() {
+                    "no recorded country".to_string()
+                } else {
+                    s.countries.join(", ")
+                },
+                s.first_day,
+                s.last_day
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -250,37 +302,100 @@ impl Display for SiteSection {
             f,
             "\n4. SITES: nearest incident and exposure (great-circle km, incidents whose dates overlap the period)\n"
         )?;
-        writeln!(
-            f,
-            "  {:<24} {:>8} {:>10} {:>7} {:>7} {:>8}  {:>9} {:>6} {:>5}",
-            "site", "nearest", "on", "25km", "50km", "100km", "90d trend", "p", "risk%"
-        )?;
-        writeln!(
-            f,
-            "  {:<24} {:>8} {:>10} {:>7} {:>7} {:>8}",
-            "", "km", "", "90d", "90d", "365d"
-        )?;
-        for r in &self.rows {
-            let e = |km, days| r.exposure(km, days).map_or("-".into(), |n| n.to_string());
+        if !self.suspect_left_out.is_empty() {
+            let n = self.suspect_left_out.len();
+            let shown: Vec<&str> = self
+                .suspect_left_out
+                .iter()
+                .take(10)
+                .map(String::as_str)
+                .collect();
             writeln!(
                 f,
-                "  {:<24} {:>8} {:>10} {:>7} {:>7} {:>8}  {:>4}->{:<4} {:>6.3} {:>5}",
-                truncate(&r.name, 24, '~'),
-                num(r.nearest_km, 1),
-                r.nearest_date.map_or("-".into(), |d| d.to_string()),
-                e(25, 90),
-                e(50, 90),
-                e(100, 365),
-                r.trend_previous,
-                r.trend_recent,
-                r.trend_p,
-                num(r.risk_percentile, 1)
+                "{} left out of these figures (they lie in another country than their record, section 3): {}{}",
+                counted(n as u64, "suspect event"),
+                shown.join(", "),
+                if n > shown.len() { ", ..." } else { "" }
             )?;
         }
         writeln!(
             f,
-            "  (trend: incidents within {} km in the {} days before the last {}, then the last {}; p of equal rates; risk%: share of corridor H3 cells with lower 50 km kernel risk, 180-day half-life)",
-            self.trend_radius_km, self.trend_days, self.trend_days, self.trend_days
+            "  {:<24} {:>8} {:<8} {:>4} {:>10} {:>8} {:>10} {:>5} {:>5} {:>6}  {:>9} {:>6} {:>5}",
+            "site",
+            "nearest",
+            "located",
+            "tied",
+            "on",
+            "precise",
+            "on",
+            "25km",
+            "50km",
+            "100km",
+            "90d trend",
+            "p",
+            "risk%"
+        )?;
+        writeln!(
+            f,
+            "  {:<24} {:>8} {:<8} {:>4} {:>10} {:>8} {:>10} {:>5} {:>5} {:>6}",
+            "", "km", "", "", "", "km", "", "90d", "90d", "365d"
+        )?;
+        for r in &self.rows {
+            let bound = if r.no_data.is_some() { "<=" } else { "" };
+            let near = |n: Option<&crate::site::NearestIncident>| match n {
+                Some(n) => (format!("{bound}{:.1}", n.distance_km), n.date.to_string()),
+                None => ("-".to_string(), "-".to_string()),
+            };
+            let (km, on) = near(r.nearest.as_ref());
+            let (precise_km, precise_on) = near(r.nearest_precise.as_ref());
+            let (located, tied) = r.nearest.as_ref().map_or(("-", String::new()), |n| {
+                (
+                    n.precision.label(),
+                    if n.tied > 1 {
+                        n.tied.to_string()
+                    } else {
+                        String::new()
+                    },
+                )
+            });
+            write!(
+                f,
+                "  {:<24} {km:>8} {located:<8} {tied:>4} {on:>10} {precise_km:>8} {precise_on:>10}",
+                truncate(&r.name, 24, '~'),
+            )?;
+            match (&r.no_data, &r.trend) {
+                (None, Some(t)) => {
+                    let e = |km, days| r.exposure(km, days).map_or("-".into(), |n| n.to_string());
+                    writeln!(
+                        f,
+                        " {:>5} {:>5} {:>6}  {:>4}->{:<4} {:>6.3} {:>5}",
+                        e(25, 90),
+                        e(50, 90),
+                        e(100, 365),
+                        t.previous,
+                        t.recent,
+                        t.p_value,
+                        num(r.risk_percentile, 1)
+                    )?;
+                }
+                (why, _) => writeln!(f, "  no data: {}", why.as_deref().unwrap_or("not measured"))?,
+            }
+        }
+        writeln!(
+            f,
+            "  (located: the nearest incident's location precision; tied: incidents at the same distance, \
+             the most recent shown; precise: the nearest located exactly or near a named place; \
+             <=: the site is outside the data's coverage, so the nearest incident may be nearer)"
+        )?;
+        writeln!(
+            f,
+            "  (trend: incidents within {} km in the {} days before the last {}, then the last {}; p of equal rates; \
+             risk%: share of the {} covered H3 cells with lower 50 km kernel risk, 180-day half-life)",
+            self.trend_radius_km,
+            self.trend_days,
+            self.trend_days,
+            self.trend_days,
+            self.risk_cells
         )
     }
 }
@@ -295,6 +410,14 @@ impl Display for TempoSection {
                 self.month_end
             )?;
         }
+        if let Some(end) = self.sources_end {
+            writeln!(
+                f,
+                "(the sources end on different days, the earliest on {end}: the series end on {}, \
+                 the last complete month every source covers)",
+                self.month_end
+            )?;
+        }
         let last: Vec<String> = self.last_24.iter().map(u64::to_string).collect();
         writeln!(f, "incidents per month, last 24 months: {}", last.join(" "))?;
         writeln!(
@@ -303,6 +426,10 @@ impl Display for TempoSection {
             "series", "last 12m", "12m before", "change", "p", "Sen/month", "MK p"
         )?;
         for r in &self.rows {
+            if let Some(why) = &r.no_data {
+                writeln!(f, "  {:<10} no data: {why}", r.series)?;
+                continue;
+            }
             let yoy = r.year_on_year.as_ref().map_or(
                 format!("{:>9} {:>9} {:>8} {:>8}", "-", "-", "-", "-"),
                 |y| {
@@ -321,6 +448,16 @@ impl Display for TempoSection {
                 _ => format!("{:>10} {:>8}", "-", "-"),
             };
             writeln!(f, "  {:<10} {yoy}  {mk}", r.series)?;
+        }
+        if self.rows.iter().any(|r| {
+            r.year_on_year
+                .as_ref()
+                .is_some_and(|y| y.change_pct.is_none())
+        }) {
+            writeln!(
+                f,
+                "  (n/a: no incident in the 12 months before, so no change in percent)"
+            )?;
         }
         if self.months < 24 {
             writeln!(
@@ -342,15 +479,36 @@ impl Display for ExpansionText<'_> {
             "\n6. EXPANSION OF {}, by year (PRIO-GRID cells; new: no activity the year before)\n",
             x.group
         )?;
+        let (west, east) = (x.front_west, x.front_east);
+        let deg = |v: f64, pos: char, neg: char| {
+            format!("{} {}", v.abs(), if v >= 0.0 { pos } else { neg })
+        };
+        let front = format!(
+            "{} between {} and {}",
+            x.group,
+            deg(west, 'E', 'W'),
+            deg(east, 'E', 'W')
+        );
         writeln!(
             f,
-            "  {:>4} {:>6} {:>14} {:>8} {:>9} {:>6} {:>5} {:>9}  change",
-            "year", "events", "centroid", "p10 lat", "hull km2", "cells", "new", "km from"
+            "  {:>4} {:>6} {:>14} {:>8} {:>9} {:>6} {:>5} {:>9}  {:<11} {:>6} {:>8} {:>7}",
+            "year",
+            "events",
+            "centroid",
+            "p10 lat",
+            "hull km2",
+            "cells",
+            "new",
+            "km from",
+            "change",
+            "front",
+            "p10 lat",
+            "step km"
         )?;
         for r in &x.rows {
             writeln!(
                 f,
-                "  {:>4} {:>6} {:>14} {:>8} {:>9.0} {:>6} {:>5} {:>9}  {}",
+                "  {:>4} {:>6} {:>14} {:>8} {:>9.0} {:>6} {:>5} {:>9}  {:<11} {:>6} {:>8} {:>7}",
                 r.year,
                 r.events,
                 r.centroid
@@ -360,35 +518,60 @@ impl Display for ExpansionText<'_> {
                 r.cells,
                 r.new_cells,
                 num(r.km_from_clusters, 0),
-                r.change.map_or("-", SpreadKind::label)
+                r.change.map_or("-", SpreadKind::label),
+                r.front_events,
+                num(r.front_lat_p10, 2),
+                num(r.front_step_km, 0)
             )?;
         }
+        writeln!(
+            f,
+            "  (front: {front}, its incidents, their 10th-percentile latitude in years with at least \
+             {} of them, and the step south since the last such year)",
+            x.spread.as_ref().map_or(10, |s| s.min_incidents)
+        )?;
         if let Some(s) = &x.spread {
-            let (west, east) = (x.front_west, x.front_east);
-            let deg = |v: f64, pos: char, neg: char| {
-                format!("{} {}", v.abs(), if v >= 0.0 { pos } else { neg })
-            };
+            let largest = s
+                .largest_step
+                .filter(|&(_, km)| km > 0.0 && s.km_south > 0.0);
             writeln!(
                 f,
-                "southward spread on the Burkina-Togo-Benin front ({} between {} and {}): the \
-                 southern edge of its activity (10th-percentile latitude) moved {:.0} km {}, from \
-                 {:.2} N in {} to {:.2} N in {}",
-                x.group,
-                deg(west, 'E', 'W'),
-                deg(east, 'E', 'W'),
+                "southward spread on the Burkina-Togo-Benin front ({front}): the southern edge of its \
+                 activity (the front's 10th-percentile latitude) moved {:.0} km {}, from {:.2} N in {} \
+                 to {:.2} N in {}{}",
                 s.km_south.abs(),
                 if s.km_south >= 0.0 { "south" } else { "north" },
                 s.from_lat,
                 s.from_year,
                 s.to_lat,
-                s.to_year
+                s.to_year,
+                largest.map_or(String::new(), |(year, km)| format!(
+                    "; the largest step, {km:.0} km ({:.0}% of it), came in {year}",
+                    100.0 * km / s.km_south
+                ))
             )?;
+            if !x.share_uncovered.is_empty() {
+                writeln!(
+                    f,
+                    "(no source covers {}: activity there is not in the data, so the edge cannot be seen to cross into it)",
+                    x.share_uncovered.join(", ")
+                )?;
+            }
         }
         if x.partial_last_year {
             writeln!(
                 f,
                 "(the last year runs only to {as_of}: its cells and change are against a full year)"
             )?;
+        }
+        let names = country_names(&x.share_countries);
+        if !x.share_uncovered.is_empty() && x.share.is_empty() {
+            return writeln!(
+                f,
+                "share of {} incidents recorded in {names}: no data (no source covers {})",
+                x.group,
+                x.share_uncovered.join(", ")
+            );
         }
         let mut shares = String::new();
         for (k, s) in x.share.iter().enumerate() {
@@ -397,9 +580,16 @@ impl Display for ExpansionText<'_> {
         }
         writeln!(
             f,
-            "share of {} incidents recorded in {}: {shares}",
+            "share of {} incidents recorded in {names}: {shares}{}",
             x.group,
-            country_names(&x.share_countries)
+            if x.share_uncovered.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (no source covers {}: its incidents are not counted)",
+                    x.share_uncovered.join(", ")
+                )
+            }
         )
     }
 }
