@@ -107,7 +107,7 @@ fn main() {
 
 fn run(args: &Args, dbscan: Dbscan) -> conflict_risk::Result<()> {
     let show = progress_wanted(args.quiet);
-    let (set, read_s) = args.inputs.load(show)?;
+    let (set, read_s, _) = args.inputs.load(show)?;
     let (index, index_s) = timed(|| IncidentIndex::new(&set));
     let (clustering, cluster_s) =
         timed(|| with_progress("clustering", show, || dbscan.run(&index)));

@@ -62,7 +62,7 @@ fn main() {
 }
 
 fn run(args: &Args) -> conflict_risk::Result<()> {
-    let (set, _) = args.inputs.load(false)?;
+    let (set, _, _) = args.inputs.load(false)?;
     if let Some(path) = &args.geojson {
         write_geojson(create(path)?, set.incidents(), &ExtraColumns::new())
             .map_err(|e| e.at_path(path))?;

@@ -10,10 +10,11 @@ mod support;
 
 use std::path::PathBuf;
 
+use conflict_risk::coverage::Coverage;
 use conflict_risk::jiff::civil::Date;
 use conflict_risk::report::{RiskMap, RiskMapSpec};
 use conflict_risk::{
-    BoundingBox, DEMO_AS_OF, Grid, IncidentIndex, Kernel, brief_sites, read_sites,
+    Borders, BoundingBox, DEMO_AS_OF, Grid, IncidentIndex, Kernel, brief_sites, read_sites,
 };
 use support::{Inputs, help_or_unexpected, progress_wanted, timed, with_progress};
 
@@ -21,14 +22,16 @@ const USAGE: &str = concat!(
     "\
 usage: risk_map [--input FILE]... [--grid h3|prio] [--resolution R] [--bandwidth-km KM]
                 [--kernel K] [--half-life-days D] [--as-of DATE] [--since DATE]
-                [--region W,S,E,N] [--sites FILE] [--permutations N] [--top N] [--out DIR]
+                [--region W,S,E,N] [--sites FILE] [--borders FILE]... [--permutations N]
+                [--top N] [--out DIR]
 
 Maps where violence concentrates. Every incident up to the as-of date is weighted (optionally
 halved every D days before it), then:
   - a kernel density surface: per cell, the sum of weight x K(d/h) over incidents within the
     bandwidth h of the cell centre, d the great-circle distance;
   - Getis-Ord Gi* hot spots on the weighted incident count per cell, neighbours within the
-    bandwidth (cells at 99/95/90% confidence, Benjamini-Hochberg corrected);
+    bandwidth, widened if needed to reach each cell's adjacent cells (cells at 99/95/90%
+    confidence, Benjamini-Hochberg corrected);
   - emerging hot spots: space-time Gi* per quarter since --since, with a Mann-Kendall trend;
   - the risk at each site: nearest incident, incidents and deaths within 10/25/50/100 km over
     the last 30/90/365 days, the 90-day trend within 50 km, and the kernel risk there.
@@ -45,6 +48,10 @@ halved every D days before it), then:
   --since DATE          first day of the emerging hot-spot series [3 years before the as-of date]
   --region W,S,E,N      lon/lat box to map, degrees [-6,4,15,16: the corridor]
   --sites FILE          CSV with name,latitude,longitude [the brief's sites]
+  --borders FILE        Natural Earth style GeoJSON country polygons (ADM0_A3): cells and sites
+                        outside the countries the inputs record are left out as no data.
+                        Without it the map looks in $CONFLICT_RISK_DATA, then ../shared/data,
+                        and says when it cannot check the covered area
   --permutations N      also compute Gi* pseudo p-values from N permutations [0]
   --top N               cells shown in the table [10]
   --out DIR             folder for risk_cells.geojson and risk_cells.csv [risk_map_out]
@@ -63,6 +70,7 @@ struct Args {
     since: Option<Date>,
     region: BoundingBox,
     sites: Option<PathBuf>,
+    borders: Vec<PathBuf>,
     permutations: usize,
     top: usize,
     quiet: bool,
@@ -83,6 +91,7 @@ fn parse() -> Result<Args, Box<dyn std::error::Error>> {
         since: None,
         region: BoundingBox::CORRIDOR,
         sites: None,
+        borders: Vec::new(),
         permutations: 0,
         top: 10,
         quiet: false,
@@ -123,6 +132,7 @@ fn parse() -> Result<Args, Box<dyn std::error::Error>> {
                 a.region = BoundingBox::new(w, s, e, n)?;
             }
             Long("sites") => a.sites = Some(p.value()?.into()),
+            Long("borders") => a.borders.push(p.value()?.into()),
             Long("permutations") => a.permutations = p.value()?.parse()?,
             Long("top") => a.top = p.value()?.parse()?,
             Long("quiet") => a.quiet = true,
@@ -144,7 +154,7 @@ fn main() {
 
 fn run(args: &Args) -> conflict_risk::Result<()> {
     let show = progress_wanted(args.quiet);
-    let (set, _) = args.inputs.load(show)?;
+    let (set, _, coverage) = args.inputs.load(show)?;
     let mut spec = RiskMapSpec::new()
         .grid(args.grid)
         .region(args.region)
@@ -162,13 +172,21 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
     if let Some(d) = args.since {
         spec = spec.since(d);
     }
+    if !coverage.is_empty() {
+        spec = spec.coverage(Coverage::new(coverage));
+    }
+    let border_files = Borders::find_natural_earth(&args.borders);
+    let borders = match border_files.is_empty() {
+        true => None,
+        false => Some(Borders::from_paths(&border_files)?),
+    };
     let sites = match &args.sites {
         Some(path) => read_sites(path)?,
         None => brief_sites(),
     };
     let (map, seconds) = timed(|| {
         with_progress("mapping", show, || {
-            RiskMap::build(&IncidentIndex::new(&set), &sites, &spec)
+            RiskMap::build(&IncidentIndex::new(&set), borders.as_ref(), &sites, &spec)
         })
     });
     let map = map?;

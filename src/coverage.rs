@@ -18,6 +18,7 @@ use crate::borders::Borders;
 use crate::error::{Error, Result};
 use crate::incident::{CountryCode, Incident};
 use crate::index::BoundingBox;
+use crate::site::Site;
 
 /// The countries and the period one source covers.
 ///
@@ -251,6 +252,47 @@ impl Coverage {
         self.area_test(borders).at(lon, lat)
     }
 
+    /// Why a site's figures are no data, if they are: it lies outside the covered area, or
+    /// the sources for its country (by polygon, else as the site records it) end before the
+    /// others. `area` is this coverage's [`Coverage::area_test`].
+    ///
+    /// ```
+    /// use conflict_risk::coverage::{Coverage, CoverageArea};
+    /// use conflict_risk::{BoundingBox, Site};
+    /// let coverage = Coverage::default().area(CoverageArea::Box(BoundingBox::new(-6.0, 9.0, 0.0, 15.0)?))?;
+    /// let area = coverage.area_test(None);
+    /// let dapaong = Site::new("Dapaong", 0.207, 10.862)?;
+    /// let why = coverage.site_no_data(&area, None, &dapaong).expect("outside the box");
+    /// assert_eq!(why, "outside the covered area");
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    #[must_use]
+    pub fn site_no_data(
+        &self,
+        area: &AreaTest<'_>,
+        borders: Option<&Borders>,
+        site: &Site,
+    ) -> Option<String> {
+        let country = borders
+            .and_then(|b| b.country_at(site.point()))
+            .or(site.country);
+        let named = |c: Option<CountryCode>| c.map_or(String::new(), |c| format!(" ({c})"));
+        if area.at(site.lon, site.lat) == Covered::No {
+            let covered: Vec<String> = self.countries().iter().map(ToString::to_string).collect();
+            return Some(if covered.is_empty() {
+                "outside the covered area".to_string()
+            } else {
+                format!(
+                    "it lies outside the covered area{}, which is {}",
+                    named(country),
+                    covered.join(", ")
+                )
+            });
+        }
+        let (mine, last) = (self.last_day_for(country)?, self.last_day()?);
+        (mine < last).then(|| format!("the data for its country{} end on {mine}", named(country)))
+    }
+
     /// The test of [`Coverage::covers`], with the area's countries found once (for many
     /// points).
     #[must_use]
@@ -283,6 +325,29 @@ impl AreaTest<'_> {
                     .is_some_and(|c| self.countries.contains(&c)),
             ),
             (_, None) => Covered::Unchecked,
+        }
+    }
+
+    /// Whether a grid cell lies in the covered area, as far as its centre and points nine
+    /// tenths of the way out to the corners of its outline show: a border cell partly covered
+    /// is kept (its figures are then lower bounds), a cell wholly outside, or touching the
+    /// area only along its edge, is not.
+    #[must_use]
+    pub fn cell(&self, cell: &crate::surface::CellId) -> Covered {
+        let centre = cell.centre();
+        match self.at(centre.x(), centre.y()) {
+            Covered::No => {
+                let outline = cell.polygon();
+                let inside = outline.exterior().points().any(|corner| {
+                    let (x, y) = (
+                        centre.x() + 0.9 * (corner.x() - centre.x()),
+                        centre.y() + 0.9 * (corner.y() - centre.y()),
+                    );
+                    self.at(x, y) == Covered::Yes
+                });
+                if inside { Covered::Yes } else { Covered::No }
+            }
+            other => other,
         }
     }
 
@@ -345,6 +410,25 @@ mod tests {
                 .end_warning()
                 .is_none()
         );
+    }
+
+    #[test]
+    fn a_cell_partly_in_the_area_is_covered_and_one_touching_its_edge_is_not() {
+        use crate::surface::Grid;
+        let coverage = |east: f64| {
+            Coverage::new(Vec::new())
+                .area(CoverageArea::Box(
+                    BoundingBox::new(-2.0, 10.0, east, 12.0).expect("box"),
+                ))
+                .expect("area")
+        };
+        // The PRIO-GRID cell 0.5..1.0 E, 11.0..11.5 N: its centre (0.75) is outside a box
+        // ending at 0.6 E, but a tenth of it is inside.
+        let cell = Grid::PrioGrid.cell_of(0.7, 11.2).expect("cell");
+        assert_eq!(coverage(0.6).area_test(None).cell(&cell), Covered::Yes);
+        // A box ending on the cell's west edge only touches it.
+        assert_eq!(coverage(0.5).area_test(None).cell(&cell), Covered::No);
+        assert_eq!(coverage(1.0).area_test(None).cell(&cell), Covered::Yes);
     }
 
     #[test]

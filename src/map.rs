@@ -113,7 +113,13 @@ pub fn render_map(layers: &MapLayers<'_>, path: &Path, width_px: u32) -> Result<
     if e.crosses_antimeridian() || e.north() <= e.south() || e.east() <= e.west() {
         return Err(Error::invalid(
             "extent",
-            format!("{e:?}"),
+            format!(
+                "lon {}..{}, lat {}..{}",
+                e.west(),
+                e.east(),
+                e.south(),
+                e.north()
+            ),
             "needs a box with area that does not cross the antimeridian",
         ));
     }
@@ -470,7 +476,7 @@ pub fn render_map(layers: &MapLayers<'_>, path: &Path, width_px: u32) -> Result<
             &map,
             lx,
             ly,
-            &format!("{} km {:?} kernel", s.bandwidth_km, s.kernel),
+            &format!("{} km {} kernel", s.bandwidth_km, s.kernel.label()),
             1,
             INK,
         )

@@ -73,7 +73,7 @@ impl PrecisionPolicy {
                 match factors.iter().find(|(_, f)| !f.is_finite() || **f < 0.0) {
                     Some((p, f)) => Err(Error::invalid(
                         "precision factor",
-                        format!("{p:?} {f}"),
+                        format!("{} {f}", p.label()),
                         "must be finite and at least 0",
                     )),
                     None => Ok(self),

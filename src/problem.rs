@@ -187,7 +187,8 @@ impl fmt::Display for Warning {
         match self {
             Warning::CoarseLocation { precision } => write!(
                 f,
-                "location precision is {precision:?}: the point stands for an area, not a place"
+                "location precision is {}: the point stands for an area, not a place",
+                precision.label()
             ),
             Warning::FatalityBoundsOutOfOrder { low, best, high } => write!(
                 f,

@@ -351,11 +351,28 @@ fn an_as_of_date_far_past_the_data_is_refused_not_reported_as_calm() {
         "{r}"
     );
     let risk = conflict_risk::report::RiskMapSpec::new().as_of(date(9999, 12, 31));
-    assert!(conflict_risk::report::RiskMap::build(&index, &[], &risk).is_err());
+    assert!(conflict_risk::report::RiskMap::build(&index, None, &[], &risk).is_err());
+}
+
+/// The rows of a CSV file as maps from column to value.
+fn csv_rows(path: &std::path::Path) -> Vec<std::collections::HashMap<String, String>> {
+    let text = std::fs::read_to_string(path).expect("a CSV file");
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let headers = rows.headers().expect("header").clone();
+    rows.records()
+        .map(|r| {
+            let r = r.expect("row");
+            headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
 }
 
 #[test]
-fn gi_star_on_cells_with_no_neighbour_says_so() {
+fn prio_grid_gi_star_reaches_the_eight_surrounding_cells_by_default() {
     let mut incidents = pile("a", 30, 0.5, 11.0, date(2023, 3, 1), "BFA", "JNIM");
     incidents.extend(pile("b", 5, 1.6, 11.9, date(2023, 3, 1), "BFA", "JNIM"));
     let (set, _) = IncidentSet::validate(incidents);
@@ -367,54 +384,111 @@ fn gi_star_on_cells_with_no_neighbour_says_so() {
             .region(region)
             .grid(grid)
     };
-    // PRIO-GRID's 0.5° cells are 54-56 km apart here, past the 50 km band: a warning.
-    let prio =
-        conflict_risk::report::RiskMap::build(&index, &[], &spec(conflict_risk::Grid::PrioGrid))
-            .expect("built");
-    let w: Vec<&String> = prio
-        .warnings
-        .iter()
-        .filter(|w| w.starts_with("Gi*"))
-        .collect();
-    assert_eq!(w.len(), 1, "{:?}", prio.warnings);
+    // PRIO-GRID's 0.5° cells are 54-78 km apart here (the diagonal farthest), past the 50 km
+    // bandwidth: the Gi* band is widened to the farthest diagonal, and no cell is alone.
+    let prio = conflict_risk::report::RiskMap::build(
+        &index,
+        None,
+        &[],
+        &spec(conflict_risk::Grid::PrioGrid),
+    )
+    .expect("built");
     assert!(
-        w[0].contains("36 of 36 cells have no neighbour within the 50 km band"),
+        (77.5..78.5).contains(&prio.gi_band_km),
         "{}",
-        w[0]
+        prio.gi_band_km
+    );
+    assert!(
+        !prio.warnings.iter().any(|w| w.starts_with("Gi*")),
+        "{:?}",
+        prio.warnings
     );
     assert!(
         prio.to_string()
-            .contains("no neighbour within the 50 km band")
+            .contains("the bandwidth widened to reach every cell's adjacent cells")
     );
-    // Only the two cells that hold incidents carry an emerging trend in the layer.
     let dir = std::env::temp_dir().join(format!("conflict-risk-gi-{}", std::process::id()));
     let [_, csv] = prio.write_layers(&dir).expect("written");
-    let text = std::fs::read_to_string(&csv).expect("risk_cells.csv");
-    let mut rows = csv::Reader::from_reader(text.as_bytes());
-    let tau = rows
-        .headers()
-        .expect("header")
-        .iter()
-        .position(|h| h == "trend_tau")
-        .expect("trend_tau");
-    let with_trend = rows
-        .records()
-        .filter(|r| !r.as_ref().expect("row")[tau].is_empty())
-        .count();
+    let rows = csv_rows(&csv);
     let _ = std::fs::remove_dir_all(&dir);
-    assert_eq!(with_trend, 2);
-    // H3 at resolution 5 (cells about 15 km apart): none.
+    // 6 x 6 cells: the 16 interior ones see themselves and their 8 neighbours, the 4 corners
+    // 4 cells, the 16 others on the rim 6.
+    let mut sizes: Vec<usize> = rows
+        .iter()
+        .map(|r| r["gi_neighbours"].parse().expect("a count"))
+        .collect();
+    sizes.sort_unstable();
+    let expected: Vec<usize> = [(4, 4), (6, 16), (9, 16)]
+        .iter()
+        .flat_map(|&(size, n)| std::iter::repeat_n(size, n))
+        .collect();
+    assert_eq!(sizes, expected);
+    // Only the two cells that hold incidents carry an emerging trend in the layer.
+    assert_eq!(
+        rows.iter().filter(|r| !r["trend_tau"].is_empty()).count(),
+        2
+    );
+    // H3 at resolution 5 (cells about 15 km apart): the 50 km bandwidth already reaches.
     let h3 = conflict_risk::report::RiskMap::build(
         &index,
+        None,
         &[],
         &spec(conflict_risk::Grid::h3(5).expect("res")),
     )
     .expect("built");
+    assert_eq!(h3.gi_band_km, 50.0);
     assert!(
         !h3.warnings.iter().any(|w| w.starts_with("Gi*")),
         "{:?}",
         h3.warnings
     );
+}
+
+#[test]
+fn gi_star_ignores_cells_outside_the_coverage() {
+    // Incidents recorded BFA only, over the two square countries: the TGO cells are no data.
+    let borders = two_countries();
+    let (set, _) = IncidentSet::validate(burkina_only());
+    let index = IncidentIndex::new(&set);
+    let spec = conflict_risk::report::RiskMapSpec::new()
+        .as_of(date(2024, 12, 31))
+        .region(conflict_risk::BoundingBox::new(-2.0, 10.0, 2.0, 12.0).expect("box"))
+        .grid(conflict_risk::Grid::PrioGrid);
+    let site = Site::new("in TGO", 1.0, 11.0).expect("a site");
+    let map = conflict_risk::report::RiskMap::build(&index, Some(&borders), &[site], &spec)
+        .expect("built");
+    assert_eq!((map.cells, map.cells_uncovered), (16, 16));
+    assert!(map.sites[0].no_data.is_some());
+    let dir = std::env::temp_dir().join(format!("conflict-risk-cov-{}", std::process::id()));
+    let [_, csv] = map.write_layers(&dir).expect("written");
+    let rows = csv_rows(&csv);
+    let _ = std::fs::remove_dir_all(&dir);
+    // Only BFA's cells are written, and Gi* is computed over them alone: its z-scores over
+    // the 16 cells sum as they would for those 16 values and nothing else.
+    assert_eq!(rows.len(), 16);
+    let values: Vec<f64> = rows
+        .iter()
+        .map(|r| r["weighted_count"].parse().expect("a number"))
+        .collect();
+    let centres: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            let gid: u32 = r["gid"].parse().expect("gid");
+            conflict_risk::CellId::Prio(conflict_risk::surface::PrioCell::new(gid).expect("cell"))
+                .centre()
+        })
+        .collect();
+    assert!(centres.iter().all(|c| c.x() < 0.0));
+    let gi =
+        conflict_risk::GiStar::new(conflict_risk::Neighbours::DistanceBand { km: map.gi_band_km })
+            .expect("band")
+            .fdr(true)
+            .run(&centres, &values)
+            .expect("Gi*");
+    for (row, cell) in rows.iter().zip(&gi.cells) {
+        let z: f64 = row["gi_z"].parse().expect("z");
+        assert!((z - cell.z).abs() < 1e-6, "{z} vs {}", cell.z);
+    }
 }
 
 /// A Burkina-only data set over the two square countries: JNIM in BFA over two years, one

@@ -284,11 +284,15 @@ impl Inputs {
         }
     }
 
-    /// Read and validate: the set and the reading time in seconds.
+    /// Read and validate: the set, the reading time in seconds and what each file covers.
     pub fn load(
         &self,
         show_progress: bool,
-    ) -> conflict_risk::Result<(conflict_risk::IncidentSet, f64)> {
+    ) -> conflict_risk::Result<(
+        conflict_risk::IncidentSet,
+        f64,
+        Vec<conflict_risk::coverage::SourceCoverage>,
+    )> {
         let read = self.read(show_progress, true)?;
         // The readers already ran validation's checks and reported them; what is left here is
         // what only the whole set can show (ids repeated across files).
@@ -300,7 +304,7 @@ impl Inputs {
                 print!("{report}");
             }
         }
-        Ok((set, read.seconds))
+        Ok((set, read.seconds, read.coverage))
     }
 }
 

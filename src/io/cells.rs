@@ -88,8 +88,9 @@ impl CellLayer {
         layer
     }
 
-    /// Add Gi* columns `gi_z`, `gi_p`, `gi_q`, `gi_p_sim` (if computed) and `gi_bin`, one
-    /// result per cell in the layer's order.
+    /// Add Gi* columns `gi_z`, `gi_p`, `gi_q`, `gi_p_sim` (if computed), `gi_bin` and
+    /// `gi_neighbours` (the cells in its neighbourhood, itself included: 1 means its z-score
+    /// says nothing of its surroundings), one result per cell in the layer's order.
     pub fn push_gi(&mut self, gi: &[GiCell]) -> Result<()> {
         self.push_column("gi_z", gi.iter().map(|g| round(g.z, 9)).collect())?;
         self.push_column("gi_p", gi.iter().map(|g| round(g.p, 12)).collect())?;
@@ -97,7 +98,11 @@ impl CellLayer {
         if gi.iter().any(|g| g.p_sim.is_some()) {
             self.push_column("gi_p_sim", gi.iter().map(|g| g.p_sim.into()).collect())?;
         }
-        self.push_column("gi_bin", gi.iter().map(|g| g.bin.into()).collect())
+        self.push_column("gi_bin", gi.iter().map(|g| g.bin.into()).collect())?;
+        self.push_column(
+            "gi_neighbours",
+            gi.iter().map(|g| g.neighbours.into()).collect(),
+        )
     }
 
     /// Add the emerging hot-spot columns `emerging` (the class) and `trend_tau`, `trend_p`.

@@ -115,10 +115,7 @@ impl CorridorReport {
             // they are neither drawn as calm nor ranked.
             let mut cells = spec.grid.cover(&spec.region)?;
             let region_cells = cells.len();
-            cells.retain(|c| {
-                let centre = c.centre();
-                area.at(centre.x(), centre.y()) != Covered::No
-            });
+            cells.retain(|c| area.cell(c) != Covered::No);
             let surface = kernel.run(index, &cells);
             done(ReportStep::Surface);
             let suspect: Vec<&Incident> = match (&places, spec.keep_suspect_in_sites) {
@@ -416,38 +413,6 @@ struct SiteCoverage<'a> {
     suspect: &'a [&'a Incident],
 }
 
-impl SiteCoverage<'_> {
-    /// Why the site's figures are no data, if they are.
-    fn no_data(&self, site: &Site) -> Option<String> {
-        let country = self
-            .borders
-            .and_then(|b| b.country_at(site.point()))
-            .or(site.country);
-        let named = |c: Option<CountryCode>| c.map_or(String::new(), |c| format!(" ({c})"));
-        if self.area.at(site.lon, site.lat) == Covered::No {
-            let covered: Vec<String> = self
-                .coverage
-                .countries()
-                .iter()
-                .map(ToString::to_string)
-                .collect();
-            return Some(match covered.is_empty() {
-                true => "outside the covered area".to_string(),
-                false => format!(
-                    "it lies outside the covered area{}, which is {}",
-                    named(country),
-                    covered.join(", ")
-                ),
-            });
-        }
-        let (mine, last) = (
-            self.coverage.last_day_for(country)?,
-            self.coverage.last_day()?,
-        );
-        (mine < last).then(|| format!("the data for its country{} end on {mine}", named(country)))
-    }
-}
-
 fn site_section(
     index: &IncidentIndex,
     sites: &[Site],
@@ -463,19 +428,10 @@ fn site_section(
             .run_where(index, site, as_of, Some(surface), |i| {
                 suspect.is_empty() || !suspect.contains(i.source_id.as_str())
             })?;
-        let no_data = cover.no_data(site);
-        let data = no_data.is_none();
-        Ok(SiteRow {
-            name: site.name.clone(),
-            lon: site.lon,
-            lat: site.lat,
-            nearest: r.nearest,
-            nearest_precise: r.nearest_precise,
-            exposure: if data { r.exposure } else { Vec::new() },
-            trend: data.then_some(r.trend),
-            risk_percentile: r.percentile.filter(|_| data),
-            no_data,
-        })
+        Ok(SiteRow::of(
+            r,
+            cover.coverage.site_no_data(cover.area, cover.borders, site),
+        ))
     })?;
     let (trend_radius_km, trend_days) = (
         spec.site_risk.trend_radius_km(),

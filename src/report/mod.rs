@@ -16,7 +16,7 @@ use crate::coverage::Coverage;
 use crate::site::{NearestIncident, SiteTrend};
 pub use crate::tally::Count;
 pub use layers::WrittenLayers;
-pub use risk_map::{RiskMap, RiskMapSpec, SiteLine, TopCell};
+pub use risk_map::{RiskMap, RiskMapSpec, TopCell};
 pub use spec::{ReportSpec, Source, ValidationCounts};
 
 /// The corridor report: where the proximity clusters are and which cross a border, how near
@@ -349,9 +349,34 @@ pub struct SiteRow {
     pub trend: Option<SiteTrend>,
     /// Percent of the covered cells with a lower kernel risk (`None` when no data).
     pub risk_percentile: Option<f64>,
+    /// The actor in most incidents within the widest ring over the longest period (`None`
+    /// when no data).
+    #[serde(default)]
+    pub top_actor: Option<Count<String>>,
 }
 
 impl SiteRow {
+    /// The row of an assessment; with a reason for no data, only the nearest incidents are
+    /// kept (the true nearest is at most that far).
+    pub(crate) fn of(r: crate::site::SiteAssessment, no_data: Option<String>) -> SiteRow {
+        let data = no_data.is_none();
+        SiteRow {
+            name: r.site.name,
+            lon: r.site.lon,
+            lat: r.site.lat,
+            nearest: r.nearest,
+            nearest_precise: r.nearest_precise,
+            exposure: if data { r.exposure } else { Vec::new() },
+            trend: data.then_some(r.trend),
+            risk_percentile: r.percentile.filter(|_| data),
+            top_actor: r.actors.first().filter(|_| data).map(|a| Count {
+                key: a.actor.to_string(),
+                count: a.incidents,
+            }),
+            no_data,
+        }
+    }
+
     /// Incidents within `radius_km` over the last `days` days, if measured.
     #[must_use]
     pub fn exposure(&self, radius_km: u32, days: u32) -> Option<u64> {

@@ -10,21 +10,25 @@ use serde::{Deserialize, Serialize};
 
 use super::Count;
 use super::text::truncate;
+use crate::borders::Borders;
+use crate::coverage::{Coverage, Covered, SourceCoverage};
 use crate::error::{Error, Result};
 use crate::index::{BoundingBox, IncidentIndex};
 use crate::io::{CellLayer, create_file};
 use crate::site::{Site, SiteRisk};
 use crate::surface::{
-    CellSeries, CellTotals, EmergingHotSpots, GiStar, Grid, Kernel, KernelSurface, Neighbours,
-    SliceLength, WeightPolicy,
+    CellId, CellSeries, CellTotals, EmergingHotSpots, GiStar, Grid, Kernel, KernelSurface,
+    Neighbours, SliceLength, WeightPolicy,
 };
 
 /// Every choice of a [`RiskMap`], validated when set.
 ///
 /// Defaults: the as-of date is the latest incident's last day; H3 resolution 5 over the
-/// corridor; a 50 km quartic kernel without decay; Gi* on the weighted count per cell with
-/// neighbours within the bandwidth, bins judged on Benjamini–Hochberg adjusted p, no
-/// permutations; emerging hot spots per quarter over the 3 years before the as-of date, each
+/// corridor, only the cells whose centre lies in the covered area ([`RiskMapSpec::coverage`]);
+/// a 50 km quartic kernel without decay; Gi* on the weighted count per cell with neighbours
+/// within the bandwidth or, if that is shorter, within reach of every cell's adjacent cells
+/// ([`CellId::adjacent_km`](crate::CellId::adjacent_km): H3's ring 1, PRIO-GRID's eight
+/// around it), bins judged on Benjamini–Hochberg adjusted p, no permutations; emerging hot spots per quarter over the 3 years before the as-of date, each
 /// quarter with the one before, at α = 0.05, on counts without decay (decay would make every
 /// series rise); the ten riskiest cells listed; sites under [`SiteRisk::new`].
 ///
@@ -50,6 +54,8 @@ pub struct RiskMapSpec {
     permutations: usize,
     top: usize,
     site_risk: SiteRisk,
+    #[serde(default)]
+    coverage: Option<Coverage>,
 }
 
 impl Default for RiskMapSpec {
@@ -75,6 +81,7 @@ impl RiskMapSpec {
             permutations: 0,
             top: 10,
             site_risk: SiteRisk::new(),
+            coverage: None,
         }
     }
 
@@ -107,7 +114,7 @@ impl RiskMapSpec {
     }
 
     /// The kernel and its bandwidth, km (finite, above 0); the bandwidth is also the Gi* and
-    /// emerging hot-spot neighbourhood.
+    /// emerging hot-spot neighbourhood, widened when needed to each cell's adjacent cells.
     pub fn kernel(mut self, bandwidth_km: f64, kernel: Kernel) -> Result<Self> {
         KernelSurface::new(
             bandwidth_km,
@@ -146,6 +153,14 @@ impl RiskMapSpec {
         self.site_risk = site_risk;
         self
     }
+
+    /// What the data covers (default: all the incidents as one source, over the countries
+    /// they are recorded in). Cells and sites outside it are no data.
+    #[must_use]
+    pub fn coverage(mut self, coverage: Coverage) -> Self {
+        self.coverage = Some(coverage);
+        self
+    }
 }
 
 /// One of the riskiest cells.
@@ -171,30 +186,6 @@ pub struct TopCell {
     pub emerging: Option<String>,
 }
 
-/// One site of the map.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SiteLine {
-    /// The site's name.
-    pub name: String,
-    /// Distance to the nearest incident, km.
-    pub nearest_km: Option<f64>,
-    /// Its first day.
-    pub nearest_date: Option<Date>,
-    /// Incidents within 25 km over 90 days, 50 km over 90 days and 100 km over 365 days
-    /// (`None` where the site spec does not measure that ring and period).
-    pub exposure: [Option<u64>; 3],
-    /// Incidents in the trend's previous period.
-    pub trend_previous: u64,
-    /// Incidents in the trend's recent period.
-    pub trend_recent: u64,
-    /// Two-sided p of equal rates.
-    pub trend_p: f64,
-    /// Percent of the map's cells with a lower kernel risk.
-    pub percentile: Option<f64>,
-    /// The actor in most incidents within the widest ring over the longest period.
-    pub top_actor: Option<Count<String>>,
-}
-
 /// A risk map, made by [`RiskMap::build`]; `Display` is the text the `risk_map` example
 /// prints.
 ///
@@ -203,9 +194,11 @@ pub struct SiteLine {
 /// use conflict_risk::{CorridorScenario, Grid, IncidentIndex, IncidentSet, brief_sites};
 /// let (set, _) = IncidentSet::validate(CorridorScenario::new(2_000).generate());
 /// let spec = RiskMapSpec::new().grid(Grid::PrioGrid);
-/// let map = RiskMap::build(&IncidentIndex::new(&set), &brief_sites(), &spec)?;
+/// let map = RiskMap::build(&IncidentIndex::new(&set), None, &brief_sites(), &spec)?;
 /// assert_eq!(map.top.len(), 10);
 /// assert_eq!(map.sites.len(), 6);
+/// // The Gi* band reaches every PRIO-GRID cell's eight neighbours (77 km near 11° N).
+/// assert!(map.gi_band_km > 50.0);
 /// println!("{map}");
 /// # Ok::<(), conflict_risk::Error>(())
 /// ```
@@ -219,8 +212,21 @@ pub struct RiskMap {
     pub weighted: usize,
     /// Incidents after the as-of date, left out.
     pub after_as_of: usize,
-    /// Cells mapped.
+    /// Cells mapped (inside the covered area).
     pub cells: usize,
+    /// Cells of the region left out as outside the covered area.
+    #[serde(default)]
+    pub cells_uncovered: usize,
+    /// What the data covers.
+    #[serde(default)]
+    pub coverage: Coverage,
+    /// Whether the area was tested (false: a list of countries without country polygons).
+    #[serde(default)]
+    pub coverage_checked: bool,
+    /// The Gi* and emerging hot-spot neighbourhood, km: the bandwidth, or the distance to
+    /// the farthest adjacent cell centre if that is more.
+    #[serde(default)]
+    pub gi_band_km: f64,
     /// Weighted incidents outside every cell.
     pub outside: usize,
     /// Why Gi* was not computed, if it was not.
@@ -239,7 +245,7 @@ pub struct RiskMap {
     /// The riskiest cells, riskiest first.
     pub top: Vec<TopCell>,
     /// The sites, in the order given.
-    pub sites: Vec<SiteLine>,
+    pub sites: Vec<super::SiteRow>,
     #[serde(skip)]
     layer: Option<CellLayer>,
 }
@@ -252,20 +258,40 @@ fn class_name(class: crate::surface::EmergingClass) -> String {
 }
 
 impl RiskMap {
-    /// Map the incidents of `index` and assess `sites`.
-    pub fn build(index: &IncidentIndex, sites: &[Site], spec: &RiskMapSpec) -> Result<RiskMap> {
+    /// Map the incidents of `index` and assess `sites`; with `borders`' country polygons,
+    /// only over the covered area (without them a list of covered countries cannot be
+    /// tested, and the text says so).
+    pub fn build(
+        index: &IncidentIndex,
+        borders: Option<&Borders>,
+        sites: &[Site],
+        spec: &RiskMapSpec,
+    ) -> Result<RiskMap> {
         let set = index.set();
         let (as_of, as_of_warning) = super::checked_as_of(set, spec.as_of)?;
         let mut policy = WeightPolicy::new(as_of);
         if let Some(d) = spec.half_life_days {
             policy = policy.half_life_days(d)?;
         }
-        let cells = spec.grid.cover(&spec.region)?;
+        let coverage = spec.coverage.clone().unwrap_or_else(|| {
+            Coverage::new(
+                SourceCoverage::of("the data", set.incidents())
+                    .into_iter()
+                    .collect(),
+            )
+        });
+        let area = coverage.area_test(borders);
+        let mut cells = spec.grid.cover(&spec.region)?;
+        let region_cells = cells.len();
+        cells.retain(|c| area.cell(c) != Covered::No);
         let kernel = KernelSurface::new(spec.bandwidth_km, policy.clone())?.kernel(spec.kernel);
         let surface = kernel.run(index, &cells);
-        let band = Neighbours::DistanceBand {
-            km: spec.bandwidth_km,
-        };
+        // Each cell's neighbourhood reaches at least its adjacent cells: PRIO-GRID's centres
+        // are 53 to 78 km apart, past the default 50 km. The widening by a millionth keeps
+        // the farthest one inside whatever the rounding of the band's chord.
+        let adjacent = cells.iter().map(CellId::adjacent_km).fold(0.0, f64::max);
+        let gi_band_km = spec.bandwidth_km.max(adjacent * (1.0 + 1e-6));
+        let band = Neighbours::DistanceBand { km: gi_band_km };
         // Gi* on the weighted count per cell.
         let counts = CellTotals::new(set.incidents(), &cells, &policy)?;
         let centres: Vec<_> = surface.cells.iter().map(|c| c.centre).collect();
@@ -324,26 +350,10 @@ impl RiskMap {
             .iter()
             .map(|site| {
                 let r = spec.site_risk.run(index, site, as_of, Some(&surface))?;
-                let exp = |km: u32, d: u32| {
-                    r.exposure
-                        .iter()
-                        .find(|e| e.radius_km == km && e.days == d)
-                        .map(|e| e.incidents)
-                };
-                Ok(SiteLine {
-                    name: site.name.clone(),
-                    nearest_km: r.nearest.as_ref().map(|n| n.distance_km),
-                    nearest_date: r.nearest.as_ref().map(|n| n.date),
-                    exposure: [exp(25, 90), exp(50, 90), exp(100, 365)],
-                    trend_previous: r.trend.previous,
-                    trend_recent: r.trend.recent,
-                    trend_p: r.trend.p_value,
-                    percentile: r.percentile,
-                    top_actor: r.actors.first().map(|a| Count {
-                        key: a.actor.to_string(),
-                        count: a.incidents,
-                    }),
-                })
+                Ok(super::SiteRow::of(
+                    r,
+                    coverage.site_no_data(&area, borders, site),
+                ))
             })
             .collect::<Result<Vec<_>>>()?;
         let mut layer = CellLayer::from_surface(&surface);
@@ -381,6 +391,10 @@ impl RiskMap {
             weighted: surface.weights.weighted,
             after_as_of: surface.weights.after_as_of,
             cells: cells.len(),
+            cells_uncovered: region_cells - cells.len(),
+            coverage_checked: area.is_checked(),
+            coverage,
+            gi_band_km,
             outside: counts.outside,
             gi_not_computed: gi.as_ref().err().map(ToString::to_string),
             emerging_not_computed: emerging.as_ref().err().map(ToString::to_string),
@@ -393,7 +407,7 @@ impl RiskMap {
                 .collect(),
             warnings: as_of_warning
                 .into_iter()
-                .chain(isolated_cells(gi.as_ref().ok(), spec.bandwidth_km))
+                .chain(isolated_cells(gi.as_ref().ok(), gi_band_km))
                 .collect(),
             top,
             sites: site_lines,
@@ -453,15 +467,37 @@ impl Display for RiskMap {
         )?;
         writeln!(
             f,
-            "{} cells ({}) over lon {}..{}, lat {}..{}; the {:?} kernel at {} km",
+            "{} cells ({}) over lon {}..{}, lat {}..{}; the {} kernel at {} km",
             self.cells,
             grid_name(s.grid),
             s.region.west(),
             s.region.east(),
             s.region.south(),
             s.region.north(),
-            s.kernel,
+            s.kernel.label(),
             s.bandwidth_km
+        )?;
+        if self.cells_uncovered > 0 {
+            writeln!(
+                f,
+                "{} cells of the region left out as outside the data's coverage (no data, not calm)",
+                self.cells_uncovered
+            )?;
+        }
+        write!(
+            f,
+            "{}",
+            super::text::CoverageText(&self.coverage, self.coverage_checked)
+        )?;
+        writeln!(
+            f,
+            "Gi* and emerging hot spots: neighbours within {:.1} km{}",
+            self.gi_band_km,
+            if self.gi_band_km > s.bandwidth_km {
+                " (the bandwidth widened to reach every cell's adjacent cells)"
+            } else {
+                ""
+            }
         )?;
         for w in &self.warnings {
             writeln!(f, "warning: {w}")?;
@@ -472,7 +508,7 @@ impl Display for RiskMap {
         if self.outside > 0 {
             writeln!(
                 f,
-                "{} weighted incidents lie outside the mapped region",
+                "{} weighted incidents lie in no mapped cell (outside the region, or in a cell wholly outside the covered area)",
                 self.outside
             )?;
         }
@@ -499,6 +535,12 @@ impl Display for RiskMap {
                 c.emerging.as_deref().unwrap_or("-")
             )?;
         }
+        writeln!(
+            f,
+            "(risk: over the map's largest; events, deaths: incidents within the {} km bandwidth of \
+             the cell's centre, not only inside the cell)",
+            s.bandwidth_km
+        )?;
         if self.emerging_not_computed.is_none() {
             let list: Vec<String> = self
                 .patterns
@@ -517,29 +559,65 @@ impl Display for RiskMap {
         }
         writeln!(
             f,
-            "\n{:<22} {:>11} {:>10} {:>9} {:>9} {:>9}  {:>6} {:>5} {:>5}  top actor (100 km, 365 d)",
-            "site", "nearest km", "on", "25km/90d", "50km/90d", "100km/1y", "trend", "p", "pct"
+            "\n{:<22} {:>11} {:<8} {:>10} {:>9} {:>9} {:>9}  {:>6} {:>5} {:>5}  top actor (100 km, 365 d)",
+            "site",
+            "nearest km",
+            "located",
+            "on",
+            "25km/90d",
+            "50km/90d",
+            "100km/1y",
+            "trend",
+            "p",
+            "pct"
         )?;
         for l in &self.sites {
-            let e = |k: usize| l.exposure[k].map_or("-".to_string(), |n| n.to_string());
+            let bound = if l.no_data.is_some() { "<=" } else { "" };
+            let (km, located, on) =
+                l.nearest
+                    .as_ref()
+                    .map_or(("-".to_string(), "-", "-".to_string()), |n| {
+                        (
+                            format!("{bound}{:.1}", n.distance_km),
+                            n.precision.label(),
+                            n.date.to_string(),
+                        )
+                    });
+            write!(
+                f,
+                "{:<22} {km:>11} {located:<8} {on:>10}",
+                truncate(&l.name, 22, '…'),
+            )?;
+            let (Some(t), None) = (&l.trend, &l.no_data) else {
+                writeln!(
+                    f,
+                    "  no data: {}",
+                    l.no_data.as_deref().unwrap_or("not measured")
+                )?;
+                continue;
+            };
+            let e = |km, days| l.exposure(km, days).map_or("-".into(), |n| n.to_string());
             writeln!(
                 f,
-                "{:<22} {} {:>10} {:>9} {:>9} {:>9}  {:>2}->{:<3} {:>5.3} {}  {}",
-                truncate(&l.name, 22, '…'),
-                opt(l.nearest_km, 11, 1),
-                l.nearest_date.map_or("-".to_string(), |d| d.to_string()),
-                e(0),
-                e(1),
-                e(2),
-                l.trend_previous,
-                l.trend_recent,
-                l.trend_p,
-                opt(l.percentile, 5, 1),
+                " {:>9} {:>9} {:>9}  {:>2}->{:<3} {:>5.3} {}  {}",
+                e(25, 90),
+                e(50, 90),
+                e(100, 365),
+                t.previous,
+                t.recent,
+                t.p_value,
+                opt(l.risk_percentile, 5, 1),
                 l.top_actor.as_ref().map_or("-".to_string(), |a| format!(
                     "{} ({})",
                     truncate(&a.key, 40, '…'),
                     a.count
                 ))
+            )?;
+        }
+        if self.sites.iter().any(|l| l.no_data.is_some()) {
+            writeln!(
+                f,
+                "(<=: the site is outside the data's coverage, so the nearest incident may be nearer)"
             )?;
         }
         Ok(())

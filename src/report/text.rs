@@ -129,8 +129,8 @@ impl Display for DataText<'_> {
     }
 }
 
-/// The coverage lines of the data section.
-struct CoverageText<'a>(&'a crate::coverage::Coverage, bool);
+/// The coverage lines of the data section: the coverage and whether the area was checked.
+pub(crate) struct CoverageText<'a>(pub(crate) &'a crate::coverage::Coverage, pub(crate) bool);
 
 impl Display for CoverageText<'_> {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {

@@ -459,6 +459,53 @@ impl CellId {
         geo::Orient::orient(&polygon, geo::orient::Direction::Default)
     }
 
+    /// The largest great-circle distance (km) from this cell's centre to the centres of the
+    /// cells that touch it: H3's ring 1 (six, or five around a pentagon), PRIO-GRID's eight
+    /// around it (longitudes wrap; rows past a pole are left out).
+    ///
+    /// ```
+    /// use conflict_risk::Grid;
+    /// // Near 11° N a PRIO-GRID cell's diagonal neighbour is 77.9 km away: past a 50 km band.
+    /// let prio = Grid::PrioGrid.cell_of(0.2, 11.1)?;
+    /// assert!((prio.adjacent_km() - 77.9).abs() < 0.05, "{}", prio.adjacent_km());
+    /// let hex = Grid::h3(5)?.cell_of(0.2, 11.1)?;
+    /// assert!((14.0..20.0).contains(&hex.adjacent_km()));
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    #[must_use]
+    pub fn adjacent_km(&self) -> f64 {
+        let centre = self.centre();
+        let far = |points: &mut dyn Iterator<Item = Point<f64>>| {
+            points
+                .map(|p| crate::geodesy::haversine_km(centre, p))
+                .fold(0.0, f64::max)
+        };
+        match self {
+            CellId::H3(c) => far(&mut c
+                .grid_disk::<Vec<_>>(1)
+                .into_iter()
+                .map(|n| CellId::H3(n).centre())),
+            CellId::Prio(_) => {
+                let d = PRIO_GRID_DEGREES;
+                far(&mut [-d, 0.0, d]
+                    .into_iter()
+                    .flat_map(|dy| [-d, 0.0, d].into_iter().map(move |dx| (dx, dy)))
+                    .filter(|&(_, dy)| (-90.0..=90.0).contains(&(centre.y() + dy)))
+                    .map(|(dx, dy)| {
+                        let lon = centre.x() + dx;
+                        let lon = if lon > 180.0 {
+                            lon - 360.0
+                        } else if lon < -180.0 {
+                            lon + 360.0
+                        } else {
+                            lon
+                        };
+                        Point::new(lon, centre.y() + dy)
+                    }))
+            }
+        }
+    }
+
     /// The column name this cell's id goes under in a flat CSV: `hex_id` or `gid`.
     #[must_use]
     pub fn id_column(&self) -> &'static str {

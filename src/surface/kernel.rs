@@ -32,6 +32,24 @@ pub enum Kernel {
 }
 
 impl Kernel {
+    /// The kernel's name in words, as the `risk_map` example takes it: "quartic",
+    /// "epanechnikov", "triangular", "uniform", "gaussian".
+    ///
+    /// ```
+    /// use conflict_risk::Kernel;
+    /// assert_eq!(Kernel::TruncatedGaussian.label(), "gaussian");
+    /// ```
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Kernel::Quartic => "quartic",
+            Kernel::Epanechnikov => "epanechnikov",
+            Kernel::Triangular => "triangular",
+            Kernel::Uniform => "uniform",
+            Kernel::TruncatedGaussian => "gaussian",
+        }
+    }
+
     /// K(u); 0 for u > 1.
     ///
     /// ```
