@@ -25,7 +25,7 @@ use support::{Inputs, create, help_or_unexpected, io_error, progress_wanted, wit
 const USAGE: &str = concat!(
     "\
 usage: corridor_report [--input FILE]... [--borders FILE]... [--sites FILE] [--as-of DATE]
-                       [--out DIR] [--json-out FILE]
+                       [--coverage AREA] [--keep-suspect] [--out DIR] [--json-out FILE]
 
 Without --input, runs on the embedded demo data: three incidents of the corridor brief coded
 by hand (Kpendjal, northern Togo, 2022-2024) and 20,000 SYNTHETIC incidents (not real events).
@@ -41,6 +41,11 @@ by hand (Kpendjal, northern Togo, 2022-2024) and 20,000 SYNTHETIC incidents (not
                         area first]
   --as-of DATE          YYYY-MM-DD; incidents after it are left out of every figure [the latest
                         incident's last day; 2024-12-31 for the demo]
+  --coverage AREA       what the inputs cover: ISO codes (BFA,TGO,BEN) or a box W,S,E,N;
+                        cells, sites, shares and series outside it are \"no data\", not 0
+                        [the countries the inputs' rows are recorded in]
+  --keep-suspect        keep in the site table the incidents whose position lies in another
+                        country than their record (left out and listed by default)
   --out DIR             folder for the layers and map.png [corridor_report_out]
   --json-out FILE       also write the whole report as JSON
   --quiet               no progress lines on stderr (they show only on a terminal, for steps
@@ -50,7 +55,8 @@ by hand (Kpendjal, northern Togo, 2022-2024) and 20,000 SYNTHETIC incidents (not
 Figures: clusters are great-circle DBSCAN (25 km, 5 incidents) over the last 365 days;
 border distances are great-circle km to the nearest Natural Earth border line; site exposure
 counts incidents whose date span overlaps the period; trends are Mann-Kendall with Sen's slope;
-the nexus test shuffles group labels 999 times."
+the nexus judges cross-K by the exact mean and variance of the count under relabelling;
+figures outside the inputs' coverage (countries and dates) are \"no data\", never 0."
 );
 
 #[derive(Default)]
@@ -61,6 +67,8 @@ struct Args {
     as_of: Option<Date>,
     out: Option<PathBuf>,
     json_out: Option<PathBuf>,
+    coverage: Option<String>,
+    keep_suspect: bool,
     quiet: bool,
 }
 
@@ -78,6 +86,8 @@ fn parse() -> Result<Args, lexopt::Error> {
             Long("sites") => a.sites = Some(p.value()?.into()),
             Long("as-of") => a.as_of = Some(p.value()?.parse()?),
             Long("out") => a.out = Some(p.value()?.into()),
+            Long("coverage") => a.coverage = Some(p.value()?.parse()?),
+            Long("keep-suspect") => a.keep_suspect = true,
             Long("json-out") => a.json_out = Some(p.value()?.into()),
             Long("quiet") => a.quiet = true,
             _ => help_or_unexpected(arg, USAGE)?,
@@ -111,8 +121,13 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
     if let Some(as_of) = args.as_of {
         spec = spec.as_of(as_of);
     }
+    if let Some(area) = &args.coverage {
+        spec = spec.coverage_area(area.parse()?)?;
+    }
     let (set, validation) = IncidentSet::validate(read.incidents);
-    let spec = spec.validation(&validation);
+    let spec = spec
+        .validation(&validation)
+        .keep_suspect_in_sites(args.keep_suspect);
     let border_files = Borders::find_natural_earth(&args.borders);
     let borders = match border_files.is_empty() {
         true => None,

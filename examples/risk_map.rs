@@ -10,7 +10,7 @@ mod support;
 
 use std::path::PathBuf;
 
-use conflict_risk::coverage::Coverage;
+use conflict_risk::coverage::{Coverage, CoverageArea};
 use conflict_risk::jiff::civil::Date;
 use conflict_risk::report::{RiskMap, RiskMapSpec};
 use conflict_risk::{
@@ -22,8 +22,8 @@ const USAGE: &str = concat!(
     "\
 usage: risk_map [--input FILE]... [--grid h3|prio] [--resolution R] [--bandwidth-km KM]
                 [--kernel K] [--half-life-days D] [--as-of DATE] [--since DATE]
-                [--region W,S,E,N] [--sites FILE] [--borders FILE]... [--permutations N]
-                [--top N] [--out DIR]
+                [--region W,S,E,N] [--sites FILE] [--borders FILE]... [--coverage AREA]
+                [--permutations N] [--top N] [--out DIR]
 
 Maps where violence concentrates. Every incident up to the as-of date is weighted (optionally
 halved every D days before it), then:
@@ -52,6 +52,8 @@ halved every D days before it), then:
                         outside the countries the inputs record are left out as no data.
                         Without it the map looks in $CONFLICT_RISK_DATA, then ../shared/data,
                         and says when it cannot check the covered area
+  --coverage AREA       what the inputs cover: ISO codes (BFA,TGO,BEN) or a box W,S,E,N
+                        [the countries the inputs' rows are recorded in]
   --permutations N      also compute Gi* pseudo p-values from N permutations [0]
   --top N               cells shown in the table [10]
   --out DIR             folder for risk_cells.geojson and risk_cells.csv [risk_map_out]
@@ -71,6 +73,7 @@ struct Args {
     region: BoundingBox,
     sites: Option<PathBuf>,
     borders: Vec<PathBuf>,
+    coverage: Option<CoverageArea>,
     permutations: usize,
     top: usize,
     quiet: bool,
@@ -92,6 +95,7 @@ fn parse() -> Result<Args, Box<dyn std::error::Error>> {
         region: BoundingBox::CORRIDOR,
         sites: None,
         borders: Vec::new(),
+        coverage: None,
         permutations: 0,
         top: 10,
         quiet: false,
@@ -133,6 +137,7 @@ fn parse() -> Result<Args, Box<dyn std::error::Error>> {
             }
             Long("sites") => a.sites = Some(p.value()?.into()),
             Long("borders") => a.borders.push(p.value()?.into()),
+            Long("coverage") => a.coverage = Some(p.value()?.parse::<String>()?.parse()?),
             Long("permutations") => a.permutations = p.value()?.parse()?,
             Long("top") => a.top = p.value()?.parse()?,
             Long("quiet") => a.quiet = true,
@@ -172,8 +177,9 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
     if let Some(d) = args.since {
         spec = spec.since(d);
     }
-    if !coverage.is_empty() {
-        spec = spec.coverage(Coverage::new(coverage));
+    if !coverage.is_empty() || args.coverage.is_some() {
+        let area = args.coverage.clone().unwrap_or_default();
+        spec = spec.coverage(Coverage::new(coverage).area(area)?);
     }
     let border_files = Borders::find_natural_earth(&args.borders);
     let borders = match border_files.is_empty() {

@@ -106,6 +106,52 @@ pub enum CoverageArea {
     Box(BoundingBox),
 }
 
+impl std::str::FromStr for CoverageArea {
+    type Err = Error;
+
+    /// Countries as ISO alpha-3 codes separated by commas (`"BFA,TGO,BEN"`), or a box as four
+    /// numbers, west, south, east, north (`"-6,9,3,15"`).
+    ///
+    /// ```
+    /// use conflict_risk::coverage::CoverageArea;
+    /// let countries: CoverageArea = "BFA, tgo".parse()?;
+    /// assert_eq!(countries, CoverageArea::Countries(vec!["BFA".into(), "TGO".into()]));
+    /// assert!(matches!("-6,9,3,15".parse()?, CoverageArea::Box(_)));
+    /// assert!("Burkina".parse::<CoverageArea>().is_err());
+    /// assert!("-6,9,3".parse::<CoverageArea>().is_err());
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    fn from_str(text: &str) -> Result<CoverageArea> {
+        let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+        let numbers: Vec<f64> = parts.iter().filter_map(|p| p.parse().ok()).collect();
+        if numbers.len() == parts.len() {
+            let [w, s, e, n] = numbers[..] else {
+                return Err(Error::invalid(
+                    "coverage",
+                    text,
+                    "a box needs four numbers: west,south,east,north",
+                ));
+            };
+            return Ok(CoverageArea::Box(BoundingBox::new(w, s, e, n)?));
+        }
+        let codes = parts
+            .iter()
+            .map(|p| {
+                CountryCode::new(&p.to_ascii_uppercase())
+                    .map(|c| c.to_string())
+                    .ok_or_else(|| {
+                        Error::invalid(
+                            "coverage",
+                            p,
+                            "is not an ISO 3166 alpha-3 code (give codes like BFA,TGO or a box west,south,east,north)",
+                        )
+                    })
+            })
+            .collect::<Result<Vec<String>>>()?;
+        Ok(CoverageArea::Countries(codes))
+    }
+}
+
 /// Whether a place is covered by the data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

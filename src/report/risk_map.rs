@@ -155,7 +155,8 @@ impl RiskMapSpec {
     }
 
     /// What the data covers (default: all the incidents as one source, over the countries
-    /// they are recorded in). Cells and sites outside it are no data.
+    /// they are recorded in; a coverage without sources gets that source). Cells and sites
+    /// outside it are no data.
     #[must_use]
     pub fn coverage(mut self, coverage: Coverage) -> Self {
         self.coverage = Some(coverage);
@@ -273,13 +274,12 @@ impl RiskMap {
         if let Some(d) = spec.half_life_days {
             policy = policy.half_life_days(d)?;
         }
-        let coverage = spec.coverage.clone().unwrap_or_else(|| {
-            Coverage::new(
-                SourceCoverage::of("the data", set.incidents())
-                    .into_iter()
-                    .collect(),
-            )
-        });
+        let mut coverage = spec.coverage.clone().unwrap_or_default();
+        if coverage.sources.is_empty() {
+            coverage
+                .sources
+                .extend(SourceCoverage::of("the data", set.incidents()));
+        }
         let area = coverage.area_test(borders);
         let mut cells = spec.grid.cover(&spec.region)?;
         let region_cells = cells.len();
