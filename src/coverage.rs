@@ -48,9 +48,21 @@ impl SourceCoverage {
     /// incident.
     #[must_use]
     pub fn of(name: impl Into<String>, incidents: &[Incident]) -> Option<SourceCoverage> {
-        let first_day = incidents.iter().map(|i| i.date.start).min()?;
-        let last_day = incidents.iter().map(|i| i.date.end).max()?;
-        let countries: BTreeSet<CountryCode> = incidents.iter().filter_map(|i| i.country).collect();
+        // One pass; the countries seen are few, so a short list beats a set per incident.
+        let first = incidents.first()?;
+        let (mut first_day, mut last_day) = (first.date.start, first.date.end);
+        let mut seen: Vec<CountryCode> = Vec::new();
+        for i in incidents {
+            first_day = first_day.min(i.date.start);
+            last_day = last_day.max(i.date.end);
+            if let Some(c) = i.country
+                && seen.last() != Some(&c)
+                && !seen.contains(&c)
+            {
+                seen.push(c);
+            }
+        }
+        let countries: BTreeSet<CountryCode> = seen.into_iter().collect();
         Some(SourceCoverage {
             name: name.into(),
             countries: countries.iter().map(ToString::to_string).collect(),
