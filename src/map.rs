@@ -13,7 +13,7 @@ use crate::borders::Borders;
 use crate::cluster::ClusterSummary;
 use crate::error::{Error, Result};
 use crate::geodesy::KM_PER_DEGREE;
-use crate::incident::Incident;
+use crate::incident::{CountryCode, Incident};
 use crate::index::BoundingBox;
 use crate::site::Site;
 use crate::surface::RiskSurface;
@@ -32,6 +32,8 @@ pub struct MapLayers<'a> {
     pub note: &'a str,
     /// Country outlines and borders.
     pub borders: Option<&'a Borders>,
+    /// Countries of `borders` outside the data's coverage, shaded as no data (not calm).
+    pub no_data: &'a [CountryCode],
     /// Risk cells, shaded by their normalised value.
     pub surface: Option<&'a RiskSurface>,
     /// Cluster outlines; the cross-border ones (second element true) drawn heavier.
@@ -55,6 +57,7 @@ const GROUP_COLOURS: [RGBColor; 6] = [
 const OTHER: RGBColor = RGBColor(150, 150, 150);
 const LAND: RGBColor = RGBColor(246, 243, 236);
 const SEA: RGBColor = RGBColor(220, 232, 240);
+const NO_DATA: RGBColor = RGBColor(214, 214, 214);
 const BORDER: RGBColor = RGBColor(90, 90, 90);
 const HULL: RGBColor = RGBColor(110, 40, 140);
 const INK: RGBColor = RGBColor(30, 30, 30);
@@ -99,6 +102,7 @@ impl Frame {
 ///     as_of: DEMO_AS_OF,
 ///     note: "",
 ///     borders: None,
+///     no_data: &[],
 ///     surface: None,
 ///     clusters: &[],
 ///     incidents: &[],
@@ -170,9 +174,14 @@ pub fn render_map(layers: &MapLayers<'_>, path: &Path, width_px: u32) -> Result<
     )?;
     if let Some(b) = layers.borders {
         for c in b.countries() {
+            let fill = if layers.no_data.contains(&c.code) {
+                NO_DATA
+            } else {
+                LAND
+            };
             for poly in &c.shape.0 {
                 d(
-                    map.draw(&Polygon::new(frame.ring(poly.exterior()), LAND.filled())),
+                    map.draw(&Polygon::new(frame.ring(poly.exterior()), fill.filled())),
                     "a country",
                 )?;
             }
@@ -501,6 +510,18 @@ pub fn render_map(layers: &MapLayers<'_>, path: &Path, width_px: u32) -> Result<
     if layers.borders.is_some() {
         legend_line(&map, lx, ly, BORDER, 2, "international border")
             .map_err(|x| draw_err("the legend", x))?;
+        ly += 24;
+    }
+    if layers.borders.is_some() && !layers.no_data.is_empty() {
+        d(
+            map.draw(&Rectangle::new(
+                [(lx, ly), (lx + 30, ly + 12)],
+                NO_DATA.filled(),
+            )),
+            "the legend",
+        )?;
+        text(&map, lx + 38, ly, "no data (outside coverage)", 1, INK)
+            .map_err(|x| draw_err("the legend", x))?;
     }
     // The note, wrapped under the map.
     let mut y = height as i32 - 24;
@@ -685,6 +706,7 @@ mod tests {
             as_of: jiff::civil::date(2024, 12, 31),
             note: "hand-built",
             borders: None,
+            no_data: &[],
             surface: None,
             clusters: &[],
             incidents: set.incidents(),

@@ -159,6 +159,8 @@ impl CorridorReport {
 
     #[cfg(feature = "map")]
     fn draw_map(&self, l: &LayerData, dir: &Path, width_px: u32) -> Result<Option<PathBuf>> {
+        use crate::coverage::CoverageArea;
+        use crate::incident::CountryCode;
         let path = dir.join("map.png");
         let hulls: Vec<(&ClusterSummary, bool)> = l
             .summaries
@@ -166,6 +168,21 @@ impl CorridorReport {
             .map(|s| (s, l.crossing.contains(&s.id.get())))
             .collect();
         let sources: Vec<&str> = self.data.sources.iter().map(|s| s.name.as_str()).collect();
+        // Countries outside the coverage are shaded as no data when the area was tested by
+        // country (a box or untested coverage leaves every country as land).
+        let covered = self.data.coverage.countries();
+        let no_data: Vec<CountryCode> = match (&l.borders, &self.data.coverage.area) {
+            (Some(b), area)
+                if self.data.coverage_checked && !matches!(area, CoverageArea::Box(_)) =>
+            {
+                b.countries()
+                    .iter()
+                    .map(|c| c.code)
+                    .filter(|c| !covered.contains(c))
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
         let s = &self.spec;
         let note = format!(
             "Data: {}. Risk: {} km quartic kernel on {}, {}-day half-life. Clusters: DBSCAN {} km / {} over the last {} days.",
@@ -184,6 +201,7 @@ impl CorridorReport {
                 as_of: self.as_of,
                 note: &note,
                 borders: l.borders.as_ref(),
+                no_data: &no_data,
                 surface: Some(&l.surface),
                 clusters: &hulls,
                 incidents: l.recent.incidents(),
