@@ -103,7 +103,7 @@ impl CorridorReport {
             let clusters = cluster_section(set, borders.zip(places.as_deref()), spec, as_of)?;
             done(ReportStep::Clusters);
             let border_section = match (borders, &places) {
-                (Some(b), Some(p)) => Some(border_section(b, set, p, spec)),
+                (Some(b), Some(p)) => Some(border_section(b, set, p, spec, &coverage)),
                 _ => None,
             };
             done(ReportStep::Borders);
@@ -142,6 +142,10 @@ impl CorridorReport {
                 },
             )?;
             site_section.risk_cells_uncovered = region_cells - cells.len();
+            site_section.risk_surface = format!(
+                "{} cells, {} km kernel, {}-day half-life",
+                spec.grid, spec.bandwidth_km, spec.half_life_days
+            );
             done(ReportStep::Sites);
             let tempo = tempo_section(index, groups, as_of, first, spec, &coverage)?;
             done(ReportStep::Tempo);
@@ -359,6 +363,7 @@ fn border_section(
     set: &IncidentSet,
     places: &[BorderPlace],
     spec: &ReportSpec,
+    coverage: &Coverage,
 ) -> BorderSection {
     let misplaced: Vec<Misplaced> = set
         .incidents()
@@ -386,6 +391,11 @@ fn border_section(
         .iter()
         .filter_map(|(x, y)| Some(BorderPair::new(CountryCode::new(x)?, CountryCode::new(y)?)))
         .map(|pair| NearBorder {
+            uncovered: [pair.0, pair.1]
+                .iter()
+                .filter(|c| !coverage.covers_country(**c))
+                .map(ToString::to_string)
+                .collect(),
             border: pair.to_string(),
             km: spec.near_border_km,
             by_year: b
@@ -448,6 +458,7 @@ fn site_section(
             .collect(),
         risk_cells: surface.cells.len(),
         risk_cells_uncovered: 0,
+        risk_surface: String::new(),
     })
 }
 

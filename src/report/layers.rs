@@ -188,7 +188,7 @@ impl CorridorReport {
             "Data: {}. Risk: {} km quartic kernel on {}, {}-day half-life. Clusters: DBSCAN {} km / {} over the last {} days.",
             sources.join("; "),
             s.bandwidth_km,
-            grid_name(&s.grid),
+            s.grid,
             s.half_life_days,
             s.eps_km,
             s.min_points,
@@ -218,15 +218,5 @@ impl CorridorReport {
     #[allow(clippy::unused_self, clippy::unnecessary_wraps)]
     fn draw_map(&self, _: &LayerData, _: &Path, _: u32) -> Result<Option<PathBuf>> {
         Ok(None)
-    }
-}
-
-#[cfg(feature = "map")]
-fn grid_name(grid: &crate::surface::Grid) -> String {
-    match grid {
-        crate::surface::Grid::H3 { resolution } => {
-            format!("H3 resolution {}", u8::from(*resolution))
-        }
-        crate::surface::Grid::PrioGrid => "PRIO-GRID".into(),
     }
 }

@@ -304,6 +304,10 @@ pub struct NearBorder {
     pub km: f64,
     /// Counts per year (years without any are left out).
     pub by_year: Vec<Count<i16>>,
+    /// The border's countries no source covers: incidents on their side are not in the data,
+    /// so the counts are of the covered side only.
+    #[serde(default)]
+    pub uncovered: Vec<String>,
 }
 
 /// 4. The sites.
@@ -324,6 +328,10 @@ pub struct SiteSection {
     pub risk_cells: usize,
     /// Cells of the report's region left out of the surface as outside the covered area.
     pub risk_cells_uncovered: usize,
+    /// The surface the percentile ranks on, in words ("H3 resolution 5 cells, 50 km kernel,
+    /// 180-day half-life").
+    #[serde(default)]
+    pub risk_surface: String,
 }
 
 /// One site of the report.

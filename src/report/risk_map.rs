@@ -439,13 +439,6 @@ impl RiskMap {
     }
 }
 
-fn grid_name(grid: Grid) -> String {
-    match grid {
-        Grid::H3 { resolution } => format!("H3 resolution {}", u8::from(resolution)),
-        Grid::PrioGrid => "PRIO-GRID 0.5°".to_string(),
-    }
-}
-
 fn opt(v: Option<f64>, width: usize, decimals: usize) -> String {
     match v {
         Some(v) if v.is_finite() => format!("{v:>width$.decimals$}"),
@@ -469,7 +462,7 @@ impl Display for RiskMap {
             f,
             "{} cells ({}) over lon {}..{}, lat {}..{}; the {} kernel at {} km",
             self.cells,
-            grid_name(s.grid),
+            s.grid,
             s.region.west(),
             s.region.east(),
             s.region.south(),

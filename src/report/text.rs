@@ -291,6 +291,13 @@ impl Display for BorderSection {
                     list(&n.by_year, ": ")
                 }
             )?;
+            if !n.uncovered.is_empty() {
+                writeln!(
+                    f,
+                    "    (no source covers {}: incidents on that side are not in the data)",
+                    n.uncovered.join(", ")
+                )?;
+            }
         }
         Ok(())
     }
@@ -390,12 +397,13 @@ impl Display for SiteSection {
         writeln!(
             f,
             "  (trend: incidents within {} km in the {} days before the last {}, then the last {}; p of equal rates; \
-             risk%: share of the {} covered H3 cells with lower 50 km kernel risk, 180-day half-life)",
+             risk%: share of the {} covered cells with lower kernel risk; {})",
             self.trend_radius_km,
             self.trend_days,
             self.trend_days,
             self.trend_days,
-            self.risk_cells
+            self.risk_cells,
+            self.risk_surface
         )
     }
 }

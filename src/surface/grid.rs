@@ -72,6 +72,23 @@ fn resolution_number<S: Serializer>(r: &Resolution, s: S) -> std::result::Result
     s.serialize_u8(u8::from(*r))
 }
 
+impl std::fmt::Display for Grid {
+    /// "H3 resolution 5" or "PRIO-GRID 0.5°".
+    ///
+    /// ```
+    /// use conflict_risk::Grid;
+    /// assert_eq!(Grid::h3(5)?.to_string(), "H3 resolution 5");
+    /// assert_eq!(Grid::PrioGrid.to_string(), "PRIO-GRID 0.5°");
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Grid::H3 { resolution } => write!(f, "H3 resolution {}", u8::from(*resolution)),
+            Grid::PrioGrid => f.write_str("PRIO-GRID 0.5°"),
+        }
+    }
+}
+
 impl Grid {
     /// H3 at `resolution` (0–15).
     pub fn h3(resolution: u8) -> Result<Self> {
