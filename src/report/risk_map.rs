@@ -9,7 +9,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::Count;
-use super::text::truncate;
+use super::text::{SiteWords, truncate};
 use crate::borders::Borders;
 use crate::coverage::{Coverage, Covered, SourceCoverage};
 use crate::error::{Error, Result};
@@ -565,47 +565,31 @@ impl Display for RiskMap {
             "pct"
         )?;
         for l in &self.sites {
-            let bound = if l.no_data.is_some() { "<=" } else { "" };
-            let (km, located, on) =
-                l.nearest
-                    .as_ref()
-                    .map_or(("-".to_string(), "-", "-".to_string()), |n| {
-                        (
-                            format!("{bound}{:.1}", n.distance_km),
-                            n.precision.label(),
-                            n.date.to_string(),
-                        )
-                    });
+            let w = SiteWords::of(l);
             write!(
                 f,
-                "{:<22} {km:>11} {located:<8} {on:>10}",
+                "{:<22} {:>11} {:<8} {:>10}",
                 truncate(&l.name, 22, '…'),
+                w.km,
+                w.located,
+                w.on
             )?;
-            let (Some(t), None) = (&l.trend, &l.no_data) else {
-                writeln!(
+            match w.figures {
+                Ok(([e25, e50, e100], t)) => writeln!(
                     f,
-                    "  no data: {}",
-                    l.no_data.as_deref().unwrap_or("not measured")
-                )?;
-                continue;
-            };
-            let e = |km, days| l.exposure(km, days).map_or("-".into(), |n| n.to_string());
-            writeln!(
-                f,
-                " {:>9} {:>9} {:>9}  {:>2}->{:<3} {:>5.3} {}  {}",
-                e(25, 90),
-                e(50, 90),
-                e(100, 365),
-                t.previous,
-                t.recent,
-                t.p_value,
-                opt(l.risk_percentile, 5, 1),
-                l.top_actor.as_ref().map_or("-".to_string(), |a| format!(
-                    "{} ({})",
-                    truncate(&a.key, 40, '…'),
-                    a.count
-                ))
-            )?;
+                    " {e25:>9} {e50:>9} {e100:>9}  {:>2}->{:<3} {:>5.3} {}  {}",
+                    t.previous,
+                    t.recent,
+                    t.p_value,
+                    opt(l.risk_percentile, 5, 1),
+                    l.top_actor.as_ref().map_or("-".to_string(), |a| format!(
+                        "{} ({})",
+                        truncate(&a.key, 40, '…'),
+                        a.count
+                    ))
+                )?,
+                Err(why) => writeln!(f, "  no data: {why}")?,
+            }
         }
         if self.sites.iter().any(|l| l.no_data.is_some()) {
             writeln!(

@@ -303,6 +303,54 @@ impl Display for BorderSection {
     }
 }
 
+/// A site row's cells in words, for the report's and the risk map's tables: the nearest
+/// incident (an upper bound, "<=", when the site is no data), its precision, ties and date,
+/// the nearest precise one, and the figures or the reason there are none.
+pub(crate) struct SiteWords<'a> {
+    pub km: String,
+    pub located: &'static str,
+    pub tied: String,
+    pub on: String,
+    pub precise_km: String,
+    pub precise_on: String,
+    /// Incidents within 25 km / 90 days, 50 km / 90 days, 100 km / 365 days, and the trend.
+    pub figures: std::result::Result<([String; 3], &'a crate::site::SiteTrend), &'a str>,
+}
+
+impl<'a> SiteWords<'a> {
+    pub(crate) fn of(r: &'a super::SiteRow) -> SiteWords<'a> {
+        let bound = if r.no_data.is_some() { "<=" } else { "" };
+        let near = |n: Option<&crate::site::NearestIncident>| match n {
+            Some(n) => (format!("{bound}{:.1}", n.distance_km), n.date.to_string()),
+            None => ("-".to_string(), "-".to_string()),
+        };
+        let (km, on) = near(r.nearest.as_ref());
+        let (precise_km, precise_on) = near(r.nearest_precise.as_ref());
+        let (located, tied) = r.nearest.as_ref().map_or(("-", String::new()), |n| {
+            let tied = if n.tied > 1 {
+                n.tied.to_string()
+            } else {
+                String::new()
+            };
+            (n.precision.label(), tied)
+        });
+        let e = |km, days| r.exposure(km, days).map_or("-".into(), |n| n.to_string());
+        let figures = match (&r.no_data, &r.trend) {
+            (None, Some(t)) => Ok(([e(25, 90), e(50, 90), e(100, 365)], t)),
+            (why, _) => Err(why.as_deref().unwrap_or("not measured")),
+        };
+        SiteWords {
+            km,
+            located,
+            tied,
+            on,
+            precise_km,
+            precise_on,
+            figures,
+        }
+    }
+}
+
 impl Display for SiteSection {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         writeln!(
@@ -348,44 +396,28 @@ impl Display for SiteSection {
             "", "km", "", "", "", "km", "", "90d", "90d", "365d"
         )?;
         for r in &self.rows {
-            let bound = if r.no_data.is_some() { "<=" } else { "" };
-            let near = |n: Option<&crate::site::NearestIncident>| match n {
-                Some(n) => (format!("{bound}{:.1}", n.distance_km), n.date.to_string()),
-                None => ("-".to_string(), "-".to_string()),
-            };
-            let (km, on) = near(r.nearest.as_ref());
-            let (precise_km, precise_on) = near(r.nearest_precise.as_ref());
-            let (located, tied) = r.nearest.as_ref().map_or(("-", String::new()), |n| {
-                (
-                    n.precision.label(),
-                    if n.tied > 1 {
-                        n.tied.to_string()
-                    } else {
-                        String::new()
-                    },
-                )
-            });
+            let w = SiteWords::of(r);
             write!(
                 f,
-                "  {:<24} {km:>8} {located:<8} {tied:>4} {on:>10} {precise_km:>8} {precise_on:>10}",
+                "  {:<24} {:>8} {:<8} {:>4} {:>10} {:>8} {:>10}",
                 truncate(&r.name, 24, '~'),
+                w.km,
+                w.located,
+                w.tied,
+                w.on,
+                w.precise_km,
+                w.precise_on
             )?;
-            match (&r.no_data, &r.trend) {
-                (None, Some(t)) => {
-                    let e = |km, days| r.exposure(km, days).map_or("-".into(), |n| n.to_string());
-                    writeln!(
-                        f,
-                        " {:>5} {:>5} {:>6}  {:>4}->{:<4} {:>6.3} {:>5}",
-                        e(25, 90),
-                        e(50, 90),
-                        e(100, 365),
-                        t.previous,
-                        t.recent,
-                        t.p_value,
-                        num(r.risk_percentile, 1)
-                    )?;
-                }
-                (why, _) => writeln!(f, "  no data: {}", why.as_deref().unwrap_or("not measured"))?,
+            match w.figures {
+                Ok(([e25, e50, e100], t)) => writeln!(
+                    f,
+                    " {e25:>5} {e50:>5} {e100:>6}  {:>4}->{:<4} {:>6.3} {:>5}",
+                    t.previous,
+                    t.recent,
+                    t.p_value,
+                    num(r.risk_percentile, 1)
+                )?,
+                Err(why) => writeln!(f, "  no data: {why}")?,
             }
         }
         writeln!(
