@@ -409,6 +409,20 @@ impl AreaTest<'_> {
         }
     }
 
+    /// The cells of `grid` over `region` that are not wholly outside the area
+    /// ([`AreaTest::cell`]), and how many were left out.
+    pub fn cover(
+        &self,
+        grid: &crate::surface::Grid,
+        region: &BoundingBox,
+    ) -> Result<(Vec<crate::surface::CellId>, usize)> {
+        let mut cells = grid.cover(region)?;
+        let all = cells.len();
+        cells.retain(|c| self.cell(c) != Covered::No);
+        let left_out = all - cells.len();
+        Ok((cells, left_out))
+    }
+
     /// Whether the area is tested at all (a box, or countries with their polygons).
     #[must_use]
     pub fn is_checked(&self) -> bool {

@@ -13,7 +13,7 @@ use super::{
 };
 use crate::borders::{BorderPair, BorderPlace, Borders};
 use crate::cluster::{ClusterSummary, Clustering, Dbscan, HullShape};
-use crate::coverage::{AreaTest, Coverage, Covered};
+use crate::coverage::{AreaTest, Coverage};
 use crate::error::Result;
 use crate::incident::{CountryCode, Incident};
 use crate::index::{DateWindow, IncidentIndex};
@@ -113,9 +113,7 @@ impl CorridorReport {
             )?;
             // Cells outside the covered area are no data: left out of the surface, so that
             // they are neither drawn as calm nor ranked.
-            let mut cells = spec.grid.cover(&spec.region)?;
-            let region_cells = cells.len();
-            cells.retain(|c| area.cell(c) != Covered::No);
+            let (cells, uncovered_cells) = area.cover(&spec.grid, &spec.region)?;
             let surface = kernel.run(index, &cells);
             done(ReportStep::Surface);
             let suspect: Vec<&Incident> = match (&places, spec.keep_suspect_in_sites) {
@@ -141,7 +139,7 @@ impl CorridorReport {
                     suspect: &suspect,
                 },
             )?;
-            site_section.risk_cells_uncovered = region_cells - cells.len();
+            site_section.risk_cells_uncovered = uncovered_cells;
             site_section.risk_surface = format!(
                 "{} cells, {} km kernel, {}-day half-life",
                 spec.grid, spec.bandwidth_km, spec.half_life_days

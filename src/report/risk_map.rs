@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::Count;
 use super::text::{SiteWords, truncate};
 use crate::borders::Borders;
-use crate::coverage::{Coverage, Covered, SourceCoverage};
+use crate::coverage::{Coverage, SourceCoverage};
 use crate::error::{Error, Result};
 use crate::index::{BoundingBox, IncidentIndex};
 use crate::io::{CellLayer, create_file};
@@ -281,9 +281,7 @@ impl RiskMap {
                 .extend(SourceCoverage::of("the data", set.incidents()));
         }
         let area = coverage.area_test(borders);
-        let mut cells = spec.grid.cover(&spec.region)?;
-        let region_cells = cells.len();
-        cells.retain(|c| area.cell(c) != Covered::No);
+        let (cells, uncovered_cells) = area.cover(&spec.grid, &spec.region)?;
         let kernel = KernelSurface::new(spec.bandwidth_km, policy.clone())?.kernel(spec.kernel);
         let surface = kernel.run(index, &cells);
         // Each cell's neighbourhood reaches at least its adjacent cells: PRIO-GRID's centres
@@ -391,7 +389,7 @@ impl RiskMap {
             weighted: surface.weights.weighted,
             after_as_of: surface.weights.after_as_of,
             cells: cells.len(),
-            cells_uncovered: region_cells - cells.len(),
+            cells_uncovered: uncovered_cells,
             coverage_checked: area.is_checked(),
             coverage,
             gi_band_km,
