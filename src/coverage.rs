@@ -20,6 +20,26 @@ use crate::incident::{CountryCode, Incident};
 use crate::index::BoundingBox;
 use crate::site::Site;
 
+/// Sources whose ends lie within this many days of each other are taken to end together: a
+/// source's last incident is only the last day something happened, not the day its
+/// coverage stopped.
+pub const END_TOLERANCE_DAYS: i64 = 31;
+
+/// ISO alpha-3 codes in upper case, `Err` naming `name` and the first that is not one.
+pub(crate) fn country_codes<'a>(
+    name: &'static str,
+    codes: impl IntoIterator<Item = &'a str>,
+) -> Result<Vec<String>> {
+    codes
+        .into_iter()
+        .map(|c| {
+            CountryCode::new(c.trim())
+                .map(|code| code.to_string())
+                .ok_or_else(|| Error::invalid(name, c, "is not an ISO 3166 alpha-3 code"))
+        })
+        .collect()
+}
+
 /// The countries and the period one source covers.
 ///
 /// ```
@@ -86,22 +106,20 @@ impl SourceCoverage {
                 "ends before it starts",
             ));
         }
-        let mut codes = BTreeSet::new();
-        for c in countries {
-            let code = CountryCode::new(c)
-                .ok_or_else(|| Error::invalid("coverage", c, "is not an ISO 3166 alpha-3 code"))?;
-            codes.insert(code);
-        }
+        let mut codes = country_codes("coverage", countries.iter().copied())?;
+        codes.sort_unstable();
+        codes.dedup();
         Ok(SourceCoverage {
             name: name.into(),
-            countries: codes.iter().map(ToString::to_string).collect(),
+            countries: codes,
             first_day,
             last_day,
         })
     }
 
-    fn records(&self, code: CountryCode) -> bool {
-        self.countries.iter().any(|c| c == code.as_str())
+    /// Whether it records `code`, or records no country at all (then it may hold any).
+    fn may_hold(&self, code: CountryCode) -> bool {
+        self.countries.is_empty() || self.countries.iter().any(|c| c == code.as_str())
     }
 }
 
@@ -146,20 +164,16 @@ impl std::str::FromStr for CoverageArea {
             };
             return Ok(CoverageArea::Box(BoundingBox::new(w, s, e, n)?));
         }
-        let codes = parts
-            .iter()
-            .map(|p| {
-                CountryCode::new(&p.to_ascii_uppercase())
-                    .map(|c| c.to_string())
-                    .ok_or_else(|| {
-                        Error::invalid(
-                            "coverage",
-                            p,
-                            "is not an ISO 3166 alpha-3 code (give codes like BFA,TGO or a box west,south,east,north)",
-                        )
-                    })
-            })
-            .collect::<Result<Vec<String>>>()?;
+        let codes = country_codes("coverage", parts).map_err(|e| match e {
+            Error::InvalidParameter { name, value, .. } => Error::InvalidParameter {
+                name,
+                value,
+                reason: "is not an ISO 3166 alpha-3 code (give codes like BFA,TGO or a box \
+                         west,south,east,north)"
+                    .into(),
+            },
+            other => other,
+        })?;
         Ok(CoverageArea::Countries(codes))
     }
 }
@@ -187,9 +201,11 @@ pub enum Covered {
 /// let coverage = Coverage::new(vec![bfa, ben]);
 /// assert!(coverage.covers_country(CountryCode::new("BEN").unwrap()));
 /// assert!(!coverage.covers_country(CountryCode::new("TGO").unwrap()));
-/// // Periods are compared only up to the earliest end.
-/// assert_eq!(coverage.common_last_day(), Some(date(2022, 12, 28)));
-/// assert!(coverage.end_warning().is_some());
+/// // Periods are compared only up to the earliest end, a year before the other.
+/// assert_eq!(coverage.compared_until(date(2023, 12, 30)), Some(date(2022, 12, 28)));
+/// assert!(coverage.end_warning(date(2023, 12, 30)).is_some());
+/// // As of mid-2022 both sources run past the date: nothing to warn of.
+/// assert!(coverage.end_warning(date(2022, 6, 30)).is_none());
 /// // Without country polygons the area cannot be checked.
 /// assert_eq!(coverage.covers(None, 1.0, 11.0), Covered::Unchecked);
 /// # Ok::<(), conflict_risk::Error>(())
@@ -214,67 +230,105 @@ impl Coverage {
 
     /// The same sources over another area (`Err` for a country code that is not one).
     pub fn area(mut self, area: CoverageArea) -> Result<Coverage> {
-        if let CoverageArea::Countries(codes) = &area
-            && let Some(bad) = codes.iter().find(|c| CountryCode::new(c).is_none())
-        {
-            return Err(Error::invalid(
+        self.area = match area {
+            CoverageArea::Countries(codes) if codes.is_empty() => {
+                return Err(Error::invalid(
+                    "coverage",
+                    "no countries",
+                    "needs at least one country",
+                ));
+            }
+            CoverageArea::Countries(codes) => CoverageArea::Countries(country_codes(
                 "coverage",
-                bad,
-                "is not an ISO 3166 alpha-3 code",
-            ));
-        }
-        self.area = area;
+                codes.iter().map(String::as_str),
+            )?),
+            other => other,
+        };
         Ok(self)
+    }
+
+    /// The countries the sources record.
+    fn recorded(&self) -> BTreeSet<CountryCode> {
+        self.sources
+            .iter()
+            .flat_map(|s| s.countries.iter())
+            .filter_map(|c| CountryCode::new(c))
+            .collect()
+    }
+
+    /// Whether every source records at least one country: if one records none (GeoJSON
+    /// without a country property), the countries it covers are not known.
+    #[must_use]
+    pub fn countries_known(&self) -> bool {
+        matches!(self.area, CoverageArea::Countries(_))
+            || self.sources.iter().all(|s| !s.countries.is_empty())
     }
 
     /// The countries of the area: those named, or those the sources record; none for a box.
     #[must_use]
     pub fn countries(&self) -> Vec<CountryCode> {
-        let codes: BTreeSet<CountryCode> = match &self.area {
-            CoverageArea::RecordedCountries => self
-                .sources
-                .iter()
-                .flat_map(|s| s.countries.iter())
-                .filter_map(|c| CountryCode::new(c))
-                .collect(),
-            CoverageArea::Countries(list) => {
-                list.iter().filter_map(|c| CountryCode::new(c)).collect()
-            }
-            CoverageArea::Box(_) => BTreeSet::new(),
-        };
-        codes.into_iter().collect()
-    }
-
-    /// Whether the data covers a country: it is in the area (a box covers every country it
-    /// is given for).
-    #[must_use]
-    pub fn covers_country(&self, code: CountryCode) -> bool {
         match &self.area {
-            CoverageArea::Box(_) => true,
-            _ => self.countries().contains(&code),
+            CoverageArea::RecordedCountries => self.recorded().into_iter().collect(),
+            CoverageArea::Countries(list) => {
+                let codes: BTreeSet<CountryCode> =
+                    list.iter().filter_map(|c| CountryCode::new(c)).collect();
+                codes.into_iter().collect()
+            }
+            CoverageArea::Box(_) => Vec::new(),
         }
     }
 
+    /// Whether the data covers a country, for figures by country (series, shares): it is
+    /// named, or (for the recorded countries or a box) a source records it. When a source
+    /// records no country at all, every country may be covered: true.
+    #[must_use]
+    pub fn covers_country(&self, code: CountryCode) -> bool {
+        match &self.area {
+            CoverageArea::Countries(list) => list.iter().any(|c| c == code.as_str()),
+            _ => !self.countries_known() || self.recorded().contains(&code),
+        }
+    }
+
+    /// Of these countries, those the data does not cover, as codes.
+    #[must_use]
+    pub fn uncovered(&self, codes: &[CountryCode]) -> Vec<String> {
+        codes
+            .iter()
+            .filter(|c| !self.covers_country(**c))
+            .map(ToString::to_string)
+            .collect()
+    }
+
     /// The last day the data covers `country` to: the latest last day of the sources that
-    /// record it (of every source for a named area, or when the country is not known).
+    /// record it (or record no country); of every source when none does or the country is
+    /// not known.
     #[must_use]
     pub fn last_day_for(&self, country: Option<CountryCode>) -> Option<Date> {
         let recording = self
             .sources
             .iter()
-            .filter(|s| match (&self.area, country) {
-                (CoverageArea::RecordedCountries, Some(c)) => s.records(c),
-                _ => true,
-            })
+            .filter(|s| country.is_none_or(|c| s.may_hold(c)))
             .map(|s| s.last_day)
             .max();
-        recording.or_else(|| self.sources.iter().map(|s| s.last_day).max())
+        recording.or_else(|| self.last_day())
     }
 
-    /// The earliest last day among the sources: periods are compared up to it.
+    /// Whether the sources that record `country` (or record no country) cover it from `from`
+    /// to `to`, within [`END_TOLERANCE_DAYS`] at either end: a year before a source starts, or
+    /// after it ends, is not covered.
     #[must_use]
-    pub fn common_last_day(&self) -> Option<Date> {
-        self.sources.iter().map(|s| s.last_day).min()
+    pub fn covers_country_during(&self, country: CountryCode, from: Date, to: Date) -> bool {
+        let tolerance = jiff::Span::new().days(END_TOLERANCE_DAYS);
+        let holding = || self.sources.iter().filter(|s| s.may_hold(country));
+        let first = holding().map(|s| s.first_day).min();
+        let last = holding().map(|s| s.last_day).max();
+        match (first, last) {
+            (Some(first), Some(last)) => {
+                from.checked_add(tolerance).is_ok_and(|f| first <= f)
+                    && to.checked_sub(tolerance).is_ok_and(|t| last >= t)
+            }
+            _ => !self.countries_known(),
+        }
     }
 
     /// The latest last day among the sources.
@@ -283,23 +337,40 @@ impl Coverage {
         self.sources.iter().map(|s| s.last_day).max()
     }
 
-    /// A warning when the sources end on different days, naming each end.
+    /// The day periods are compared up to, when sources end on different days before the
+    /// as-of date: the earliest end, if it lies more than [`END_TOLERANCE_DAYS`] before the
+    /// latest end (or the as-of date, if that is sooner).
     #[must_use]
-    pub fn end_warning(&self) -> Option<String> {
-        let (common, last) = (self.common_last_day()?, self.last_day()?);
-        (common != last).then(|| {
-            let ends: Vec<String> = self
-                .sources
-                .iter()
-                .map(|s| format!("{} on {}", s.name, s.last_day))
-                .collect();
-            format!(
-                "the sources end on different days ({}): periods are compared only up to \
-                 {common}, and figures after it for a country whose sources have ended are \
-                 no data",
-                ends.join(", ")
-            )
-        })
+    pub fn compared_until(&self, as_of: Date) -> Option<Date> {
+        let earliest = self.sources.iter().map(|s| s.last_day).min()?;
+        let until = self.last_day()?.min(as_of);
+        ((until - earliest).get_days() > END_TOLERANCE_DAYS as i32).then_some(earliest)
+    }
+
+    /// The day the data for `country` end, when they end more than [`END_TOLERANCE_DAYS`]
+    /// before the others (or the as-of date, if that is sooner): figures after it are no data.
+    #[must_use]
+    pub fn ended_early(&self, country: Option<CountryCode>, as_of: Date) -> Option<Date> {
+        let mine = self.last_day_for(country)?;
+        let until = self.last_day()?.min(as_of);
+        ((until - mine).get_days() > END_TOLERANCE_DAYS as i32).then_some(mine)
+    }
+
+    /// A warning when the sources end on different days before the as-of date, naming each
+    /// end ([`Coverage::compared_until`]).
+    #[must_use]
+    pub fn end_warning(&self, as_of: Date) -> Option<String> {
+        let until = self.compared_until(as_of)?;
+        let ends: Vec<String> = self
+            .sources
+            .iter()
+            .map(|s| format!("{} on {}", s.name, s.last_day))
+            .collect();
+        Some(format!(
+            "the sources end on different days ({}): periods are compared only up to {until}, \
+             and figures after it for a country whose sources have ended are no data",
+            ends.join(", ")
+        ))
     }
 
     /// Whether the point (WGS 84 degrees) lies in the covered area: in a box, or in the
@@ -310,17 +381,19 @@ impl Coverage {
         self.area_test(borders).at(lon, lat)
     }
 
-    /// Why a site's figures are no data, if they are: it lies outside the covered area, or
-    /// the sources for its country (by polygon, else as the site records it) end before the
-    /// others. `area` is this coverage's [`Coverage::area_test`].
+    /// Why a site's figures are no data, if they are: it lies outside the covered area (or,
+    /// where the area cannot be tested, its recorded country is not covered), or the sources
+    /// for its country (by polygon, else as the site records it) end more than
+    /// [`END_TOLERANCE_DAYS`] before the others or the as-of date. `area` is this coverage's
+    /// [`Coverage::area_test`].
     ///
     /// ```
     /// use conflict_risk::coverage::{Coverage, CoverageArea};
-    /// use conflict_risk::{BoundingBox, Site};
+    /// use conflict_risk::{BoundingBox, Site, jiff::civil::date};
     /// let coverage = Coverage::default().area(CoverageArea::Box(BoundingBox::new(-6.0, 9.0, 0.0, 15.0)?))?;
     /// let area = coverage.area_test(None);
     /// let dapaong = Site::new("Dapaong", 0.207, 10.862)?;
-    /// let why = coverage.site_no_data(&area, None, &dapaong).expect("outside the box");
+    /// let why = coverage.site_no_data(&area, None, &dapaong, date(2024, 12, 31)).expect("outside the box");
     /// assert_eq!(why, "outside the covered area");
     /// # Ok::<(), conflict_risk::Error>(())
     /// ```
@@ -330,12 +403,18 @@ impl Coverage {
         area: &AreaTest<'_>,
         borders: Option<&Borders>,
         site: &Site,
+        as_of: Date,
     ) -> Option<String> {
         let country = borders
             .and_then(|b| b.country_at(site.point()))
             .or(site.country);
         let named = |c: Option<CountryCode>| c.map_or(String::new(), |c| format!(" ({c})"));
-        if area.at(site.lon, site.lat) == Covered::No {
+        let outside = match area.at(site.lon, site.lat) {
+            Covered::No => true,
+            Covered::Unchecked => site.country.is_some_and(|c| !self.covers_country(c)),
+            Covered::Yes => false,
+        };
+        if outside {
             let covered: Vec<String> = self.countries().iter().map(ToString::to_string).collect();
             return Some(if covered.is_empty() {
                 "outside the covered area".to_string()
@@ -347,19 +426,29 @@ impl Coverage {
                 )
             });
         }
-        let (mine, last) = (self.last_day_for(country)?, self.last_day()?);
-        (mine < last).then(|| format!("the data for its country{} end on {mine}", named(country)))
+        self.ended_early(country, as_of)
+            .map(|end| format!("the data for its country{} end on {end}", named(country)))
     }
 
     /// The test of [`Coverage::covers`], with the area's countries found once (for many
     /// points).
     #[must_use]
     pub fn area_test<'a>(&'a self, borders: Option<&'a Borders>) -> AreaTest<'a> {
-        let polygons = borders.filter(|b| !b.countries().is_empty());
+        // Without polygons, or when a source records no country, the area cannot be tested.
+        let polygons = borders.filter(|b| !b.countries().is_empty() && self.countries_known());
+        let countries = self.countries();
+        let missing = polygons.map_or_else(Vec::new, |b| {
+            countries
+                .iter()
+                .copied()
+                .filter(|c| !b.countries().iter().any(|k| k.code == *c))
+                .collect()
+        });
         AreaTest {
             area: &self.area,
-            countries: self.countries(),
+            countries,
             polygons,
+            missing,
         }
     }
 }
@@ -370,6 +459,8 @@ pub struct AreaTest<'a> {
     area: &'a CoverageArea,
     countries: Vec<CountryCode>,
     polygons: Option<&'a Borders>,
+    /// Covered countries with no polygon loaded: a point in no polygon may lie in one.
+    missing: Vec<CountryCode>,
 }
 
 impl AreaTest<'_> {
@@ -378,10 +469,11 @@ impl AreaTest<'_> {
     pub fn at(&self, lon: f64, lat: f64) -> Covered {
         match (self.area, self.polygons) {
             (CoverageArea::Box(b), _) => yes_no(b.contains(lon, lat)),
-            (_, Some(b)) => yes_no(
-                b.country_at(Point::new(lon, lat))
-                    .is_some_and(|c| self.countries.contains(&c)),
-            ),
+            (_, Some(b)) => match b.country_at(Point::new(lon, lat)) {
+                Some(c) => yes_no(self.countries.contains(&c)),
+                None if self.missing.is_empty() => Covered::No,
+                None => Covered::Unchecked,
+            },
             (_, None) => Covered::Unchecked,
         }
     }
@@ -423,6 +515,13 @@ impl AreaTest<'_> {
         Ok((cells, left_out))
     }
 
+    /// Covered countries with no polygon among the borders: points in no polygon are taken
+    /// as covered, since they may lie in one of them.
+    #[must_use]
+    pub fn missing_polygons(&self) -> &[CountryCode] {
+        &self.missing
+    }
+
     /// Whether the area is tested at all (a box, or countries with their polygons).
     #[must_use]
     pub fn is_checked(&self) -> bool {
@@ -461,27 +560,71 @@ mod tests {
         );
     }
 
-    #[test]
-    fn each_country_ends_with_the_sources_that_record_it() {
-        let coverage = Coverage::new(vec![
+    fn two_sources() -> Coverage {
+        Coverage::new(vec![
             SourceCoverage::new("a", &["BFA", "NGA"], date(2016, 1, 1), date(2023, 12, 30))
                 .expect("valid"),
             SourceCoverage::new("b", &["BEN"], date(2018, 1, 1), date(2022, 12, 28))
                 .expect("valid"),
-        ]);
+        ])
+    }
+
+    #[test]
+    fn each_country_ends_with_the_sources_that_record_it() {
+        let coverage = two_sources();
         let code = |c| CountryCode::new(c);
         assert_eq!(coverage.last_day_for(code("BEN")), Some(date(2022, 12, 28)));
         assert_eq!(coverage.last_day_for(code("NGA")), Some(date(2023, 12, 30)));
         // A country no source records: the data's last day (the area test says it is not
         // covered).
         assert_eq!(coverage.last_day_for(code("TGO")), Some(date(2023, 12, 30)));
-        let warning = coverage.end_warning().expect("ends differ");
+        let as_of = date(2023, 12, 30);
+        let warning = coverage.end_warning(as_of).expect("ends differ");
         assert!(warning.contains("b on 2022-12-28"), "{warning}");
+        assert_eq!(
+            coverage.ended_early(code("BEN"), as_of),
+            Some(date(2022, 12, 28))
+        );
+        assert_eq!(coverage.ended_early(code("BFA"), as_of), None);
+        // As of a day both sources run past, nothing ended early.
+        let early = date(2022, 6, 30);
+        assert_eq!(coverage.end_warning(early), None);
+        assert_eq!(coverage.ended_early(code("BEN"), early), None);
+        // Within the tolerance (a source's last event is not its end), no warning either.
+        assert_eq!(coverage.compared_until(date(2023, 1, 28)), None);
+        assert_eq!(
+            coverage.compared_until(date(2023, 1, 29)),
+            Some(date(2022, 12, 28))
+        );
         assert!(
             Coverage::new(vec![coverage.sources[0].clone()])
-                .end_warning()
+                .end_warning(as_of)
                 .is_none()
         );
+        // A named area still takes each country's dates from the sources that record it.
+        let named = coverage
+            .area(CoverageArea::Countries(vec!["bfa".into(), "BEN".into()]))
+            .expect("codes");
+        assert_eq!(
+            named.ended_early(code("BEN"), as_of),
+            Some(date(2022, 12, 28))
+        );
+        assert!(named.covers_country(code("BFA").expect("code")));
+        assert!(!named.covers_country(code("NGA").expect("code")));
+    }
+
+    #[test]
+    fn a_source_that_records_no_country_leaves_the_area_unchecked() {
+        let rows = [incident(None, date(2020, 3, 1), date(2020, 3, 1))];
+        let coverage = Coverage::new(vec![SourceCoverage::of("geojson", &rows).expect("rows")]);
+        assert!(!coverage.countries_known());
+        assert!(coverage.covers_country(CountryCode::new("TGO").expect("code")));
+        let borders = Borders::default();
+        assert_eq!(
+            coverage.covers(Some(&borders), 0.0, 11.0),
+            Covered::Unchecked
+        );
+        assert!(!coverage.area_test(Some(&borders)).is_checked());
     }
 
     #[test]

@@ -65,8 +65,10 @@ pub struct NearestIncident {
     /// First day of its date span: the latest among the incidents tied at this distance.
     pub date: Date,
     /// How precisely its location is known (a region's centroid is not a place).
+    #[serde(default)]
     pub precision: GeoPrecision,
     /// Incidents at exactly this distance, this one included (1 when not tied).
+    #[serde(default = "one")]
     pub tied: usize,
     /// Its primary actor, if named.
     pub actor: Option<ArcStr>,
@@ -124,7 +126,8 @@ pub struct SiteAssessment {
     pub trend: SiteTrend,
     /// Kernel risk at the site (raw value) under the surface's parameters, if a surface was given.
     pub kernel_risk: Option<f64>,
-    /// Percent of the surface's cells with a lower kernel risk than the site's.
+    /// Percent of the surface's cells with a lower kernel risk than the site's (`None`
+    /// without a surface, or for one with no cell).
     pub percentile: Option<f64>,
     /// Incidents per actor within the widest ring over the longest period, most first (an
     /// incident counts once for each actor named in it).
@@ -352,7 +355,9 @@ impl SiteRisk {
             }
             Some(cells) => {
                 let raw = cells.at(index, at)?.raw;
-                (Some(raw), Some(cells.percentile_of(raw)))
+                // A surface without cells ranks nothing: no percentile, not 0.
+                let percentile = (!cells.cells.is_empty()).then(|| cells.percentile_of(raw));
+                (Some(raw), percentile)
             }
             None => (None, None),
         };
@@ -380,6 +385,10 @@ impl SiteRisk {
             actors,
         })
     }
+}
+
+fn one() -> usize {
+    1
 }
 
 /// The nearest incident that `keep` keeps; among those tied at its distance, the most recent

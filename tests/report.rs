@@ -211,8 +211,9 @@ fn the_togo_benin_share_counts_the_group_by_recorded_country_and_year() {
         &[],
         &ReportSpec::new().as_of(date(2024, 12, 31)),
     );
-    let share: Vec<(i16, f64)> = r.expansion.share.iter().map(|s| (s.year, s.pct)).collect();
-    assert_eq!(share, vec![(2023, 20.0), (2024, 50.0)]);
+    let share: Vec<(i16, Option<f64>)> =
+        r.expansion.share.iter().map(|s| (s.year, s.pct)).collect();
+    assert_eq!(share, vec![(2023, Some(20.0)), (2024, Some(50.0))]);
     assert!(
         r.to_string()
             .contains("share of JNIM incidents recorded in Togo or Benin: 2023: 20%, 2024: 50%")
@@ -489,6 +490,25 @@ fn gi_star_ignores_cells_outside_the_coverage() {
         let z: f64 = row["gi_z"].parse().expect("z");
         assert!((z - cell.z).abs() < 1e-6, "{z} vs {}", cell.z);
     }
+    // With the 16 empty Togo cells among them, the z-scores would differ: the test can tell.
+    let mut all_centres = centres.clone();
+    let mut all_values = values.clone();
+    for c in &centres {
+        all_centres.push(conflict_risk::geo::Point::new(c.x() + 2.0, c.y()));
+        all_values.push(0.0);
+    }
+    let with_togo =
+        conflict_risk::GiStar::new(conflict_risk::Neighbours::DistanceBand { km: map.gi_band_km })
+            .expect("band")
+            .fdr(true)
+            .run(&all_centres, &all_values)
+            .expect("Gi*");
+    assert!(
+        gi.cells
+            .iter()
+            .zip(&with_togo.cells)
+            .any(|(a, b)| (a.z - b.z).abs() > 0.1)
+    );
 }
 
 /// A Burkina-only data set over the two square countries: JNIM in BFA over two years, one
@@ -701,8 +721,7 @@ fn tied_nearest_incidents_show_the_most_recent_date_and_the_nearest_precise_one(
 fn sources_that_end_on_different_days_warn_and_compare_up_to_the_earliest_end() {
     use conflict_risk::Source;
     // Burkina (UCDP-like) daily to 2023-12-30; Benin (ACLED-like) daily to 2022-12-28.
-    let bfa = pile("b", 1155, -1.0, 12.0, date(2020, 11, 1), "BFA", "JNIM");
-    let ben = pile("n", 788, 2.5, 11.0, date(2020, 11, 1), "BEN", "JNIM");
+    let (bfa, ben) = (r_bfa(), r_ben());
     assert_eq!(bfa.last().map(|i| i.date.end), Some(date(2023, 12, 30)));
     assert_eq!(ben.last().map(|i| i.date.end), Some(date(2022, 12, 28)));
     let spec = ReportSpec::new()
@@ -740,6 +759,63 @@ fn sources_that_end_on_different_days_warn_and_compare_up_to_the_earliest_end() 
         "{text}"
     );
     assert!(text.contains("the series end on 2022-11-30"), "{text}");
+    // Benin's share of JNIM is no data after Benin's file ends; the years before are counted.
+    let spec_share = |as_of| {
+        ReportSpec::new()
+            .as_of(as_of)
+            .source(Source::described("ucdp").covering(&r_bfa()))
+            .source(Source::described("acled").covering(&r_ben()))
+    };
+    let mut both = r_bfa();
+    both.extend(r_ben());
+    let r = build(both.clone(), None, &[], &spec_share(date(2023, 12, 30)));
+    let share: Vec<(i16, bool)> = r
+        .expansion
+        .share
+        .iter()
+        .map(|s| (s.year, s.pct.is_some()))
+        .collect();
+    assert_eq!(
+        share,
+        [(2020, true), (2021, true), (2022, true), (2023, false)]
+    );
+    assert!(r.to_string().contains("2023: no data"));
+    // As of a day both files run past, nothing warns and nothing is cut.
+    let r = build(both, None, &[], &spec_share(date(2022, 6, 30)));
+    assert!(!r.data.warnings.iter().any(|w| w.contains("different days")));
+    assert_eq!(r.tempo.sources_end, None);
+    assert!(r.expansion.share.iter().all(|s| s.pct.is_some()));
+}
+
+/// Burkina daily from 2020-11-01 to 2023-12-30.
+fn r_bfa() -> Vec<Incident> {
+    pile("b", 1155, -1.0, 12.0, date(2020, 11, 1), "BFA", "JNIM")
+}
+
+/// Benin daily from 2020-11-01 to 2022-12-28.
+fn r_ben() -> Vec<Incident> {
+    pile("n", 788, 2.5, 11.0, date(2020, 11, 1), "BEN", "JNIM")
+}
+
+#[test]
+fn country_codes_are_taken_in_either_case() {
+    let spec = ReportSpec::new()
+        .as_of(date(2024, 12, 31))
+        .tempo_series(&["bfa", "tgo"], &[])
+        .expect("codes")
+        .share_countries(&["tgo"])
+        .expect("codes");
+    let r = build(burkina_only(), None, &[], &spec);
+    let series: Vec<(&str, bool)> = r
+        .tempo
+        .rows
+        .iter()
+        .map(|t| (t.series.as_str(), t.no_data.is_none()))
+        .collect();
+    assert_eq!(series, [("all", true), ("BFA", true), ("TGO", false)]);
+    let bfa = r.tempo.rows[1].year_on_year.as_ref().expect("24 months");
+    assert!(bfa.last_12 > 0, "the BFA series counted, not zeros");
+    assert_eq!(r.expansion.share_uncovered, ["TGO"]);
 }
 
 #[test]
@@ -771,20 +847,27 @@ fn the_spread_sentence_is_read_off_the_table() {
     let last = x.rows.iter().find(|r| r.year == s.to_year).expect("row");
     assert_eq!(first.front_lat_p10, Some(s.from_lat));
     assert_eq!(last.front_lat_p10, Some(s.to_lat));
-    let steps: f64 = x.rows.iter().filter_map(|r| r.front_step_km).sum();
-    assert!(
-        (steps - s.km_south).abs() < 1e-9,
-        "{steps} vs {}",
-        s.km_south
-    );
+    // By hand: each year's 10th percentile is its pile's southern row, a degree (111.2 km)
+    // south of the last.
+    assert_eq!((s.from_year, s.to_year), (2020, 2023));
+    assert_eq!((s.from_lat, s.to_lat), (14.0, 11.0));
+    assert!((s.km_south - 3.0 * 111.195).abs() < 0.01, "{}", s.km_south);
+    let steps: Vec<Option<f64>> = x
+        .rows
+        .iter()
+        .map(|r| r.front_step_km.map(f64::round))
+        .collect();
+    assert_eq!(steps, [None, Some(111.0), Some(111.0), Some(111.0)]);
     // The group's own p10 in 2021 is pulled south by the incidents off the front.
     let y2021 = x.rows.iter().find(|r| r.year == 2021).expect("2021");
-    assert!(y2021.lat_p10 < y2021.front_lat_p10);
-    assert_eq!(y2021.front_events, 20);
-    let text = r.to_string();
-    let sentence = format!(
-        "moved {:.0} km south, from {:.2} N in {} to {:.2} N in {}",
-        s.km_south, s.from_lat, s.from_year, s.to_lat, s.to_year
+    assert_eq!(
+        (y2021.lat_p10, y2021.front_lat_p10),
+        (Some(9.0), Some(13.0))
     );
-    assert!(text.contains(&sentence), "{text}");
+    assert_eq!((y2021.events, y2021.front_events), (40, 20));
+    let text = r.to_string();
+    assert!(
+        text.contains("moved 334 km south, from 14.00 N in 2020 to 11.00 N in 2023"),
+        "{text}"
+    );
 }

@@ -97,7 +97,18 @@ impl CorridorReport {
         let sections = || -> Result<_> {
             let mut data = data_section(set, borders, spec, after_as_of);
             data.warnings.extend(as_of_warning);
-            data.warnings.extend(coverage.end_warning());
+            data.warnings.extend(coverage.end_warning(as_of));
+            if !area.missing_polygons().is_empty() {
+                let missing: Vec<String> = area
+                    .missing_polygons()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+                data.warnings.push(format!(
+                    "no country polygon for {}: places outside every polygon are taken as covered",
+                    missing.join(", ")
+                ));
+            }
             data.coverage = coverage.clone();
             data.coverage_checked = area.is_checked();
             let clusters = cluster_section(set, borders.zip(places.as_deref()), spec, as_of)?;
@@ -116,16 +127,24 @@ impl CorridorReport {
             let (cells, uncovered_cells) = area.cover(&spec.grid, &spec.region)?;
             let surface = kernel.run(index, &cells);
             done(ReportStep::Surface);
-            let suspect: Vec<&Incident> = match (&places, spec.keep_suspect_in_sites) {
-                (Some(p), false) => set
-                    .incidents()
-                    .iter()
-                    .zip(p)
-                    .filter(|(_, p)| p.disagrees)
-                    .map(|(i, _)| i)
-                    .collect(),
-                _ => Vec::new(),
-            };
+            // Suspect: in another country's polygon than recorded, or in none though the
+            // recorded country has a polygon (not when its polygon was simply not loaded).
+            let suspect: Vec<&Incident> =
+                match (borders.zip(places.as_deref()), spec.keep_suspect_in_sites) {
+                    (Some((b, p)), false) => set
+                        .incidents()
+                        .iter()
+                        .zip(p)
+                        .filter(|(_, p)| {
+                            p.disagrees
+                                && (p.country.is_some()
+                                    || p.recorded
+                                        .is_some_and(|r| b.countries().iter().any(|c| c.code == r)))
+                        })
+                        .map(|(i, _)| i)
+                        .collect(),
+                    _ => Vec::new(),
+                };
             let mut site_section = site_section(
                 index,
                 sites,
@@ -389,11 +408,7 @@ fn border_section(
         .iter()
         .filter_map(|(x, y)| Some(BorderPair::new(CountryCode::new(x)?, CountryCode::new(y)?)))
         .map(|pair| NearBorder {
-            uncovered: [pair.0, pair.1]
-                .iter()
-                .filter(|c| !coverage.covers_country(**c))
-                .map(ToString::to_string)
-                .collect(),
+            uncovered: coverage.uncovered(&[pair.0, pair.1]),
             border: pair.to_string(),
             km: spec.near_border_km,
             by_year: b
@@ -438,7 +453,9 @@ fn site_section(
             })?;
         Ok(SiteRow::of(
             r,
-            cover.coverage.site_no_data(cover.area, cover.borders, site),
+            cover
+                .coverage
+                .site_no_data(cover.area, cover.borders, site, as_of),
         ))
     })?;
     let (trend_radius_km, trend_days) = (
@@ -481,7 +498,7 @@ fn tempo_section(
         .unwrap_or(as_of);
     // Periods are compared only where every source covers them: a source that ends early
     // would read as a fall.
-    let sources_end = coverage.common_last_day().filter(|&d| d < as_of);
+    let sources_end = coverage.compared_until(as_of);
     // Whole months only: a month cut short by the as-of date would look like a fall.
     let month_end = complete_month_end(sources_end.unwrap_or(as_of));
     let tempo = Tempo::new(groups.clone()).run(
@@ -495,52 +512,42 @@ fn tempo_section(
     let last_24 = tempo.incidents[skip..].to_vec();
     // A covered country with no incident is a series of zeros; an uncovered one is no data.
     let zeros = vec![0; tempo.months.len()];
-    let mut uncovered = Vec::new();
-    let series = std::iter::once(("all".to_string(), None))
-        .chain(spec.tempo_countries.iter().filter_map(|c| {
-            if !CountryCode::new(c).is_some_and(|code| coverage.covers_country(code)) {
-                uncovered.push(c.clone());
-                return None;
-            }
-            let s = tempo.by_country.get(c).unwrap_or(&zeros);
-            Some((c.clone(), Some(s.as_slice())))
-        }))
-        .chain(spec.tempo_groups.iter().filter_map(|g| {
-            tempo
-                .by_group
-                .get(g)
-                .map(|s| (g.clone(), Some(s.as_slice())))
-        }));
-    let mut rows: Vec<TempoRow> = series
-        .map(|(name, s)| {
-            let mk = tempo.trend(s, 24).ok();
-            TempoRow {
-                no_data: None,
-                series: name,
-                year_on_year: tempo.year_on_year(s).map(|y| YearChange {
-                    last_12: y.last_12,
-                    previous_12: y.previous_12,
-                    change_pct: y.change_pct,
-                    p_value: y.p_value,
-                }),
-                sen_slope: mk.map(|m| m.slope),
-                mann_kendall_p: mk.map(|m| m.p),
-            }
-        })
-        .collect();
-    // The uncovered countries after "all", in the order asked for.
-    for (k, c) in uncovered.into_iter().enumerate() {
-        rows.insert(
-            1 + k,
+    let row = |name: &str, s: Option<&[u64]>| {
+        let mk = tempo.trend(s, 24).ok();
+        TempoRow {
+            no_data: None,
+            series: name.to_string(),
+            year_on_year: tempo.year_on_year(s).map(|y| YearChange {
+                last_12: y.last_12,
+                previous_12: y.previous_12,
+                change_pct: y.change_pct,
+                p_value: y.p_value,
+            }),
+            sen_slope: mk.map(|m| m.slope),
+            mann_kendall_p: mk.map(|m| m.p),
+        }
+    };
+    let countries = spec.tempo_countries.iter().map(|c| {
+        if CountryCode::new(c).is_some_and(|code| coverage.covers_country(code)) {
+            row(c, Some(tempo.by_country.get(c).unwrap_or(&zeros)))
+        } else {
             TempoRow {
                 no_data: Some(format!("no source covers {c}")),
-                series: c,
+                series: c.clone(),
                 year_on_year: None,
                 sen_slope: None,
                 mann_kendall_p: None,
-            },
-        );
-    }
+            }
+        }
+    });
+    let groups = spec
+        .tempo_groups
+        .iter()
+        .filter_map(|g| tempo.by_group.get(g).map(|s| row(g, Some(s))));
+    let rows: Vec<TempoRow> = std::iter::once(row("all", None))
+        .chain(countries)
+        .chain(groups)
+        .collect();
     Ok(TempoSection {
         month_end,
         incomplete_month: month_end != as_of && sources_end.is_none(),
@@ -627,7 +634,6 @@ fn expansion_section(
                     .iter()
                     .filter_map(|r| Some((r.year, r.front_step_km?)))
                     .max_by(|a, b| a.1.total_cmp(&b.1)),
-                min_incidents: spec.front_min_incidents,
             })
         }
         _ => None,
@@ -637,11 +643,7 @@ fn expansion_section(
         .iter()
         .filter_map(|c| CountryCode::new(c))
         .collect();
-    let share_uncovered: Vec<String> = share_codes
-        .iter()
-        .filter(|c| !coverage.covers_country(**c))
-        .map(ToString::to_string)
-        .collect();
+    let share_uncovered = coverage.uncovered(&share_codes);
     // The group's incidents and those recorded in the share countries, by year: one pass.
     let years_of_steps: BTreeSet<i16> = steps.iter().map(|s| s.start.year()).collect();
     let mut by_year: BTreeMap<i16, (u64, u64)> = BTreeMap::new();
@@ -653,13 +655,32 @@ fn expansion_section(
             e.1 += u64::from(i.country.is_some_and(|c| share_codes.contains(&c)));
         }
     }
-    let none_covered = share_uncovered.len() == share_codes.len();
+    // No share at all when no share country is covered; no share in a year whose part in
+    // the data (from the first source's start to the last one's end) a covered share
+    // country's sources do not span: a share is a ratio, so a year the data only begin or
+    // end in is fine, but not one in which Benin's file has ended and Burkina's runs on.
+    let data_first = coverage.sources.iter().map(|c| c.first_day).min();
+    let data_last = coverage.last_day();
+    let covered: Vec<CountryCode> = share_codes
+        .iter()
+        .copied()
+        .filter(|c| coverage.covers_country(*c))
+        .collect();
     let share: Vec<YearShare> = by_year
         .into_iter()
-        .filter(|_| !none_covered)
-        .map(|(year, (all, inside))| YearShare {
-            year,
-            pct: 100.0 * inside as f64 / all as f64,
+        .filter(|_| !covered.is_empty())
+        .map(|(year, (all, inside))| {
+            let from = data_first.map_or(date(year, 1, 1), |d| d.max(date(year, 1, 1)));
+            let to = data_last
+                .map_or(as_of, |d| d.min(as_of))
+                .min(date(year, 12, 31));
+            let spanned = covered
+                .iter()
+                .all(|c| coverage.covers_country_during(*c, from, to));
+            YearShare {
+                year,
+                pct: spanned.then(|| 100.0 * inside as f64 / all as f64),
+            }
         })
         .collect();
     Ok(ExpansionSection {
@@ -672,6 +693,7 @@ fn expansion_section(
         share,
         share_countries: spec.share_countries.clone(),
         share_uncovered,
+        front_min_incidents: spec.front_min_incidents,
     })
 }
 

@@ -181,10 +181,12 @@ pub struct DataSection {
     /// The borders used, if any.
     pub borders: Option<BordersUsed>,
     /// What the data covers: each source's countries and period, and the area.
+    #[serde(default)]
     pub coverage: Coverage,
     /// Whether places were tested against the covered area: false when the area is a list of
     /// countries and no country polygon was loaded (cells and sites are then all taken as
     /// covered, and the text says so).
+    #[serde(default)]
     pub coverage_checked: bool,
     /// Warnings about the data as a whole (an as-of date after the data ends, sources that
     /// end on different days).
@@ -322,11 +324,14 @@ pub struct SiteSection {
     /// Source ids of the incidents left out of the site figures because their position lies
     /// in another country's polygon than their record names, or in none
     /// ([`ReportSpec::keep_suspect_in_sites`] keeps them).
+    #[serde(default)]
     pub suspect_left_out: Vec<String>,
     /// Cells of the risk surface (inside the covered area): the risk percentile ranks among
     /// them.
+    #[serde(default)]
     pub risk_cells: usize,
     /// Cells of the report's region left out of the surface as outside the covered area.
+    #[serde(default)]
     pub risk_cells_uncovered: usize,
     /// The surface the percentile ranks on, in words ("H3 resolution 5 cells, 50 km kernel,
     /// 180-day half-life").
@@ -404,6 +409,7 @@ pub struct TempoSection {
     pub incomplete_month: bool,
     /// The earliest last day of the sources, when it is before the as-of date: the series
     /// end with the last complete month every source covers.
+    #[serde(default)]
     pub sources_end: Option<Date>,
     /// Months in the series.
     pub months: usize,
@@ -419,6 +425,7 @@ pub struct TempoRow {
     /// "all", a country code or a group's name.
     pub series: String,
     /// Why the series is no data, if it is (no source covers the country).
+    #[serde(default)]
     pub no_data: Option<String>,
     /// The last 12 months against the 12 before (`None` under 24 months).
     pub year_on_year: Option<YearChange>,
@@ -463,7 +470,11 @@ pub struct ExpansionSection {
     pub share_countries: Vec<String>,
     /// The share countries no source covers: incidents there are not in the data, so the
     /// share says nothing of them.
+    #[serde(default)]
     pub share_uncovered: Vec<String>,
+    /// The incidents a year needs on the front for its latitude to count.
+    #[serde(default)]
+    pub front_min_incidents: usize,
 }
 
 /// One year of a group's activity.
@@ -489,12 +500,15 @@ pub struct ExpansionRow {
     pub change: Option<crate::trend::SpreadKind>,
     /// The group's incidents on the front (between [`ExpansionSection::front_west`] and
     /// [`ExpansionSection::front_east`]).
+    #[serde(default)]
     pub front_events: usize,
     /// Their 10th-percentile latitude, when the year has enough of them to count
     /// ([`ReportSpec::front`]).
+    #[serde(default)]
     pub front_lat_p10: Option<f64>,
     /// How far (km) that latitude moved south since the last year before it that counts
     /// (negative: north).
+    #[serde(default)]
     pub front_step_km: Option<f64>,
 }
 
@@ -530,9 +544,8 @@ pub struct Spread {
     /// Its 10th-percentile latitude.
     pub to_lat: f64,
     /// The largest single step south: the year it ends in and its km.
+    #[serde(default)]
     pub largest_step: Option<(i16, f64)>,
-    /// The front's minimum incidents for a year to count.
-    pub min_incidents: usize,
 }
 
 /// A share in one year.
@@ -540,8 +553,8 @@ pub struct Spread {
 pub struct YearShare {
     /// The year.
     pub year: i16,
-    /// Percent.
-    pub pct: f64,
+    /// Percent; `None` (no data) when the sources of a share country do not span the year.
+    pub pct: Option<f64>,
 }
 
 /// 7. Where two groups meet.

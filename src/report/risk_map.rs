@@ -24,7 +24,8 @@ use crate::surface::{
 /// Every choice of a [`RiskMap`], validated when set.
 ///
 /// Defaults: the as-of date is the latest incident's last day; H3 resolution 5 over the
-/// corridor, only the cells whose centre lies in the covered area ([`RiskMapSpec::coverage`]);
+/// corridor, only the cells not wholly outside the covered area ([`RiskMapSpec::coverage`],
+/// [`AreaTest::cell`](crate::coverage::AreaTest::cell));
 /// a 50 km quartic kernel without decay; Gi* on the weighted count per cell with neighbours
 /// within the bandwidth or, if that is shorter, within reach of every cell's adjacent cells
 /// ([`CellId::adjacent_km`](crate::CellId::adjacent_km): H3's ring 1, PRIO-GRID's eight
@@ -350,7 +351,7 @@ impl RiskMap {
                 let r = spec.site_risk.run(index, site, as_of, Some(&surface))?;
                 Ok(super::SiteRow::of(
                     r,
-                    coverage.site_no_data(&area, borders, site),
+                    coverage.site_no_data(&area, borders, site, as_of),
                 ))
             })
             .collect::<Result<Vec<_>>>()?;
@@ -383,6 +384,7 @@ impl RiskMap {
                 .collect();
             layer.push_emerging(&cells)?;
         }
+        let end_warning = coverage.end_warning(as_of);
         Ok(RiskMap {
             spec: spec.clone(),
             as_of,
@@ -405,6 +407,7 @@ impl RiskMap {
                 .collect(),
             warnings: as_of_warning
                 .into_iter()
+                .chain(end_warning)
                 .chain(isolated_cells(gi.as_ref().ok(), gi_band_km))
                 .collect(),
             top,
@@ -592,7 +595,7 @@ impl Display for RiskMap {
         if self.sites.iter().any(|l| l.no_data.is_some()) {
             writeln!(
                 f,
-                "(<=: the site is outside the data's coverage, so the nearest incident may be nearer)"
+                "(<=: the site is no data (outside the coverage, or its country's data ended early), so the nearest incident may be nearer)"
             )?;
         }
         Ok(())
@@ -600,17 +603,18 @@ impl Display for RiskMap {
 }
 
 /// A warning when Gi* found cells with no neighbour but themselves within the band: their
-/// z-score is then a plain z-score of their own count, not a hot spot (PRIO-GRID's 0.5° cells
-/// are 53 to 56 km apart at the corridor's latitudes, past the default 50 km band).
+/// z-score is then a plain z-score of their own count, not a hot spot. The band reaches every
+/// cell's adjacent cells, so such a cell is an island of the covered area (its neighbours
+/// lie outside it) or of the region.
 fn isolated_cells(gi: Option<&crate::surface::HotSpots>, band_km: f64) -> Option<String> {
     let gi = gi?;
     let alone = gi.cells.iter().filter(|c| c.neighbours <= 1).count();
     (alone > 0).then(|| {
         format!(
-            "Gi*: {alone} of {} cells have no neighbour within the {band_km} km band but \
-             themselves, so their z-scores compare each cell's own count with the mean and say \
-             nothing of its surroundings; widen the band (the bandwidth) past the distance \
-             between cell centres",
+            "Gi*: {alone} of {} cells have no neighbour within the {band_km:.1} km band but \
+             themselves (their neighbours lie outside the covered area or the region), so their \
+             z-scores compare each cell's own count with the mean and say nothing of its \
+             surroundings",
             gi.cells.len()
         )
     })

@@ -3,7 +3,7 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::coverage::{Coverage, CoverageArea, SourceCoverage};
+use crate::coverage::{Coverage, CoverageArea, SourceCoverage, country_codes};
 use crate::error::{Error, Result};
 use crate::index::BoundingBox;
 use crate::io::LoadSummary;
@@ -109,7 +109,9 @@ pub struct ReportSpec {
     pub(crate) front_min_incidents: usize,
     pub(crate) share_countries: Vec<String>,
     pub(crate) nexus: Vec<Nexus>,
+    #[serde(default)]
     pub(crate) coverage_area: CoverageArea,
+    #[serde(default)]
     pub(crate) keep_suspect_in_sites: bool,
 }
 
@@ -139,16 +141,6 @@ impl Default for ReportSpec {
 
 fn pair(a: &str, b: &str) -> (String, String) {
     (a.to_string(), b.to_string())
-}
-
-fn check_codes(name: &'static str, codes: &[&str]) -> Result<()> {
-    match codes
-        .iter()
-        .find(|c| crate::incident::CountryCode::new(c).is_none())
-    {
-        Some(bad) => Err(Error::invalid(name, bad, "is not an ISO 3166 alpha-3 code")),
-        None => Ok(()),
-    }
 }
 
 fn strings(v: &[&str]) -> Vec<String> {
@@ -250,10 +242,13 @@ impl ReportSpec {
                 "must be a finite distance above 0 km",
             ));
         }
-        for (a, b) in pairs {
-            check_codes("border_pairs", &[a, b])?;
-        }
-        self.border_pairs = pairs.iter().map(|(a, b)| pair(a, b)).collect();
+        self.border_pairs = pairs
+            .iter()
+            .map(|(a, b)| {
+                let codes = country_codes("border_pairs", [*a, *b])?;
+                Ok((codes[0].clone(), codes[1].clone()))
+            })
+            .collect::<Result<_>>()?;
         self.near_border_km = km;
         Ok(self)
     }
@@ -314,8 +309,7 @@ impl ReportSpec {
     /// The tempo's series besides the total: recorded countries (ISO alpha-3) and groups (names
     /// of [`ReportSpec::groups`]); default TGO, BEN, BFA, NGA and JNIM, IS Sahel, Ansaru.
     pub fn tempo_series(mut self, countries: &[&str], groups: &[&str]) -> Result<Self> {
-        check_codes("tempo_countries", countries)?;
-        self.tempo_countries = strings(countries);
+        self.tempo_countries = country_codes("tempo_countries", countries.iter().copied())?;
         self.tempo_groups = strings(groups);
         Ok(self)
     }
@@ -365,8 +359,7 @@ impl ReportSpec {
     /// The countries (ISO alpha-3) whose share of the expanding group's incidents is shown
     /// (default TGO and BEN).
     pub fn share_countries(mut self, countries: &[&str]) -> Result<Self> {
-        check_codes("share_countries", countries)?;
-        self.share_countries = strings(countries);
+        self.share_countries = country_codes("share_countries", countries.iter().copied())?;
         Ok(self)
     }
 
@@ -395,8 +388,9 @@ impl ReportSpec {
         self
     }
 
-    /// The coverage of the report's data: each source's, or (when no source states one) that
-    /// of all `incidents` as one source, over [`ReportSpec::coverage_area`].
+    /// The coverage of the report's data: each source's, and for the sources that state none
+    /// (or when there are no sources) that of all `incidents` as one source, over
+    /// [`ReportSpec::coverage_area`].
     #[must_use]
     pub fn coverage_of(&self, incidents: &[crate::incident::Incident]) -> Coverage {
         let mut sources: Vec<SourceCoverage> = self
@@ -404,10 +398,18 @@ impl ReportSpec {
             .iter()
             .filter_map(|s| s.coverage.clone())
             .collect();
-        if sources.is_empty() {
-            let name = match self.sources.as_slice() {
-                [one] => one.name.clone(),
-                _ => "the data".to_string(),
+        // Sources that state no coverage are covered by what all the incidents cover (their
+        // own incidents are not told apart): never less than the data holds.
+        let unstated: Vec<&str> = self
+            .sources
+            .iter()
+            .filter(|s| s.coverage.is_none())
+            .map(|s| s.name.as_str())
+            .collect();
+        if sources.is_empty() || !unstated.is_empty() {
+            let name = match unstated.as_slice() {
+                [] => "the data".to_string(),
+                names => names.join(", "),
             };
             sources.extend(SourceCoverage::of(name, incidents));
         }

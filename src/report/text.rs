@@ -424,7 +424,7 @@ impl Display for SiteSection {
             f,
             "  (located: the nearest incident's location precision; tied: incidents at the same distance, \
              the most recent shown; precise: the nearest located exactly or near a named place; \
-             <=: the site is outside the data's coverage, so the nearest incident may be nearer)"
+             <=: the site is no data (outside the coverage, or its country's data ended early), so the nearest incident may be nearer)"
         )?;
         writeln!(
             f,
@@ -568,7 +568,7 @@ impl Display for ExpansionText<'_> {
             f,
             "  (front: {front}, its incidents, their 10th-percentile latitude in years with at least \
              {} of them, and the step south since the last such year)",
-            x.spread.as_ref().map_or(10, |s| s.min_incidents)
+            x.front_min_incidents
         )?;
         if let Some(s) = &x.spread {
             let largest = s
@@ -604,7 +604,17 @@ impl Display for ExpansionText<'_> {
                 "(the last year runs only to {as_of}: its cells and change are against a full year)"
             )?;
         }
+        if x.share_countries.is_empty() {
+            return Ok(());
+        }
         let names = country_names(&x.share_countries);
+        if x.share.is_empty() && x.share_uncovered.is_empty() {
+            return writeln!(
+                f,
+                "share of {} incidents recorded in {names}: none ({} has no incident)",
+                x.group, x.group
+            );
+        }
         if !x.share_uncovered.is_empty() && x.share.is_empty() {
             return writeln!(
                 f,
@@ -616,11 +626,14 @@ impl Display for ExpansionText<'_> {
         let mut shares = String::new();
         for (k, s) in x.share.iter().enumerate() {
             let sep = if k == 0 { "" } else { ", " };
-            let _ = write!(shares, "{sep}{}: {:.0}%", s.year, s.pct);
+            let _ = match s.pct {
+                Some(pct) => write!(shares, "{sep}{}: {pct:.0}%", s.year),
+                None => write!(shares, "{sep}{}: no data", s.year),
+            };
         }
         writeln!(
             f,
-            "share of {} incidents recorded in {names}: {shares}{}",
+            "share of {} incidents recorded in {names}: {shares}{}{}",
             x.group,
             if x.share_uncovered.is_empty() {
                 String::new()
@@ -629,6 +642,11 @@ impl Display for ExpansionText<'_> {
                     " (no source covers {}: its incidents are not counted)",
                     x.share_uncovered.join(", ")
                 )
+            },
+            if x.share.iter().any(|s| s.pct.is_none()) {
+                " (no data: the sources for a share country do not span the year)"
+            } else {
+                ""
             }
         )
     }
