@@ -780,6 +780,11 @@ fn sources_that_end_on_different_days_warn_and_compare_up_to_the_earliest_end() 
         [(2020, true), (2021, true), (2022, true), (2023, false)]
     );
     assert!(r.to_string().contains("2023: no data"));
+    assert_eq!(r.expansion.sources_end, Some(date(2022, 12, 28)));
+    assert!(
+        r.to_string()
+            .contains("later years hold only the sources still running")
+    );
     // As of a day both files run past, nothing warns and nothing is cut.
     let r = build(both, None, &[], &spec_share(date(2022, 6, 30)));
     assert!(!r.data.warnings.iter().any(|w| w.contains("different days")));

@@ -694,6 +694,7 @@ fn expansion_section(
         share_countries: spec.share_countries.clone(),
         share_uncovered,
         front_min_incidents: spec.front_min_incidents,
+        sources_end: coverage.compared_until(as_of),
     })
 }
 

@@ -475,6 +475,11 @@ pub struct ExpansionSection {
     /// The incidents a year needs on the front for its latitude to count.
     #[serde(default)]
     pub front_min_incidents: usize,
+    /// The earliest end of the sources, when they end on different days before the as-of
+    /// date ([`Coverage::compared_until`](crate::coverage::Coverage::compared_until)): later
+    /// years hold only the sources still running.
+    #[serde(default)]
+    pub sources_end: Option<Date>,
 }
 
 /// One year of a group's activity.

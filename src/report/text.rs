@@ -598,6 +598,13 @@ impl Display for ExpansionText<'_> {
                 )?;
             }
         }
+        if let Some(end) = x.sources_end {
+            writeln!(
+                f,
+                "(the sources end on different days, the earliest on {end}: later years hold only the \
+                 sources still running, so their change is not comparable)"
+            )?;
+        }
         if x.partial_last_year {
             writeln!(
                 f,
