@@ -117,6 +117,30 @@ pub fn destination(start: Point<f64>, bearing_deg: f64, distance_km: f64) -> Poi
     Point::new(wrap_lon(lon2), lat2.to_degrees())
 }
 
+/// The initial great-circle bearing from `from` to `to`, degrees clockwise from north in
+/// `[0, 360)` (0 for the same point).
+///
+/// ```
+/// use conflict_risk::geodesy::{destination, initial_bearing_deg};
+/// use conflict_risk::geo::Point;
+/// let ouaga = Point::new(-1.527, 12.372);
+/// let p = destination(ouaga, 200.0, 90.0);
+/// assert!((initial_bearing_deg(ouaga, p) - 200.0).abs() < 1e-9);
+/// // Due north across the line of 0°: 0, never 360.
+/// assert_eq!(initial_bearing_deg(ouaga, Point::new(-1.527, 13.0)), 0.0);
+/// ```
+#[must_use]
+pub fn initial_bearing_deg(from: Point<f64>, to: Point<f64>) -> f64 {
+    let (sin_lat1, cos_lat1) = from.y().to_radians().sin_cos();
+    let (sin_lat2, cos_lat2) = to.y().to_radians().sin_cos();
+    let (sin_dlon, cos_dlon) = (to.x() - from.x()).to_radians().sin_cos();
+    let y = sin_dlon * cos_lat2;
+    let x = cos_lat1 * sin_lat2 - sin_lat1 * cos_lat2 * cos_dlon;
+    let deg = y.atan2(x).to_degrees().rem_euclid(360.0);
+    // rem_euclid of a tiny negative angle rounds to 360.0 itself.
+    if deg >= 360.0 { 0.0 } else { deg }
+}
+
 /// Wrap a longitude in degrees into `[-180, 180)`.
 fn wrap_lon(lon: f64) -> f64 {
     (lon + 180.0).rem_euclid(360.0) - 180.0

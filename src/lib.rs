@@ -73,7 +73,10 @@ pub use io::{
     DateOrder, Encoding, LoadReport, Loaded, PropertyMap, ReadOptions, read_acled, read_any,
     read_geojson, read_path, read_sites, read_ucdp,
 };
-pub use sample::{DEMO_AS_OF, DEMO_SYNTHETIC_SIZE, brief_incidents, brief_sites, demo_incidents};
+pub use sample::{
+    DEMO_AS_OF, DEMO_SYNTHETIC_SIZE, brief_incidents, brief_sites, corridor_places, demo_incidents,
+    ouagadougou,
+};
 pub use synthetic::CorridorScenario;
 
 // ---- the incident model

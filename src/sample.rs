@@ -56,6 +56,166 @@ pub fn brief_sites() -> Vec<Site> {
     .collect()
 }
 
+/// Ouagadougou, the capital the corridor brief calls "nearly surrounded" by JNIM: the default
+/// site of the report's encirclement section.
+///
+/// ```
+/// use conflict_risk::ouagadougou;
+/// assert_eq!(ouagadougou().name, "Ouagadougou");
+/// ```
+#[must_use]
+pub fn ouagadougou() -> Site {
+    CORRIDOR_PLACES[0].site()
+}
+
+/// Ouagadougou and the towns on the roads out of it, for naming the places that lie in an open
+/// gap of the ring around the capital. Positions from Natural Earth 1:10m Populated Places
+/// (version 4.0.0, public domain), rounded to 0.01°; names without accents (Pô is "Po").
+const CORRIDOR_PLACES: [Place; 20] = [
+    Place {
+        name: "Ouagadougou",
+        country: "BFA",
+        lon: -1.53,
+        lat: 12.37,
+    },
+    // South: the N5 to Pô and Ghana; south-west: the N6 to Léo and Sapouy.
+    Place {
+        name: "Kombissiri",
+        country: "BFA",
+        lon: -1.33,
+        lat: 12.06,
+    },
+    Place {
+        name: "Manga",
+        country: "BFA",
+        lon: -1.06,
+        lat: 11.66,
+    },
+    Place {
+        name: "Po",
+        country: "BFA",
+        lon: -1.13,
+        lat: 11.17,
+    },
+    Place {
+        name: "Sapouy",
+        country: "BFA",
+        lon: -1.77,
+        lat: 11.55,
+    },
+    Place {
+        name: "Leo",
+        country: "BFA",
+        lon: -2.10,
+        lat: 11.09,
+    },
+    // West: the N1 to Koudougou; north-west: the N2 to Yako and Ouahigouya.
+    Place {
+        name: "Koudougou",
+        country: "BFA",
+        lon: -2.37,
+        lat: 12.25,
+    },
+    Place {
+        name: "Reo",
+        country: "BFA",
+        lon: -2.47,
+        lat: 12.33,
+    },
+    Place {
+        name: "Yako",
+        country: "BFA",
+        lon: -2.26,
+        lat: 12.95,
+    },
+    Place {
+        name: "Ouahigouya",
+        country: "BFA",
+        lon: -2.42,
+        lat: 13.57,
+    },
+    // North: the N3 to Ziniaré and Kaya.
+    Place {
+        name: "Ziniare",
+        country: "BFA",
+        lon: -1.29,
+        lat: 12.58,
+    },
+    Place {
+        name: "Kaya",
+        country: "BFA",
+        lon: -1.09,
+        lat: 13.09,
+    },
+    Place {
+        name: "Boulsa",
+        country: "BFA",
+        lon: -0.57,
+        lat: 12.66,
+    },
+    // East: the N4 to Zorgho, Koupéla and Fada N'Gourma; south-east: the N16 to Tenkodogo.
+    Place {
+        name: "Zorgho",
+        country: "BFA",
+        lon: -0.61,
+        lat: 12.24,
+    },
+    Place {
+        name: "Koupela",
+        country: "BFA",
+        lon: -0.36,
+        lat: 12.18,
+    },
+    Place {
+        name: "Tenkodogo",
+        country: "BFA",
+        lon: -0.37,
+        lat: 11.78,
+    },
+    Place {
+        name: "Fada N'Gourma",
+        country: "BFA",
+        lon: 0.36,
+        lat: 12.05,
+    },
+    // Farther out, for wider rings.
+    Place {
+        name: "Dori",
+        country: "BFA",
+        lon: -0.03,
+        lat: 14.03,
+    },
+    Place {
+        name: "Djibo",
+        country: "BFA",
+        lon: -1.63,
+        lat: 14.10,
+    },
+    Place {
+        name: "Bobo Dioulasso",
+        country: "BFA",
+        lon: -4.29,
+        lat: 11.18,
+    },
+];
+
+/// The corridor's places around Ouagadougou (the capital first, then the towns on the roads
+/// out of it: Kombissiri, Manga and Pô south, Sapouy and Léo south-west, Koudougou and Réo
+/// west, Yako and Ouahigouya north-west, Ziniaré, Kaya and Boulsa north, Zorgho, Koupéla,
+/// Tenkodogo and Fada N'Gourma east, and Dori, Djibo and Bobo-Dioulasso farther out).
+/// Positions from Natural Earth 1:10m Populated Places (v4.0.0, public domain) to 0.01°.
+///
+/// ```
+/// use conflict_risk::corridor_places;
+/// let places = corridor_places();
+/// assert_eq!(places[0].name, "Ouagadougou");
+/// assert!(places.iter().any(|p| p.name == "Po") && places.iter().any(|p| p.name == "Leo"));
+/// ```
+#[must_use]
+pub fn corridor_places() -> Vec<Site> {
+    CORRIDOR_PLACES.iter().map(Place::site).collect()
+}
+
 /// The incidents named in the corridor brief, coded by hand ([`Dataset::HandCoded`]):
 ///
 /// 1. **2022-11, Kpendjal**: an attack on a Togolese army position, 17 soldiers killed. Known

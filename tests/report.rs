@@ -876,3 +876,53 @@ fn the_spread_sentence_is_read_off_the_table() {
         "{text}"
     );
 }
+
+#[test]
+fn the_report_follows_ouagadougous_ring_by_year_for_the_group_and_for_all() {
+    use conflict_risk::geodesy::destination;
+    let ouaga = conflict_risk::ouagadougou();
+    let mut incidents = Vec::new();
+    // JNIM on 9 sectors in 2022, 27 in 2023 (80 km out); IS Sahel fills 9 more in 2023.
+    for (year, sectors, actor) in [
+        (2022, 0..9, "JNIM"),
+        (2023, 0..27, "JNIM"),
+        (2023, 27..36, "Islamic State Sahel"),
+    ] {
+        for k in sectors {
+            let p = destination(ouaga.point(), 10.0 * f64::from(k) + 5.0, 80.0);
+            incidents.push(incident(
+                &format!("{actor}{year}-{k}"),
+                p.x(),
+                p.y(),
+                date(year, 6, 1),
+                "BFA",
+                actor,
+            ));
+        }
+    }
+    let r = build(
+        incidents,
+        None,
+        &[],
+        &ReportSpec::new().as_of(date(2023, 12, 31)),
+    );
+    let e = r.encirclement.as_ref().expect("the section");
+    let rings = &e.sites[0];
+    assert_eq!(rings.site, "Ouagadougou");
+    let jnim: Vec<(i16, usize)> = rings
+        .group
+        .iter()
+        .map(|g| (g.first_day.year(), g.active))
+        .collect();
+    assert_eq!(jnim, [(2022, 9), (2023, 27)]);
+    let all: Vec<usize> = rings.all.iter().map(|g| g.active).collect();
+    assert_eq!(all, [9, 36]);
+    // JNIM's 2023 gap is the 90 degrees IS Sahel holds: 270 to 360, north-west of the capital,
+    // where Ouahigouya and Yako lie.
+    let gap = rings.group[1].gap.expect("a gap");
+    assert_eq!((gap.from_deg, gap.to_deg), (270.0, 0.0));
+    assert!(rings.group[1].gap_places.iter().any(|p| p == "Yako"));
+    let text = r.to_string();
+    assert!(text.contains("8. ENCIRCLEMENT"), "{text}");
+    assert!(text.contains("Ouagadougou, JNIM:"), "{text}");
+}

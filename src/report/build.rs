@@ -7,9 +7,9 @@ use jiff::civil::{Date, date};
 use super::layers::LayerData;
 use super::{
     BandYear, BorderSection, BordersUsed, ClusterRow, ClusterSection, CorridorReport, Count,
-    CrossBorder, DataSection, ExpansionRow, ExpansionSection, LonLat, Misplaced, NearBorder,
-    NexusSection, NexusVerdict, ReportSpec, ReportStep, SiteRow, SiteSection, Spread, TempoRow,
-    TempoSection, YearChange, YearDistance, YearShare,
+    CrossBorder, DataSection, EncirclementSection, ExpansionRow, ExpansionSection, LonLat,
+    Misplaced, NearBorder, NexusSection, NexusVerdict, ReportSpec, ReportStep, SiteRings, SiteRow,
+    SiteSection, Spread, TempoRow, TempoSection, YearChange, YearDistance, YearShare,
 };
 use crate::borders::{BorderPair, BorderPlace, Borders};
 use crate::cluster::{ClusterSummary, Clustering, Dbscan, HullShape};
@@ -168,6 +168,9 @@ impl CorridorReport {
             done(ReportStep::Tempo);
             let expansion = expansion_section(index, groups, spec, years, &coverage)?;
             done(ReportStep::Expansion);
+            let encirclement =
+                encirclement_section(index, borders, groups, spec, years, &coverage, &area)?;
+            done(ReportStep::Encirclement);
             Ok((
                 data,
                 clusters,
@@ -176,6 +179,7 @@ impl CorridorReport {
                 site_section,
                 tempo,
                 expansion,
+                encirclement,
             ))
         };
         let nexus = || -> Result<Vec<NexusSection>> {
@@ -191,7 +195,8 @@ impl CorridorReport {
             let sections = sections()?;
             (Ok(sections), nexus())
         };
-        let (data, clusters, border_section, surface, site_section, tempo, expansion) = sections?;
+        let (data, clusters, border_section, surface, site_section, tempo, expansion, encirclement) =
+            sections?;
         let nexus = nexus?;
         done(ReportStep::Nexus);
         let crossing: BTreeSet<u32> = clusters
@@ -211,6 +216,7 @@ impl CorridorReport {
             tempo,
             expansion,
             nexus,
+            encirclement,
             layers: Some(LayerData {
                 set: set.clone(),
                 recent: clusters.2,
@@ -696,6 +702,57 @@ fn expansion_section(
         front_min_incidents: spec.front_min_incidents,
         sources_end: coverage.compared_until(as_of),
     })
+}
+
+/// The rings around each encircled site, by year from the first year of `years`, for the
+/// expansion group and for every incident; a site outside the coverage has none.
+fn encirclement_section(
+    index: &IncidentIndex,
+    borders: Option<&Borders>,
+    groups: &ActorGroups,
+    spec: &ReportSpec,
+    years: DateWindow,
+    coverage: &Coverage,
+    area: &AreaTest<'_>,
+) -> Result<Option<EncirclementSection>> {
+    if spec.encircled.is_empty() {
+        return Ok(None);
+    }
+    let as_of = years.last_day();
+    let windows = (years.first_day().year()..=as_of.year())
+        .map(|y| {
+            DateWindow::new(
+                years.first_day().max(date(y, 1, 1)),
+                as_of.min(date(y, 12, 31)),
+            )
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let g = groups.position(&spec.expansion_group);
+    let places = crate::sample::corridor_places();
+    let sites = crate::parallel::each(&spec.encircled, |site| {
+        if let Some(why) = coverage.site_no_data(area, borders, site, as_of) {
+            return Ok(SiteRings {
+                site: site.name.clone(),
+                no_data: Some(why),
+                group: Vec::new(),
+                all: Vec::new(),
+            });
+        }
+        let matcher = std::cell::RefCell::new(GroupMatcher::new(groups));
+        let in_group = |i: &Incident| g.is_some_and(|g| matcher.borrow_mut().involves(g, i));
+        let e = &spec.encirclement;
+        Ok(SiteRings {
+            site: site.name.clone(),
+            no_data: None,
+            group: e.run_periods(index, site, &windows, in_group, &places)?,
+            all: e.run_periods(index, site, &windows, |_| true, &places)?,
+        })
+    })?;
+    Ok(Some(EncirclementSection {
+        params: spec.encirclement.clone(),
+        group: spec.expansion_group.clone(),
+        sites,
+    }))
 }
 
 fn nexus_section((meeting, n): (&Nexus, crate::trend::NexusFindings)) -> NexusSection {

@@ -60,6 +60,9 @@ pub struct CorridorReport {
     pub expansion: ExpansionSection,
     /// 7. Where the groups meet, one entry per pair.
     pub nexus: Vec<NexusSection>,
+    /// 8. How surrounded the chosen sites are, by year.
+    #[serde(default)]
+    pub encirclement: Option<EncirclementSection>,
     /// What the layers and the map are drawn from (not serialised).
     #[serde(skip)]
     layers: Option<layers::LayerData>,
@@ -85,13 +88,15 @@ pub enum ReportStep {
     Tempo,
     /// The group's yearly expansion and the southward spread.
     Expansion,
+    /// The rings around the encircled sites, by year.
+    Encirclement,
     /// Where each pair of groups meets ([`Nexus::run_all`](crate::Nexus::run_all)).
     Nexus,
 }
 
 impl ReportStep {
     /// Every step, in order.
-    pub const ALL: [ReportStep; 8] = [
+    pub const ALL: [ReportStep; 9] = [
         ReportStep::Data,
         ReportStep::Clusters,
         ReportStep::Borders,
@@ -99,6 +104,7 @@ impl ReportStep {
         ReportStep::Sites,
         ReportStep::Tempo,
         ReportStep::Expansion,
+        ReportStep::Encirclement,
         ReportStep::Nexus,
     ];
 
@@ -113,6 +119,7 @@ impl ReportStep {
             ReportStep::Sites => "sites",
             ReportStep::Tempo => "tempo",
             ReportStep::Expansion => "expansion",
+            ReportStep::Encirclement => "encirclement",
             ReportStep::Nexus => "nexus",
         }
     }
@@ -560,6 +567,31 @@ pub struct YearShare {
     pub year: i16,
     /// Percent; `None` (no data) when the sources of a share country do not span the year.
     pub pct: Option<f64>,
+}
+
+/// Section 8, how surrounded the chosen sites are: the ring of sectors around each, by year,
+/// for the expansion group and for all incidents ([`Encirclement`](crate::trend::Encirclement)).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EncirclementSection {
+    /// The sectors, annulus and threshold used.
+    pub params: crate::trend::Encirclement,
+    /// The group followed (the expansion group).
+    pub group: String,
+    /// One entry per site, in the order given.
+    pub sites: Vec<SiteRings>,
+}
+
+/// The rings around one site, by year.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SiteRings {
+    /// The site's name.
+    pub site: String,
+    /// Why there are no rings, if there are none (the site is outside the coverage).
+    pub no_data: Option<String>,
+    /// The group's ring per year.
+    pub group: Vec<crate::trend::Ring>,
+    /// Every incident's ring per year.
+    pub all: Vec<crate::trend::Ring>,
 }
 
 /// 7. Where two groups meet.

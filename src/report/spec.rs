@@ -7,8 +7,9 @@ use crate::coverage::{Coverage, CoverageArea, SourceCoverage, country_codes};
 use crate::error::{Error, Result};
 use crate::index::BoundingBox;
 use crate::io::LoadSummary;
-use crate::site::SiteRisk;
+use crate::site::{Site, SiteRisk};
 use crate::surface::Grid;
+use crate::trend::Encirclement;
 use crate::trend::{ActorGroups, Nexus};
 use crate::validate::ValidationReport;
 
@@ -72,7 +73,8 @@ impl Source {
 /// [`SiteRisk::default`]; the tempo compares the last 12 complete months with the 12
 /// before and fits Mann-Kendall over the last 24; JNIM's expansion is followed over at most
 /// six whole years, its southward front between 1.5° W and 4° E; the nexus pairs JNIM with
-/// Ansaru and with IS Sahel under [`Nexus::new`]'s defaults.
+/// Ansaru and with IS Sahel under [`Nexus::new`]'s defaults; Ouagadougou's encirclement is
+/// measured by year under [`Encirclement::new`].
 ///
 /// ```
 /// use conflict_risk::{ReportSpec, jiff::civil::date};
@@ -113,6 +115,14 @@ pub struct ReportSpec {
     pub(crate) coverage_area: CoverageArea,
     #[serde(default)]
     pub(crate) keep_suspect_in_sites: bool,
+    #[serde(default = "default_encircled")]
+    pub(crate) encircled: Vec<Site>,
+    #[serde(default)]
+    pub(crate) encirclement: Encirclement,
+}
+
+fn default_encircled() -> Vec<Site> {
+    vec![crate::sample::ouagadougou()]
 }
 
 /// How many incidents validation rejected and kept with warnings.
@@ -183,6 +193,8 @@ impl ReportSpec {
                 .collect(),
             coverage_area: CoverageArea::RecordedCountries,
             keep_suspect_in_sites: false,
+            encircled: default_encircled(),
+            encirclement: Encirclement::new(),
         }
     }
 
@@ -417,6 +429,22 @@ impl ReportSpec {
             sources,
             area: self.coverage_area.clone(),
         }
+    }
+
+    /// The sites whose encirclement is measured, by year, and how (default Ouagadougou under
+    /// [`Encirclement::new`]); no sites leaves the section out.
+    ///
+    /// ```
+    /// use conflict_risk::trend::Encirclement;
+    /// use conflict_risk::{ReportSpec, ouagadougou};
+    /// let spec = ReportSpec::new().encirclement(vec![ouagadougou()], Encirclement::new().annulus(20.0, 100.0)?);
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    #[must_use]
+    pub fn encirclement(mut self, sites: Vec<Site>, params: Encirclement) -> Self {
+        self.encircled = sites;
+        self.encirclement = params;
+        self
     }
 
     /// The as-of date set, if any.

@@ -66,7 +66,72 @@ impl Display for CorridorReport {
         for x in &self.nexus {
             write!(f, "{x}")?;
         }
+        if let Some(e) = &self.encirclement {
+            write!(f, "{e}")?;
+        }
         Ok(())
+    }
+}
+
+impl Display for super::EncirclementSection {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let p = &self.params;
+        let (inner, outer) = p.annulus_km();
+        writeln!(
+            f,
+            "\n8. ENCIRCLEMENT ({} sectors of {:.0} degrees by great-circle bearing, {inner}-{outer} km out; \
+             a sector is active with {} {})\n",
+            p.sector_count(),
+            360.0 / p.sector_count() as f64,
+            p.min_incidents_per_sector(),
+            if p.min_incidents_per_sector() == 1 {
+                "incident"
+            } else {
+                "incidents"
+            }
+        )?;
+        for s in &self.sites {
+            if let Some(why) = &s.no_data {
+                writeln!(f, "{}: no data: {why}", s.site)?;
+                continue;
+            }
+            for (who, rings) in [(self.group.as_str(), &s.group), ("all groups", &s.all)] {
+                writeln!(f, "{}, {who}:", s.site)?;
+                writeln!(
+                    f,
+                    "  {:>4} {:>6} {:>7} {:>8} {:>6}  {:<22} towns in the gap",
+                    "year", "events", "active", "expected", "p", "open gap"
+                )?;
+                for r in rings.iter() {
+                    let gap = r.gap.map_or("none: closed".to_string(), |g| {
+                        format!(
+                            "{:.0}-{:.0} deg ({:.0} deg)",
+                            g.from_deg, g.to_deg, g.width_deg
+                        )
+                    });
+                    writeln!(
+                        f,
+                        "  {:>4} {:>6} {:>7} {:>8.1} {:>6}  {gap:<22} {}",
+                        r.first_day.year(),
+                        r.incidents,
+                        format!("{}/{}", r.active, r.sectors),
+                        r.expected_active,
+                        num(r.p_fewer, 3),
+                        if r.gap_places.is_empty() {
+                            "-".to_string()
+                        } else {
+                            r.gap_places.join(", ")
+                        }
+                    )?;
+                }
+            }
+        }
+        writeln!(
+            f,
+            "  (expected: active sectors of as many incidents spread uniformly over the ring; p: share of \
+             such rings with no more active sectors; open gap: the widest run of quiet sectors, \
+             clockwise from north)"
+        )
     }
 }
 

@@ -1,7 +1,8 @@
 //! The corridor questions over time: the tempo of attacks, where activity spreads
 //! (relocation or escalation, after Schutte & Weidmann 2011), and whether two armed groups'
-//! zones meet. Armed groups are defined by alias lists ([`ActorGroups`]).
+//! zones meet, and how surrounded a site is ([`Encirclement`]). Armed groups are defined by alias lists ([`ActorGroups`]).
 
+mod encirclement;
 mod expansion;
 mod groups;
 mod nexus;
@@ -9,6 +10,7 @@ mod tempo;
 #[cfg(test)]
 mod tests;
 
+pub use encirclement::{Encirclement, Gap, MAX_SIMULATIONS, Ring};
 pub use expansion::{Expansion, ExpansionSeries, ExpansionStep, SpreadKind};
 pub(crate) use groups::GroupMatcher;
 pub use groups::{ActorGroup, ActorGroups, Alias, normal_name};
