@@ -23,7 +23,7 @@ const USAGE: &str = concat!(
 usage: risk_map [--input FILE]... [--grid h3|prio] [--resolution R] [--bandwidth-km KM]
                 [--kernel K] [--half-life-days D] [--as-of DATE] [--since DATE]
                 [--region W,S,E,N] [--sites FILE] [--borders FILE]... [--coverage AREA]
-                [--permutations N] [--top N] [--out DIR]
+                [--keep-suspect] [--permutations N] [--top N] [--out DIR]
 
 Maps where violence concentrates. Every incident up to the as-of date is weighted (optionally
 halved every D days before it), then:
@@ -54,6 +54,8 @@ halved every D days before it), then:
                         and says when it cannot check the covered area
   --coverage AREA       what the inputs cover: ISO codes (BFA,TGO,BEN) or a box W,S,E,N
                         [the countries the inputs' rows are recorded in]
+  --keep-suspect        keep in the site table the incidents whose position lies in another
+                        country than their record (left out and listed by default)
   --permutations N      also compute Gi* pseudo p-values from N permutations [0]
   --top N               cells shown in the table [10]
   --out DIR             folder for risk_cells.geojson and risk_cells.csv [risk_map_out]
@@ -74,6 +76,7 @@ struct Args {
     sites: Option<PathBuf>,
     borders: Vec<PathBuf>,
     coverage: Option<CoverageArea>,
+    keep_suspect: bool,
     permutations: usize,
     top: usize,
     quiet: bool,
@@ -96,6 +99,7 @@ fn parse() -> Result<Args, Box<dyn std::error::Error>> {
         sites: None,
         borders: Vec::new(),
         coverage: None,
+        keep_suspect: false,
         permutations: 0,
         top: 10,
         quiet: false,
@@ -137,6 +141,7 @@ fn parse() -> Result<Args, Box<dyn std::error::Error>> {
             }
             Long("sites") => a.sites = Some(p.value()?.into()),
             Long("borders") => a.borders.push(p.value()?.into()),
+            Long("keep-suspect") => a.keep_suspect = true,
             Long("coverage") => a.coverage = Some(p.value()?.parse::<String>()?.parse()?),
             Long("permutations") => a.permutations = p.value()?.parse()?,
             Long("top") => a.top = p.value()?.parse()?,
@@ -165,7 +170,8 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
         .region(args.region)
         .kernel(args.bandwidth_km, args.kernel)?
         .permutations(args.permutations)?
-        .top(args.top);
+        .top(args.top)
+        .keep_suspect_in_sites(args.keep_suspect);
     if let Some(d) = args.half_life_days {
         spec = spec.half_life_days(d)?;
     }

@@ -25,7 +25,8 @@ use crate::site::Site;
 /// coverage stopped.
 pub const END_TOLERANCE_DAYS: i64 = 31;
 
-/// ISO alpha-3 codes in upper case, `Err` naming `name` and the first that is not one.
+/// ISO alpha-3 codes in upper case, `Err` naming `name` and the first that is not one (three
+/// letters that name no country, such as `XYZ`, are not).
 pub(crate) fn country_codes<'a>(
     name: &'static str,
     codes: impl IntoIterator<Item = &'a str>,
@@ -35,6 +36,7 @@ pub(crate) fn country_codes<'a>(
         .map(|c| {
             CountryCode::new(c.trim())
                 .map(|code| code.to_string())
+                .filter(|code| celes::Country::from_alpha3(code).is_ok())
                 .ok_or_else(|| Error::invalid(name, c, "is not an ISO 3166 alpha-3 code"))
         })
         .collect()
@@ -319,7 +321,15 @@ impl Coverage {
     #[must_use]
     pub fn covers_country_during(&self, country: CountryCode, from: Date, to: Date) -> bool {
         let tolerance = jiff::Span::new().days(END_TOLERANCE_DAYS);
-        let holding = || self.sources.iter().filter(|s| s.may_hold(country));
+        // A country the user names but no source records: every source's span.
+        let named = matches!(&self.area, CoverageArea::Countries(list)
+            if list.iter().any(|c| c == country.as_str()));
+        let holds_it = self.sources.iter().any(|s| s.may_hold(country));
+        let holding = || {
+            self.sources
+                .iter()
+                .filter(move |s| s.may_hold(country) || (named && !holds_it))
+        };
         let first = holding().map(|s| s.first_day).min();
         let last = holding().map(|s| s.last_day).max();
         match (first, last) {
@@ -501,16 +511,23 @@ impl AreaTest<'_> {
         }
     }
 
-    /// The cells of `grid` over `region` that are not wholly outside the area
-    /// ([`AreaTest::cell`]), and how many were left out.
+    /// The cells of `grid` over `region` in the area, and how many were left out: those whose
+    /// centre is covered, and those partly covered ([`AreaTest::cell`]) that are `occupied`
+    /// (hold an incident). A border cell mostly outside the area and empty would read as calm
+    /// over land the data do not cover; one that holds incidents keeps them on the map.
     pub fn cover(
         &self,
         grid: &crate::surface::Grid,
         region: &BoundingBox,
+        occupied: impl Fn(&crate::surface::CellId) -> bool,
     ) -> Result<(Vec<crate::surface::CellId>, usize)> {
         let mut cells = grid.cover(region)?;
         let all = cells.len();
-        cells.retain(|c| self.cell(c) != Covered::No);
+        cells.retain(|c| {
+            let centre = c.centre();
+            self.at(centre.x(), centre.y()) != Covered::No
+                || (self.cell(c) == Covered::Yes && occupied(c))
+        });
         let left_out = all - cells.len();
         Ok((cells, left_out))
     }
@@ -644,6 +661,27 @@ mod tests {
         // A box ending on the cell's west edge only touches it.
         assert_eq!(coverage(0.5).area_test(None).cell(&cell), Covered::No);
         assert_eq!(coverage(1.0).area_test(None).cell(&cell), Covered::Yes);
+    }
+
+    #[test]
+    fn a_partly_covered_cell_is_kept_only_when_it_holds_incidents() {
+        use crate::surface::Grid;
+        let coverage = Coverage::new(Vec::new())
+            .area(CoverageArea::Box(
+                BoundingBox::new(-2.0, 10.0, 0.6, 12.0).expect("box"),
+            ))
+            .expect("area");
+        let area = coverage.area_test(None);
+        let region = BoundingBox::new(0.0, 11.0, 1.0, 11.5).expect("region");
+        // Two cells: 0.0..0.5 (centre inside the box) and 0.5..1.0 (a tenth inside).
+        let (cells, left_out) = area
+            .cover(&Grid::PrioGrid, &region, |_| false)
+            .expect("cells");
+        assert_eq!((cells.len(), left_out), (1, 1));
+        let (cells, left_out) = area
+            .cover(&Grid::PrioGrid, &region, |_| true)
+            .expect("cells");
+        assert_eq!((cells.len(), left_out), (2, 0));
     }
 
     #[test]

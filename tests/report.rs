@@ -672,7 +672,7 @@ fn a_misplaced_event_is_left_out_of_the_site_table_and_counted() {
     assert_ne!(nearest.source_id, "sign-error");
     assert!(
         r.to_string()
-            .contains("1 suspect event left out of these figures (they lie in another country than their record, section 3): sign-error")
+            .contains("1 suspect event left out of these figures (they lie in another country than their record; section 3 lists them): sign-error")
     );
     // Kept on request: the sign error, 38 km east, is then the nearest.
     let kept = build(
@@ -785,6 +785,21 @@ fn sources_that_end_on_different_days_warn_and_compare_up_to_the_earliest_end() 
         r.to_string()
             .contains("later years hold only the sources still running")
     );
+    // 2023, past Benin's end, has no change and no front latitude; 2022 has both.
+    let y2023 = r
+        .expansion
+        .rows
+        .iter()
+        .find(|r| r.year == 2023)
+        .expect("2023");
+    assert_eq!((y2023.change, y2023.front_lat_p10), (None, None));
+    let y2022 = r
+        .expansion
+        .rows
+        .iter()
+        .find(|r| r.year == 2022)
+        .expect("2022");
+    assert!(y2022.change.is_some() && y2022.front_lat_p10.is_some());
     // As of a day both files run past, nothing warns and nothing is cut.
     let r = build(both, None, &[], &spec_share(date(2022, 6, 30)));
     assert!(!r.data.warnings.iter().any(|w| w.contains("different days")));

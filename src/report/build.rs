@@ -124,25 +124,16 @@ impl CorridorReport {
             )?;
             // Cells outside the covered area are no data: left out of the surface, so that
             // they are neither drawn as calm nor ranked.
-            let (cells, uncovered_cells) = area.cover(&spec.grid, &spec.region)?;
+            let (cells, uncovered_cells) = area.cover(&spec.grid, &spec.region, |c| {
+                index
+                    .within_polygon(&c.polygon())
+                    .is_ok_and(|ids| !ids.is_empty())
+            })?;
             let surface = kernel.run(index, &cells);
             done(ReportStep::Surface);
-            // Suspect: in another country's polygon than recorded, or in none though the
-            // recorded country has a polygon (not when its polygon was simply not loaded).
             let suspect: Vec<&Incident> =
                 match (borders.zip(places.as_deref()), spec.keep_suspect_in_sites) {
-                    (Some((b, p)), false) => set
-                        .incidents()
-                        .iter()
-                        .zip(p)
-                        .filter(|(_, p)| {
-                            p.disagrees
-                                && (p.country.is_some()
-                                    || p.recorded
-                                        .is_some_and(|r| b.countries().iter().any(|c| c.code == r)))
-                        })
-                        .map(|(i, _)| i)
-                        .collect(),
+                    (Some((b, p)), false) => suspects(set, b, p),
                     _ => Vec::new(),
                 };
             let mut site_section = site_section(
@@ -483,6 +474,25 @@ fn site_section(
     })
 }
 
+/// The incidents whose position lies in another country's polygon than their record names,
+/// or in none though the recorded country has a polygon (not when its polygon was simply not
+/// loaded): left out of the site figures. `places` are `set`'s, in order.
+pub(crate) fn suspects<'a>(
+    set: &'a IncidentSet,
+    borders: &Borders,
+    places: &[BorderPlace],
+) -> Vec<&'a Incident> {
+    let has_polygon = |code: CountryCode| borders.countries().iter().any(|c| c.code == code);
+    set.incidents()
+        .iter()
+        .zip(places)
+        .filter(|(_, p)| {
+            p.disagrees && (p.country.is_some() || p.recorded.is_some_and(has_polygon))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// The last day of the last complete month up to `as_of`.
 pub(crate) fn complete_month_end(as_of: Date) -> Date {
     match as_of.tomorrow() {
@@ -592,10 +602,21 @@ fn expansion_section(
     let (steps, front) = (group(), front());
     let (steps, front) = (steps?.steps, front?.steps);
     // The front's figures per year, beside the group's: the spread sentence is read off them.
+    // When sources end on different days, a year past the earliest end holds only the sources
+    // still running: its change and its front latitude are not compared.
+    let sources_end = coverage.compared_until(as_of);
+    let compared = |year: i16| {
+        sources_end.is_none_or(|end| {
+            let tolerance = jiff::Span::new().days(crate::coverage::END_TOLERANCE_DAYS);
+            end.checked_add(tolerance)
+                .is_ok_and(|e| e >= date(year, 12, 31).min(as_of))
+        })
+    };
     let counts = |s: &&crate::trend::ExpansionStep| s.incidents >= spec.front_min_incidents;
     let front_p10: BTreeMap<i16, f64> = front
         .iter()
         .filter(counts)
+        .filter(|s| compared(s.start.year()))
         .filter_map(|s| Some((s.start.year(), s.lat_p10?)))
         .collect();
     let step_km = |year: i16| -> Option<f64> {
@@ -618,7 +639,7 @@ fn expansion_section(
                 cells: s.active_cells,
                 new_cells: s.new_cells,
                 km_from_clusters: s.new_km_from_previous_clusters,
-                change: s.change,
+                change: s.change.filter(|_| compared(year)),
                 front_events: front
                     .iter()
                     .find(|f| f.start == s.start)
@@ -700,7 +721,7 @@ fn expansion_section(
         share_countries: spec.share_countries.clone(),
         share_uncovered,
         front_min_incidents: spec.front_min_incidents,
-        sources_end: coverage.compared_until(as_of),
+        sources_end,
     })
 }
 

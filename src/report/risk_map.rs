@@ -57,6 +57,8 @@ pub struct RiskMapSpec {
     site_risk: SiteRisk,
     #[serde(default)]
     coverage: Option<Coverage>,
+    #[serde(default)]
+    keep_suspect_in_sites: bool,
 }
 
 impl Default for RiskMapSpec {
@@ -83,6 +85,7 @@ impl RiskMapSpec {
             top: 10,
             site_risk: SiteRisk::new(),
             coverage: None,
+            keep_suspect_in_sites: false,
         }
     }
 
@@ -152,6 +155,15 @@ impl RiskMapSpec {
     #[must_use]
     pub fn site_risk(mut self, site_risk: SiteRisk) -> Self {
         self.site_risk = site_risk;
+        self
+    }
+
+    /// Keep in the site table the incidents whose position lies in another country's polygon
+    /// than their record names (default: with country polygons, left out and listed, as in
+    /// the corridor report).
+    #[must_use]
+    pub fn keep_suspect_in_sites(mut self, keep: bool) -> Self {
+        self.keep_suspect_in_sites = keep;
         self
     }
 
@@ -248,6 +260,10 @@ pub struct RiskMap {
     pub top: Vec<TopCell>,
     /// The sites, in the order given.
     pub sites: Vec<super::SiteRow>,
+    /// Source ids of the incidents left out of the site figures as suspect (their position
+    /// lies in another country's polygon than their record names).
+    #[serde(default)]
+    pub suspect_left_out: Vec<String>,
     #[serde(skip)]
     layer: Option<CellLayer>,
 }
@@ -282,7 +298,11 @@ impl RiskMap {
                 .extend(SourceCoverage::of("the data", set.incidents()));
         }
         let area = coverage.area_test(borders);
-        let (cells, uncovered_cells) = area.cover(&spec.grid, &spec.region)?;
+        let (cells, uncovered_cells) = area.cover(&spec.grid, &spec.region, |c| {
+            index
+                .within_polygon(&c.polygon())
+                .is_ok_and(|ids| !ids.is_empty())
+        })?;
         let kernel = KernelSurface::new(spec.bandwidth_km, policy.clone())?.kernel(spec.kernel);
         let surface = kernel.run(index, &cells);
         // Each cell's neighbourhood reaches at least its adjacent cells: PRIO-GRID's centres
@@ -299,15 +319,38 @@ impl RiskMap {
             .fdr(true)
             .run(&centres, &counts.totals);
         // Emerging hot spots by quarter, on counts without decay.
-        let since = spec.since.unwrap_or_else(|| {
-            as_of
-                .checked_sub(jiff::Span::new().years(3))
-                .unwrap_or(as_of)
-        });
+        // The series runs over the data's days only: from their first day at the earliest
+        // (quarters before it would read as calm), to the earliest end of the sources when
+        // they end on different days (later quarters would read as a fall).
+        let data_first = coverage.sources.iter().map(|c| c.first_day).min();
+        let series_end = coverage.compared_until(as_of).unwrap_or(as_of);
+        let mut notes = Vec::new();
+        let since = match spec.since {
+            Some(asked) => {
+                if let Some(first) = data_first.filter(|&f| asked < f) {
+                    notes.push(format!(
+                        "the emerging series starts on {asked}, before the data's first day \
+                         ({first}): its first quarters read as calm for want of data"
+                    ));
+                }
+                asked
+            }
+            None => {
+                let three_years = as_of
+                    .checked_sub(jiff::Span::new().years(3))
+                    .unwrap_or(as_of);
+                data_first.map_or(three_years, |f| three_years.max(f).min(series_end))
+            }
+        };
+        if series_end < as_of {
+            notes.push(format!(
+                "the emerging series ends on {series_end}, the earliest end of the sources"
+            ));
+        }
         let series = CellSeries::new(
             set.incidents(),
             &cells,
-            &WeightPolicy::new(as_of),
+            &WeightPolicy::new(series_end),
             SliceLength::Quarter,
             since,
         )?;
@@ -345,10 +388,26 @@ impl RiskMap {
                 }
             })
             .collect();
+        // Suspect incidents are left out of the site figures, as in the corridor report.
+        let places = match borders {
+            Some(b) if !spec.keep_suspect_in_sites && !b.countries().is_empty() => {
+                Some((b, b.place_all(set)))
+            }
+            _ => None,
+        };
+        let suspect: Vec<&crate::incident::Incident> = places
+            .as_ref()
+            .map_or_else(Vec::new, |(b, p)| super::build::suspects(set, b, p));
+        let suspect_ids: std::collections::HashSet<&str> =
+            suspect.iter().map(|i| i.source_id.as_str()).collect();
         let site_lines = sites
             .iter()
             .map(|site| {
-                let r = spec.site_risk.run(index, site, as_of, Some(&surface))?;
+                let r = spec
+                    .site_risk
+                    .run_where(index, site, as_of, Some(&surface), |i| {
+                        suspect_ids.is_empty() || !suspect_ids.contains(i.source_id.as_str())
+                    })?;
                 Ok(super::SiteRow::of(
                     r,
                     coverage.site_no_data(&area, borders, site, as_of),
@@ -408,10 +467,15 @@ impl RiskMap {
             warnings: as_of_warning
                 .into_iter()
                 .chain(end_warning)
+                .chain(notes)
                 .chain(isolated_cells(gi.as_ref().ok(), gi_band_km))
                 .collect(),
             top,
             sites: site_lines,
+            suspect_left_out: suspect
+                .iter()
+                .map(|i| i.source_id.as_str().to_string())
+                .collect(),
             layer: Some(layer),
         })
     }
@@ -551,9 +615,14 @@ impl Display for RiskMap {
                 }
             )?;
         }
+        write!(
+            f,
+            "\n{}",
+            super::text::SuspectLine(&self.suspect_left_out, "")
+        )?;
         writeln!(
             f,
-            "\n{:<22} {:>11} {:<8} {:>10} {:>9} {:>9} {:>9}  {:>6} {:>5} {:>5}  top actor (100 km, 365 d)",
+            "{:<22} {:>11} {:<8} {:>10} {:>9} {:>9} {:>9}  {:>6} {:>5} {:>5}  top actor (100 km, 365 d)",
             "site",
             "nearest km",
             "located",

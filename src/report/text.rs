@@ -322,6 +322,13 @@ impl Display for BorderSection {
                 m.lat
             )?;
         }
+        if self.misplaced.len() > 8 {
+            writeln!(
+                f,
+                "  ... and {} more (the report as JSON, --json-out, lists them all)",
+                self.misplaced.len() - 8
+            )?;
+        }
         writeln!(
             f,
             "\nshare of incidents by distance to the nearest border (OECD-SWAC bands):"
@@ -416,28 +423,37 @@ impl<'a> SiteWords<'a> {
     }
 }
 
+/// "N suspect events left out of these figures ...: ids", or nothing for none.
+pub(crate) struct SuspectLine<'a>(pub(crate) &'a [String], pub(crate) &'a str);
+
+impl Display for SuspectLine<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let (ids, where_listed) = (self.0, self.1);
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let shown: Vec<&str> = ids.iter().take(10).map(String::as_str).collect();
+        writeln!(
+            f,
+            "{} left out of these figures (they lie in another country than their record{where_listed}): {}{}",
+            counted(ids.len() as u64, "suspect event"),
+            shown.join(", "),
+            if ids.len() > shown.len() { ", ..." } else { "" }
+        )
+    }
+}
+
 impl Display for SiteSection {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
             "\n4. SITES: nearest incident and exposure (great-circle km, incidents whose dates overlap the period)\n"
         )?;
-        if !self.suspect_left_out.is_empty() {
-            let n = self.suspect_left_out.len();
-            let shown: Vec<&str> = self
-                .suspect_left_out
-                .iter()
-                .take(10)
-                .map(String::as_str)
-                .collect();
-            writeln!(
-                f,
-                "{} left out of these figures (they lie in another country than their record, section 3): {}{}",
-                counted(n as u64, "suspect event"),
-                shown.join(", "),
-                if n > shown.len() { ", ..." } else { "" }
-            )?;
-        }
+        write!(
+            f,
+            "{}",
+            SuspectLine(&self.suspect_left_out, "; section 3 lists them")
+        )?;
         writeln!(
             f,
             "  {:<24} {:>8} {:<8} {:>4} {:>10} {:>8} {:>10} {:>5} {:>5} {:>6}  {:>9} {:>6} {:>5}",
@@ -494,7 +510,7 @@ impl Display for SiteSection {
         writeln!(
             f,
             "  (trend: incidents within {} km in the {} days before the last {}, then the last {}; p of equal rates; \
-             risk%: share of the {} covered cells with lower kernel risk; {})",
+             risk%: share of the {} covered cells with lower kernel risk, read off the surface of every incident; {})",
             self.trend_radius_km,
             self.trend_days,
             self.trend_days,
@@ -524,7 +540,12 @@ impl Display for TempoSection {
             )?;
         }
         let last: Vec<String> = self.last_24.iter().map(u64::to_string).collect();
-        writeln!(f, "incidents per month, last 24 months: {}", last.join(" "))?;
+        writeln!(
+            f,
+            "incidents per month, last {}: {}",
+            counted(last.len() as u64, "month"),
+            last.join(" ")
+        )?;
         writeln!(
             f,
             "  {:<10} {:>9} {:>9} {:>8} {:>8}  {:>10} {:>8}",
@@ -667,7 +688,7 @@ impl Display for ExpansionText<'_> {
             writeln!(
                 f,
                 "(the sources end on different days, the earliest on {end}: later years hold only the \
-                 sources still running, so their change is not comparable)"
+                 sources still running, so their change and front latitude are left out)"
             )?;
         }
         if x.partial_last_year {
@@ -679,7 +700,18 @@ impl Display for ExpansionText<'_> {
         if x.share_countries.is_empty() {
             return Ok(());
         }
-        let names = country_names(&x.share_countries);
+        // Only the covered share countries are named: the share says nothing of the others.
+        let covered: Vec<String> = x
+            .share_countries
+            .iter()
+            .filter(|c| !x.share_uncovered.contains(c))
+            .cloned()
+            .collect();
+        let names = country_names(if covered.is_empty() {
+            &x.share_countries
+        } else {
+            &covered
+        });
         if x.share.is_empty() && x.share_uncovered.is_empty() {
             return writeln!(
                 f,
@@ -711,12 +743,12 @@ impl Display for ExpansionText<'_> {
                 String::new()
             } else {
                 format!(
-                    " (no source covers {}: its incidents are not counted)",
+                    "; no source covers {}, so it is not in the share",
                     x.share_uncovered.join(", ")
                 )
             },
             if x.share.iter().any(|s| s.pct.is_none()) {
-                " (no data: the sources for a share country do not span the year)"
+                "; no data: the year is not spanned by the sources of a share country"
             } else {
                 ""
             }
