@@ -363,6 +363,23 @@ impl Borders {
         &self.countries
     }
 
+    /// Whether a polygon was loaded for `code`.
+    ///
+    /// ```
+    /// use conflict_risk::{Borders, CountryCode};
+    /// let doc = r#"{"type":"FeatureCollection","features":[{"type":"Feature",
+    ///   "properties":{"ADM0_A3":"BFA"},"geometry":{"type":"Polygon",
+    ///   "coordinates":[[[-2,10],[0,10],[0,12],[-2,12],[-2,10]]]}}]}"#;
+    /// let borders = Borders::from_reader(doc.as_bytes())?;
+    /// assert!(borders.has_polygon(CountryCode::new("BFA").unwrap()));
+    /// assert!(!borders.has_polygon(CountryCode::new("TGO").unwrap()));
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    #[must_use]
+    pub fn has_polygon(&self, code: CountryCode) -> bool {
+        self.countries.iter().any(|c| c.code == code)
+    }
+
     /// The names of the files read by [`Borders::from_paths`], in order.
     #[must_use]
     pub fn files(&self) -> &[String] {

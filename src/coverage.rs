@@ -451,7 +451,7 @@ impl Coverage {
             countries
                 .iter()
                 .copied()
-                .filter(|c| !b.countries().iter().any(|k| k.code == *c))
+                .filter(|c| !b.has_polygon(*c))
                 .collect()
         });
         AreaTest {

@@ -482,12 +482,12 @@ pub(crate) fn suspects<'a>(
     borders: &Borders,
     places: &[BorderPlace],
 ) -> Vec<&'a Incident> {
-    let has_polygon = |code: CountryCode| borders.countries().iter().any(|c| c.code == code);
     set.incidents()
         .iter()
         .zip(places)
         .filter(|(_, p)| {
-            p.disagrees && (p.country.is_some() || p.recorded.is_some_and(has_polygon))
+            p.disagrees
+                && (p.country.is_some() || p.recorded.is_some_and(|r| borders.has_polygon(r)))
         })
         .map(|(i, _)| i)
         .collect()
