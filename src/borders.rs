@@ -248,6 +248,19 @@ pub struct Borders {
     pub(crate) lines: Vec<BorderLine>,
     segments: RTree<Segment>,
     pub(crate) files: Vec<String>,
+    pub(crate) admin_labels: Vec<AdminLabel>,
+}
+
+/// A first-order administrative area (region, province, state) known by its label point, as
+/// Natural Earth's `admin_1_label_points` give them (`name`, `adm0_a3` or `sr_adm0_a3`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AdminLabel {
+    /// The area's name.
+    pub name: String,
+    /// Its country.
+    pub country: CountryCode,
+    /// Its label point, lon/lat.
+    pub point: Point<f64>,
 }
 
 /// Where an incident stands against the borders.
@@ -398,6 +411,45 @@ impl Borders {
     pub fn country_at(&self, point: Point<f64>) -> Option<CountryCode> {
         let c = Coord::from(point);
         self.countries.iter().find(|k| k.holds(&c)).map(|k| k.code)
+    }
+
+    /// The admin-1 label points loaded.
+    #[must_use]
+    pub fn admin_labels(&self) -> &[AdminLabel] {
+        &self.admin_labels
+    }
+
+    /// The first-order admin area a point most likely lies in: of the label points of the
+    /// country whose polygon holds the point, the nearest by great-circle distance (a
+    /// Voronoi partition of the labels: an approximation near admin boundaries, since no
+    /// admin-1 polygons are read). `None` outside every polygon or without a label of that
+    /// country.
+    ///
+    /// ```
+    /// use conflict_risk::Borders;
+    /// use conflict_risk::geo::Point;
+    /// let doc = r#"{"type":"FeatureCollection","features":[
+    ///   {"type":"Feature","properties":{"ADM0_A3":"TGO"},"geometry":{"type":"Polygon",
+    ///    "coordinates":[[[-0.2,6],[1.8,6],[1.8,11.2],[-0.2,11.2],[-0.2,6]]]}},
+    ///   {"type":"Feature","properties":{"name":"Savanes","sr_adm0_a3":"TGO","adm1_code":"TGO-90"},
+    ///    "geometry":{"type":"Point","coordinates":[0.4,10.5]}},
+    ///   {"type":"Feature","properties":{"name":"Kara","sr_adm0_a3":"TGO","adm1_code":"TGO-88"},
+    ///    "geometry":{"type":"Point","coordinates":[0.8,9.6]}}]}"#;
+    /// let borders = Borders::from_reader(doc.as_bytes())?;
+    /// assert_eq!(borders.admin_area_at(Point::new(0.3, 10.8)).map(|a| a.name.as_str()), Some("Savanes"));
+    /// assert_eq!(borders.admin_area_at(Point::new(1.0, 9.0)).map(|a| a.name.as_str()), Some("Kara"));
+    /// assert!(borders.admin_area_at(Point::new(3.0, 9.0)).is_none());
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    #[must_use]
+    pub fn admin_area_at(&self, point: Point<f64>) -> Option<&AdminLabel> {
+        let country = self.country_at(point)?;
+        self.admin_labels
+            .iter()
+            .filter(|a| a.country == country)
+            .map(|a| (crate::geodesy::haversine_km(point, a.point), a))
+            .min_by(|x, y| x.0.total_cmp(&y.0))
+            .map(|(_, a)| a)
     }
 
     /// The nearest border line and the great-circle distance to it (segments are taken as

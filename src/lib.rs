@@ -96,7 +96,7 @@ pub use geodesy::haversine_km;
 pub use index::{BoundingBox, DateWindow, IncidentIndex};
 
 // ---- 4. analyse
-pub use borders::{BorderBand, BorderPair, Borders};
+pub use borders::{AdminLabel, BorderBand, BorderPair, Borders};
 pub use cluster::{ClusterSummary, Clustering, Dbscan, HullShape};
 pub use precision::PrecisionPolicy;
 pub use site::{Site, SiteRisk};

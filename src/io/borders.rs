@@ -7,12 +7,14 @@ use std::path::{Path, PathBuf};
 use geo::{MultiLineString, MultiPolygon};
 use geojson::{GeoJson, Geometry};
 
-use crate::borders::{BorderLine, BorderPair, Borders, Country};
+use crate::borders::{AdminLabel, BorderLine, BorderPair, Borders, Country};
 use crate::error::{Error, Result};
 use crate::incident::CountryCode;
 
 impl Borders {
-    /// Read one GeoJSON document of polygons, lines or both.
+    /// Read one GeoJSON document of country polygons, border lines, admin-1 label points
+    /// (Natural Earth's `admin_1_label_points`: `name` and `adm0_a3` or `sr_adm0_a3`), or a
+    /// mix.
     pub fn from_reader(reader: impl Read) -> Result<Self> {
         let mut b = Borders::default();
         b.add_reader(reader, "<reader>")?;
@@ -81,6 +83,32 @@ impl Borders {
                         .unwrap_or_else(|| code.to_string());
                     self.countries.push(Country::new(code, name, shape));
                 }
+                Shape::Point(point) => {
+                    // A populated place has a name and a country too: only a feature that
+                    // says it is an admin-1 label is taken as one.
+                    if prop(&["adm1_code", "ADM1_CODE"]).is_none() {
+                        return Err(parse_err(
+                            "a Point without adm1_code is neither a country (Polygon), a border \
+                             (LineString) nor an admin-1 label point"
+                                .to_string(),
+                        ));
+                    }
+                    let country = code(
+                        "adm0_a3",
+                        prop(&["adm0_a3", "ADM0_A3", "sr_adm0_a3", "SR_ADM0_A3"]),
+                    )?;
+                    let name = prop(&["name", "NAME", "name_en"]).ok_or_else(|| Error::Parse {
+                        file: source.to_string(),
+                        line,
+                        field: "name".into(),
+                        reason: "an admin-1 label point needs a name".into(),
+                    })?;
+                    self.admin_labels.push(AdminLabel {
+                        name,
+                        country,
+                        point,
+                    });
+                }
                 Shape::Lines(lines) => {
                     let l = code("adm0_a3_l", prop(&["adm0_a3_l", "ADM0_A3_L"]))?;
                     let r = code("adm0_a3_r", prop(&["adm0_a3_r", "ADM0_A3_R"]))?;
@@ -99,13 +127,15 @@ impl Borders {
     /// from the data folder when none of `given` holds polygons (border lines alone give
     /// distances; the country check needs polygons). Without `given`, the Natural Earth files
     /// (`ne_50m_admin_0_countries_wafrica.geojson`,
-    /// `ne_10m_admin_0_boundary_lines_land_wafrica.geojson`) found in `$CONFLICT_RISK_DATA`,
-    /// else in `../shared/data` beside this crate; none if neither has them.
+    /// `ne_10m_admin_0_boundary_lines_land_wafrica.geojson`,
+    /// `ne_10m_admin_1_label_points_wafrica.geojson`) found in `$CONFLICT_RISK_DATA`, else in
+    /// `../shared/data` beside this crate; none if neither has them.
     #[must_use]
     pub fn find_natural_earth<P: AsRef<Path>>(given: &[P]) -> Vec<PathBuf> {
-        const NATURAL_EARTH: [&str; 2] = [
+        const NATURAL_EARTH: [&str; 3] = [
             "ne_50m_admin_0_countries_wafrica.geojson",
             "ne_10m_admin_0_boundary_lines_land_wafrica.geojson",
+            "ne_10m_admin_1_label_points_wafrica.geojson",
         ];
         let defaults = || {
             let dirs = [
@@ -142,6 +172,7 @@ impl Borders {
 
 enum Shape {
     Area(MultiPolygon<f64>),
+    Point(geo::Point<f64>),
     Lines(MultiLineString<f64>),
 }
 
@@ -152,8 +183,10 @@ fn shape(g: &Geometry) -> std::result::Result<Shape, String> {
         geo::Geometry::MultiPolygon(m) => Ok(Shape::Area(m)),
         geo::Geometry::LineString(l) => Ok(Shape::Lines(MultiLineString(vec![l]))),
         geo::Geometry::MultiLineString(m) => Ok(Shape::Lines(m)),
+        geo::Geometry::Point(p) => Ok(Shape::Point(p)),
         other => Err(format!(
-            "a {} is neither a country (Polygon) nor a border (LineString)",
+            "a {} is neither a country (Polygon), a border (LineString) nor an admin-1 label \
+             (Point)",
             geometry_name(&other)
         )),
     }
@@ -161,7 +194,6 @@ fn shape(g: &Geometry) -> std::result::Result<Shape, String> {
 
 fn geometry_name(g: &geo::Geometry<f64>) -> &'static str {
     match g {
-        geo::Geometry::Point(_) => "Point",
         geo::Geometry::MultiPoint(_) => "MultiPoint",
         geo::Geometry::GeometryCollection(_) => "GeometryCollection",
         _ => "geometry",

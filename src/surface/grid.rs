@@ -549,6 +549,46 @@ impl Serialize for CellId {
     }
 }
 
+impl std::str::FromStr for CellId {
+    type Err = Error;
+
+    /// A cell as [`Display`](fmt::Display) writes it: a PRIO-GRID gid in decimal (1 to
+    /// 259 200, at most six digits) or an H3 index in hexadecimal (15 digits).
+    ///
+    /// ```
+    /// use conflict_risk::surface::{CellId, Grid};
+    /// let prio = Grid::PrioGrid.cell_of(0.25, 10.25)?;
+    /// let h3 = Grid::h3(5)?.cell_of(0.25, 10.25)?;
+    /// for cell in [prio, h3] {
+    ///     assert_eq!(cell.to_string().parse::<CellId>()?, cell);
+    /// }
+    /// assert!("0".parse::<CellId>().is_err());
+    /// assert!("not a cell".parse::<CellId>().is_err());
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    fn from_str(text: &str) -> Result<Self> {
+        let text = text.trim();
+        if text.len() <= 6 && text.bytes().all(|b| b.is_ascii_digit()) {
+            let gid = text.parse::<u32>().unwrap_or(0);
+            return PrioCell::new(gid).map(CellId::Prio);
+        }
+        text.parse::<CellIndex>().map(CellId::H3).map_err(|_| {
+            Error::invalid(
+                "cell",
+                text,
+                "is neither a PRIO-GRID gid (1 to 259200) nor an H3 cell index",
+            )
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for CellId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
