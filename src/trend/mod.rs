@@ -1,7 +1,9 @@
 //! The corridor questions over time: the tempo of attacks, where activity spreads
 //! (relocation or escalation, after Schutte & Weidmann 2011), and whether two armed groups'
-//! zones meet, and how surrounded a site is ([`Encirclement`]). Armed groups are defined by alias lists ([`ActorGroups`]).
+//! zones meet and where the gap between them lies ([`Crossroads`]), and how surrounded a site
+//! is ([`Encirclement`]). Armed groups are defined by alias lists ([`ActorGroups`]).
 
+mod crossroads;
 mod encirclement;
 mod expansion;
 mod groups;
@@ -10,6 +12,10 @@ mod tempo;
 #[cfg(test)]
 mod tests;
 
+pub use crossroads::{
+    ClosestPair, Crossroads, CrossroadsFindings, CrossroadsPeriod, GapArea, GapIncidents,
+    MAX_DETOUR,
+};
 pub use encirclement::{Encirclement, Gap, MAX_SIMULATIONS, Ring};
 pub use expansion::{Expansion, ExpansionSeries, ExpansionStep, SpreadKind};
 pub(crate) use groups::GroupMatcher;

@@ -207,6 +207,12 @@ impl Nexus {
         self.pair_days
     }
 
+    /// The grid of the "both active" cells.
+    #[must_use]
+    pub fn cell_grid(&self) -> Grid {
+        self.grid
+    }
+
     /// The cross-K radius, km.
     #[must_use]
     pub fn cross_k_radius_km(&self) -> f64 {
