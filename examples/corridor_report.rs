@@ -152,7 +152,13 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
         serde_json::to_writer(std::io::BufWriter::new(create(path)?), &report)
             .map_err(|e| io_error(path)(e.into()))?;
     }
-    let mut paths = vec![written.incidents, written.clusters, written.risk_cells];
+    let mut paths = vec![
+        written.incidents,
+        written.clusters,
+        written.risk_cells,
+        written.crossroads,
+        written.encirclement,
+    ];
     paths.extend(written.map.into_iter().chain(args.json_out.clone()));
     let mut names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     let last = names.pop().unwrap_or_default();

@@ -141,6 +141,39 @@ pub fn initial_bearing_deg(from: Point<f64>, to: Point<f64>) -> f64 {
     if deg >= 360.0 { 0.0 } else { deg }
 }
 
+/// A sector of the annulus `inner_km`–`outer_km` around `centre`, from initial bearing
+/// `from_deg` clockwise over `width_deg`, as a closed lon/lat ring: the outer arc point by
+/// point (at most 2° apart, each on its great circle from the centre), then the inner arc
+/// back. The shape [`Encirclement`](crate::trend::Encirclement) counts in, for maps.
+///
+/// ```
+/// use conflict_risk::geodesy::{annulus_sector, initial_bearing_deg};
+/// use conflict_risk::{geo::Point, haversine_km};
+/// let ouaga = Point::new(-1.527, 12.372);
+/// let ring = annulus_sector(ouaga, 90.0, 10.0, 20.0, 150.0);
+/// let first = ring.exterior().0[0];
+/// assert!((haversine_km(ouaga, first.into()) - 150.0).abs() < 1e-9);
+/// assert!((initial_bearing_deg(ouaga, first.into()) - 90.0).abs() < 1e-9);
+/// assert_eq!(ring.exterior().0.len(), 2 * 6 + 1); // closed
+/// ```
+#[must_use]
+pub fn annulus_sector(
+    centre: Point<f64>,
+    from_deg: f64,
+    width_deg: f64,
+    inner_km: f64,
+    outer_km: f64,
+) -> geo::Polygon<f64> {
+    let steps = (width_deg / 2.0).ceil().max(1.0) as usize;
+    let at = |k: usize, km: f64| {
+        let bearing = from_deg + width_deg * k as f64 / steps as f64;
+        geo::Coord::from(destination(centre, bearing, km))
+    };
+    let mut ring: Vec<geo::Coord<f64>> = (0..=steps).map(|k| at(k, outer_km)).collect();
+    ring.extend((0..=steps).rev().map(|k| at(k, inner_km)));
+    geo::Polygon::new(geo::LineString::new(ring), Vec::new())
+}
+
 /// Wrap a longitude in degrees into `[-180, 180)`.
 fn wrap_lon(lon: f64) -> f64 {
     (lon + 180.0).rem_euclid(360.0) - 180.0

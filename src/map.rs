@@ -13,11 +13,12 @@ use crate::borders::Borders;
 use crate::cluster::ClusterSummary;
 use crate::error::{Error, Result};
 use crate::geodesy::KM_PER_DEGREE;
+use crate::geodesy::annulus_sector;
 use crate::incident::{CountryCode, Incident};
 use crate::index::BoundingBox;
 use crate::site::Site;
-use crate::surface::RiskSurface;
-use crate::trend::ActorGroups;
+use crate::surface::{CellId, RiskSurface};
+use crate::trend::{ActorGroups, Encirclement, Ring};
 
 /// What goes on the map.
 #[derive(Clone, Copy, Debug)]
@@ -44,6 +45,33 @@ pub struct MapLayers<'a> {
     pub groups: &'a ActorGroups,
     /// Sites, marked and labelled.
     pub sites: &'a [Site],
+    /// Rings of sectors around sites: active sectors filled, the open gap outlined.
+    pub rings: &'a [MapRing<'a>],
+    /// The gap cells between two groups' zones, filled and outlined.
+    pub gap: Option<MapGap<'a>>,
+}
+
+/// A ring of sectors around a site ([`Encirclement`](crate::trend::Encirclement)), drawn
+/// over its annulus.
+#[derive(Clone, Copy, Debug)]
+pub struct MapRing<'a> {
+    /// The site.
+    pub site: &'a Site,
+    /// The ring.
+    pub ring: &'a Ring,
+    /// What made it: the annulus and the threshold of an active sector.
+    pub params: &'a Encirclement,
+    /// Its legend label (`JNIM, 2023`).
+    pub label: &'a str,
+}
+
+/// The gap cells between two groups' zones ([`Crossroads`](crate::trend::Crossroads)).
+#[derive(Clone, Copy, Debug)]
+pub struct MapGap<'a> {
+    /// The cells.
+    pub cells: &'a [CellId],
+    /// Its legend label (`JNIM-Ansaru gap, 2023`).
+    pub label: &'a str,
 }
 
 const GROUP_COLOURS: [RGBColor; 6] = [
@@ -61,6 +89,8 @@ const NO_DATA: RGBColor = RGBColor(214, 214, 214);
 const BORDER: RGBColor = RGBColor(90, 90, 90);
 const HULL: RGBColor = RGBColor(110, 40, 140);
 const INK: RGBColor = RGBColor(30, 30, 30);
+const SECTOR: RGBColor = RGBColor(120, 30, 120);
+const GAP: RGBColor = RGBColor(0, 120, 170);
 
 /// Pixel placement of the map frame.
 struct Frame {
@@ -108,6 +138,8 @@ impl Frame {
 ///     incidents: &[],
 ///     groups: &ActorGroups::corridor(),
 ///     sites: &[],
+///     rings: &[],
+///     gap: None,
 /// };
 /// render_map(&layers, "map.png".as_ref(), 1600)?;
 /// # Ok::<(), conflict_risk::Error>(())
@@ -205,6 +237,46 @@ pub fn render_map(layers: &MapLayers<'_>, path: &Path, width_px: u32) -> Result<
             d(
                 map.draw(&Polygon::new(pts, colour.mix(0.25 + 0.55 * t).filled())),
                 "a risk cell",
+            )?;
+        }
+    }
+    // The gap cells between two groups.
+    if let Some(g) = layers.gap {
+        for c in g.cells {
+            let pts = frame.ring(c.polygon().exterior());
+            d(
+                map.draw(&Polygon::new(pts.clone(), GAP.mix(0.3).filled())),
+                "a gap cell",
+            )?;
+            d(
+                map.draw(&PathElement::new(pts, GAP.stroke_width(1))),
+                "a gap cell",
+            )?;
+        }
+    }
+    // Rings: active sectors filled, the open gap outlined.
+    for r in layers.rings {
+        let (inner, outer) = r.params.annulus_km();
+        let width = 360.0 / r.ring.counts.len().max(1) as f64;
+        let k_min = r.params.min_incidents_per_sector();
+        for (k, &n) in r.ring.counts.iter().enumerate() {
+            if n >= k_min {
+                let from = k as f64 * width;
+                let pts = frame
+                    .ring(annulus_sector(r.site.point(), from, width, inner, outer).exterior());
+                d(
+                    map.draw(&Polygon::new(pts, SECTOR.mix(0.35).filled())),
+                    "a sector",
+                )?;
+            }
+        }
+        if let Some(g) = r.ring.gap {
+            let pts = frame.ring(
+                annulus_sector(r.site.point(), g.from_deg, g.width_deg, inner, outer).exterior(),
+            );
+            d(
+                map.draw(&PathElement::new(pts, GAP.stroke_width(3))),
+                "the open gap",
             )?;
         }
     }
@@ -512,6 +584,63 @@ pub fn render_map(layers: &MapLayers<'_>, path: &Path, width_px: u32) -> Result<
             .map_err(|x| draw_err("the legend", x))?;
         ly += 24;
     }
+    for r in layers.rings {
+        let title: String = format!("{}, {}", r.site.name, r.label)
+            .chars()
+            .take(36)
+            .collect();
+        text(&map, lx, ly, &title, 1, INK).map_err(|x| draw_err("the legend", x))?;
+        ly += 16;
+        d(
+            map.draw(&Rectangle::new(
+                [(lx, ly), (lx + 30, ly + 12)],
+                SECTOR.mix(0.35).filled(),
+            )),
+            "the legend",
+        )?;
+        text(
+            &map,
+            lx + 38,
+            ly,
+            &format!("active sectors ({} of {})", r.ring.active, r.ring.sectors),
+            1,
+            INK,
+        )
+        .map_err(|x| draw_err("the legend", x))?;
+        ly += 18;
+        if let Some(g) = r.ring.gap {
+            legend_line(
+                &map,
+                lx,
+                ly,
+                GAP,
+                3,
+                &format!("open gap {:.0}-{:.0} deg", g.from_deg, g.to_deg),
+            )
+            .map_err(|x| draw_err("the legend", x))?;
+            ly += 18;
+        }
+        ly += 12;
+    }
+    if let Some(g) = layers.gap {
+        d(
+            map.draw(&Rectangle::new(
+                [(lx, ly), (lx + 30, ly + 12)],
+                GAP.mix(0.3).filled(),
+            )),
+            "the legend",
+        )?;
+        text(
+            &map,
+            lx + 38,
+            ly,
+            &format!("{} ({} cells)", g.label, g.cells.len()),
+            1,
+            INK,
+        )
+        .map_err(|x| draw_err("the legend", x))?;
+        ly += 30;
+    }
     if layers.borders.is_some() && !layers.no_data.is_empty() {
         d(
             map.draw(&Rectangle::new(
@@ -712,8 +841,48 @@ mod tests {
             incidents: set.incidents(),
             groups: &ActorGroups::corridor(),
             sites: &sites,
+            rings: &[],
+            gap: None,
         };
         render_map(&layers, &path, 1000).expect("drawn");
+        // With a ring (one active sector, the gap the other 350 degrees) and gap cells.
+        let params = Encirclement::new();
+        let mut counts = vec![0u64; 36];
+        counts[3] = 2;
+        let ring = Ring {
+            first_day: jiff::civil::date(2024, 1, 1),
+            last_day: jiff::civil::date(2024, 12, 31),
+            incidents: 2,
+            counts,
+            sectors: 36,
+            active: 1,
+            active_pct: 100.0 / 36.0,
+            gap: Some(crate::trend::Gap {
+                from_deg: 40.0,
+                to_deg: 30.0,
+                width_deg: 350.0,
+            }),
+            gap_places: Vec::new(),
+            expected_active: 2.0,
+            p_fewer: None,
+        };
+        let cells = crate::surface::Grid::PrioGrid
+            .cover(&BoundingBox::new(0.0, 10.5, 1.0, 11.0).expect("valid"))
+            .expect("cells");
+        let with_rings = MapLayers {
+            rings: &[MapRing {
+                site: &sites[0],
+                ring: &ring,
+                params: &params,
+                label: "JNIM, 2024",
+            }],
+            gap: Some(MapGap {
+                cells: &cells,
+                label: "gap A-B, 2024",
+            }),
+            ..layers
+        };
+        render_map(&with_rings, &path, 1000).expect("drawn with rings");
         let bytes = std::fs::read(&path).expect("written");
         assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
         // IHDR: width then height, big-endian.

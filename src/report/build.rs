@@ -7,13 +7,13 @@ use jiff::civil::{Date, date};
 use super::layers::LayerData;
 use super::{
     BandYear, BorderSection, BordersUsed, ClusterRow, ClusterSection, CorridorReport, Count,
-    CrossBorder, DataSection, EncirclementSection, ExpansionRow, ExpansionSection, LonLat,
-    Misplaced, NearBorder, NexusSection, NexusVerdict, ReportSpec, ReportStep, SiteRings, SiteRow,
-    SiteSection, Spread, TempoRow, TempoSection, YearChange, YearDistance, YearShare,
+    CrossBorder, CrossroadsRow, DataSection, EncirclementSection, ExpansionRow, ExpansionSection,
+    LonLat, Misplaced, NearBorder, NexusSection, NexusVerdict, ReportSpec, ReportStep, SiteRings,
+    SiteRow, SiteSection, Spread, TempoRow, TempoSection, YearChange, YearDistance, YearShare,
 };
 use crate::borders::{BorderPair, BorderPlace, Borders};
 use crate::cluster::{ClusterSummary, Clustering, Dbscan, HullShape};
-use crate::coverage::{AreaTest, Coverage};
+use crate::coverage::{AreaTest, Coverage, Covered};
 use crate::error::Result;
 use crate::incident::{CountryCode, Incident};
 use crate::index::{DateWindow, IncidentIndex};
@@ -175,7 +175,20 @@ impl CorridorReport {
         };
         let nexus = || -> Result<Vec<NexusSection>> {
             let found = Nexus::run_all(&spec.nexus, index, groups, years)?;
-            Ok(spec.nexus.iter().zip(found).map(nexus_section).collect())
+            let crossroads = crate::parallel::each(&spec.nexus, |pair| {
+                spec.crossroads_of(pair)?.run(index, groups, years, borders)
+            })?;
+            Ok(spec
+                .nexus
+                .iter()
+                .zip(found)
+                .zip(crossroads)
+                .map(|((pair, found), gap)| {
+                    let mut section = nexus_section((pair, found));
+                    section.crossroads = crossroads_rows(set, &gap, &area);
+                    section
+                })
+                .collect())
         };
         // The nexus (parallel inside, and the longest section) runs beside the others, whose
         // steps leave a core idle at times; errors come in the steps' order either way.
@@ -776,6 +789,37 @@ fn encirclement_section(
     }))
 }
 
+/// The crossroads' periods as report rows: source ids for the closest pair, and the gap
+/// cells outside the coverage counted.
+fn crossroads_rows(
+    set: &IncidentSet,
+    found: &crate::trend::CrossroadsFindings,
+    area: &AreaTest<'_>,
+) -> Vec<CrossroadsRow> {
+    let source_id =
+        |id: crate::incident::IncidentId| set.incidents()[id.index()].source_id.to_string();
+    found
+        .periods
+        .iter()
+        .map(|p| CrossroadsRow {
+            year: p.first_day.year(),
+            closest_km: p.closest.map(|c| c.km),
+            closest_ids: p.closest.map(|c| (source_id(c.a), source_id(c.b))),
+            gap_km: p.gap_km,
+            uncovered_cells: p
+                .gap_cells
+                .iter()
+                .filter(|c| area.cell(c) == Covered::No)
+                .count(),
+            gap_cells: p.gap_cells.clone(),
+            areas: p.areas.clone(),
+            in_gap: p.in_gap,
+            in_last_gap: p.in_last_gap,
+            in_last_gap_both: p.in_last_gap_both,
+        })
+        .collect()
+}
+
 fn nexus_section((meeting, n): (&Nexus, crate::trend::NexusFindings)) -> NexusSection {
     let (a, b) = (meeting.group_a(), meeting.group_b());
     let k = n.cross_k;
@@ -808,5 +852,6 @@ fn nexus_section((meeting, n): (&Nexus, crate::trend::NexusFindings)) -> NexusSe
         cross_z: k.z,
         cross_p: k.p_value,
         verdict,
+        crossroads: Vec::new(),
     }
 }

@@ -33,7 +33,6 @@ pub(crate) struct LayerData {
     /// The risk surface.
     pub surface: RiskSurface,
     /// The borders.
-    #[cfg_attr(not(feature = "map"), allow(dead_code))] // drawn on the map only
     pub borders: Option<Borders>,
     /// The sites.
     #[cfg_attr(not(feature = "map"), allow(dead_code))] // drawn on the map only
@@ -49,6 +48,10 @@ pub struct WrittenLayers {
     pub clusters: PathBuf,
     /// The risk cells.
     pub risk_cells: PathBuf,
+    /// The gap cells between each pair of groups' zones, by year.
+    pub crossroads: PathBuf,
+    /// The sectors around each encircled site, by year.
+    pub encirclement: PathBuf,
     /// The map picture (with the `map` feature).
     pub map: Option<PathBuf>,
 }
@@ -62,8 +65,12 @@ fn column<T>(items: &[T], f: impl Fn(&T) -> Value) -> Vec<Value> {
 impl CorridorReport {
     /// Write `incidents.geojson` (every incident up to the as-of date, with `border_km`,
     /// `nearest_border`, `country_by_polygon` when borders were given, and `groups`),
-    /// `clusters.geojson`, `risk_cells.geojson` and, with the `map` feature, `map.png`
-    /// (`width_px` wide) into `dir`, creating it. A report read back from JSON has no layers:
+    /// `clusters.geojson`, `risk_cells.geojson`, `crossroads.geojson` (the gap cells of each
+    /// pair of groups and year: `groups`, `year`, `gap_km`, `country`, `admin`),
+    /// `encirclement.geojson` (each encircled site's sectors by year, for the followed group
+    /// and for all: `site`, `who`, `year`, `from_deg`, `to_deg`, `incidents`, `active`,
+    /// `in_gap`) and, with the `map` feature, `map.png` (`width_px` wide) into `dir`, creating
+    /// it. A report read back from JSON has no layers:
     /// that is an `Err`.
     pub fn write_layers(&self, dir: &Path, width_px: u32) -> Result<WrittenLayers> {
         let Some(l) = &self.layers else {
@@ -77,12 +84,22 @@ impl CorridorReport {
         let incidents = dir.join("incidents.geojson");
         let clusters = dir.join("clusters.geojson");
         let risk_cells = dir.join("risk_cells.geojson");
+        let crossroads = dir.join("crossroads.geojson");
+        let encirclement = dir.join("encirclement.geojson");
         let small_layers = || -> Result<Option<PathBuf>> {
             write_clusters_geojson(create(&clusters)?, &l.summaries)
                 .map_err(|e| e.at_path(&clusters))?;
             CellLayer::from_surface(&l.surface)
                 .write_geojson(create(&risk_cells)?)
                 .map_err(|e| e.at_path(&risk_cells))?;
+            self.crossroads_layer(l)?
+                .write_geojson(create(&crossroads)?)
+                .map_err(|e| e.at_path(&crossroads))?;
+            let mut out = std::io::BufWriter::new(create(&encirclement)?);
+            serde_json::to_writer(&mut out, &self.encirclement_layer())
+                .map_err(std::io::Error::from)
+                .and_then(|()| std::io::Write::flush(&mut out))
+                .map_err(|e| Error::io(encirclement.display().to_string(), e))?;
             self.draw_map(l, dir, width_px)
         };
         // The incidents layer is most of the work; with `parallel` the others are written
@@ -104,8 +121,96 @@ impl CorridorReport {
             incidents,
             clusters,
             risk_cells,
+            crossroads,
+            encirclement,
             map,
         })
+    }
+
+    /// The gap cells of every pair of groups and year, with the country and admin area of
+    /// each cell's centre when borders were given.
+    fn crossroads_layer(&self, l: &LayerData) -> Result<CellLayer> {
+        let mut cells = Vec::new();
+        let mut columns: [Vec<Value>; 5] = Default::default();
+        let borders = l.borders.as_ref();
+        for n in &self.nexus {
+            for r in &n.crossroads {
+                for c in &r.gap_cells {
+                    let centre = c.centre();
+                    cells.push(*c);
+                    columns[0].push(json!(format!("{}-{}", n.a, n.b)));
+                    columns[1].push(json!(r.year));
+                    columns[2].push(
+                        r.gap_km
+                            .map_or(Value::Null, |w| json!((w * 1000.0).round() / 1000.0)),
+                    );
+                    columns[3].push(
+                        borders
+                            .and_then(|b| b.country_at(centre))
+                            .map_or(Value::Null, |c| json!(c.to_string())),
+                    );
+                    columns[4].push(
+                        borders
+                            .and_then(|b| b.admin_area_at(centre))
+                            .map_or(Value::Null, |a| json!(a.name)),
+                    );
+                }
+            }
+        }
+        let mut layer = CellLayer::new(cells);
+        for (name, values) in ["groups", "year", "gap_km", "country", "admin"]
+            .into_iter()
+            .zip(columns)
+        {
+            layer.push_column(name, values)?;
+        }
+        Ok(layer)
+    }
+
+    /// Every sector of every ring of section 8 as a GeoJSON polygon.
+    fn encirclement_layer(&self) -> Value {
+        let mut features = Vec::new();
+        if let Some(e) = &self.encirclement {
+            let (inner, outer) = e.params.annulus_km();
+            let k_min = e.params.min_incidents_per_sector();
+            for rings in &e.sites {
+                let Some(site) = self.spec.encircled.iter().find(|s| s.name == rings.site) else {
+                    continue;
+                };
+                for (who, list) in [(e.group.as_str(), &rings.group), ("all", &rings.all)] {
+                    for ring in list {
+                        let width = 360.0 / ring.counts.len().max(1) as f64;
+                        for (k, &n) in ring.counts.iter().enumerate() {
+                            let from = k as f64 * width;
+                            let shape = crate::geodesy::annulus_sector(
+                                site.point(),
+                                from,
+                                width,
+                                inner,
+                                outer,
+                            );
+                            let coords: Vec<[f64; 2]> =
+                                shape.exterior().coords().map(|c| [c.x, c.y]).collect();
+                            features.push(json!({
+                                "type": "Feature",
+                                "geometry": {"type": "Polygon", "coordinates": [coords]},
+                                "properties": {
+                                    "site": site.name,
+                                    "who": who,
+                                    "year": ring.first_day.year(),
+                                    "from_deg": from,
+                                    "to_deg": from + width,
+                                    "incidents": n,
+                                    "active": n >= k_min,
+                                    "in_gap": ring.gap.is_some_and(|g| g.holds(from + width / 2.0)),
+                                },
+                            }));
+                        }
+                    }
+                }
+            }
+        }
+        json!({"type": "FeatureCollection", "features": features})
     }
 
     /// The incidents with their border, polygon-country and group columns.
@@ -194,6 +299,49 @@ impl CorridorReport {
             s.min_points,
             s.cluster_days
         );
+        // Each encircled site's last ring of the followed group, and the latest gap cells of
+        // the first pair of groups.
+        let ring_labels: Vec<(usize, String)> = self
+            .encirclement
+            .iter()
+            .flat_map(|e| {
+                e.sites.iter().enumerate().filter_map(|(k, r)| {
+                    r.group
+                        .last()
+                        .map(|ring| (k, format!("{}, {}", e.group, ring.first_day.year())))
+                })
+            })
+            .collect();
+        let rings: Vec<crate::map::MapRing<'_>> = match &self.encirclement {
+            Some(e) => ring_labels
+                .iter()
+                .filter_map(|(k, label)| {
+                    let rings = &e.sites[*k];
+                    let site = s.encircled.iter().find(|x| x.name == rings.site)?;
+                    Some(crate::map::MapRing {
+                        site,
+                        ring: rings.group.last()?,
+                        params: &e.params,
+                        label,
+                    })
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let gap_row = self.nexus.first().and_then(|n| {
+            n.crossroads
+                .iter()
+                .rev()
+                .find(|r| !r.gap_cells.is_empty())
+                .map(|r| (n, r))
+        });
+        let gap_label = gap_row.map(|(n, r)| format!("gap {}-{}, {}", n.a, n.b, r.year));
+        let gap = gap_row
+            .zip(gap_label.as_deref())
+            .map(|((_, r), label)| crate::map::MapGap {
+                cells: &r.gap_cells,
+                label,
+            });
         crate::map::render_map(
             &crate::map::MapLayers {
                 extent: s.region,
@@ -207,6 +355,8 @@ impl CorridorReport {
                 incidents: l.recent.incidents(),
                 groups: &s.groups,
                 sites: &l.sites,
+                rings: &rings,
+                gap,
             },
             &path,
             width_px,

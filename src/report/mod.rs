@@ -625,6 +625,37 @@ pub struct NexusSection {
     pub cross_p: f64,
     /// The verdict in words.
     pub verdict: NexusVerdict,
+    /// The gap between the two groups' zones, by year
+    /// ([`Crossroads`](crate::trend::Crossroads), under the spec's
+    /// [`crossroads`](ReportSpec::crossroads) parameters).
+    #[serde(default)]
+    pub crossroads: Vec<CrossroadsRow>,
+}
+
+/// One year of the gap between two groups' zones.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CrossroadsRow {
+    /// The year.
+    pub year: i16,
+    /// The closest pair's distance, km; `None` when either group is absent.
+    pub closest_km: Option<f64>,
+    /// The closest pair's source ids (the first group's incident, then the second's).
+    pub closest_ids: Option<(String, String)>,
+    /// The gap between the zones, km (0 when they touch); `None` when either group is absent.
+    pub gap_km: Option<f64>,
+    /// The gap cells.
+    pub gap_cells: Vec<crate::surface::CellId>,
+    /// Of the gap cells, those outside the data's coverage (incidents there are not recorded).
+    pub uncovered_cells: usize,
+    /// The countries and admin areas of the gap cells.
+    pub areas: Vec<crate::trend::GapArea>,
+    /// The year's incidents in its own gap cells (of neither group).
+    pub in_gap: crate::trend::GapIncidents,
+    /// The year's incidents in the previous year's gap cells; `None` for the first year and
+    /// after a year without gap cells.
+    pub in_last_gap: Option<crate::trend::GapIncidents>,
+    /// Of `in_last_gap`, incidents naming both groups.
+    pub in_last_gap_both: usize,
 }
 
 /// What the cross-K test says.

@@ -10,7 +10,7 @@ use crate::io::LoadSummary;
 use crate::site::{Site, SiteRisk};
 use crate::surface::Grid;
 use crate::trend::Encirclement;
-use crate::trend::{ActorGroups, Nexus};
+use crate::trend::{ActorGroups, Crossroads, Nexus};
 use crate::validate::ValidationReport;
 
 /// Where the report's incidents came from: a file with what its reader did, or a described
@@ -73,8 +73,9 @@ impl Source {
 /// [`SiteRisk::default`]; the tempo compares the last 12 complete months with the 12
 /// before and fits Mann-Kendall over the last 24; JNIM's expansion is followed over at most
 /// six whole years, its southward front between 1.5° W and 4° E; the nexus pairs JNIM with
-/// Ansaru and with IS Sahel under [`Nexus::new`]'s defaults; Ouagadougou's encirclement is
-/// measured by year under [`Encirclement::new`].
+/// Ansaru and with IS Sahel under [`Nexus::new`]'s defaults, with the gap between their
+/// zones under [`Crossroads::new`]'s; Ouagadougou's encirclement is measured by year under
+/// [`Encirclement::new`].
 ///
 /// ```
 /// use conflict_risk::{ReportSpec, jiff::civil::date};
@@ -119,6 +120,18 @@ pub struct ReportSpec {
     pub(crate) encircled: Vec<Site>,
     #[serde(default)]
     pub(crate) encirclement: Encirclement,
+    #[serde(default = "default_zone_km")]
+    pub(crate) crossroads_zone_km: f64,
+    #[serde(default = "default_detour")]
+    pub(crate) crossroads_detour: f64,
+}
+
+fn default_zone_km() -> f64 {
+    25.0
+}
+
+fn default_detour() -> f64 {
+    0.25
 }
 
 fn default_encircled() -> Vec<Site> {
@@ -195,6 +208,8 @@ impl ReportSpec {
             keep_suspect_in_sites: false,
             encircled: default_encircled(),
             encirclement: Encirclement::new(),
+            crossroads_zone_km: default_zone_km(),
+            crossroads_detour: default_detour(),
         }
     }
 
@@ -445,6 +460,41 @@ impl ReportSpec {
         self.encircled = sites;
         self.encirclement = params;
         self
+    }
+
+    /// The crossroads of each nexus pair ([`Crossroads`]): each group's zone is the land
+    /// within `zone_km` of its incidents (default 25 km), and the gap cells lie on crossings
+    /// at most `detour` longer than the gap (a share, default 0.25). The cells are those of
+    /// the pair's nexus grid.
+    ///
+    /// ```
+    /// use conflict_risk::ReportSpec;
+    /// let spec = ReportSpec::new().crossroads(40.0, 0.5)?;
+    /// assert_eq!(spec.crossroads_params(), (40.0, 0.5));
+    /// assert!(ReportSpec::new().crossroads(0.0, 0.5).is_err());
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    pub fn crossroads(mut self, zone_km: f64, detour: f64) -> Result<Self> {
+        let checked = Crossroads::new("a", "b")?
+            .zone_km(zone_km)?
+            .detour(detour)?;
+        self.crossroads_zone_km = checked.zone_radius_km();
+        self.crossroads_detour = checked.detour_share();
+        Ok(self)
+    }
+
+    /// The crossroads' zone radius (km) and detour share.
+    #[must_use]
+    pub fn crossroads_params(&self) -> (f64, f64) {
+        (self.crossroads_zone_km, self.crossroads_detour)
+    }
+
+    /// The crossroads of one nexus pair, under this spec's zone and detour, on its grid.
+    pub(crate) fn crossroads_of(&self, pair: &Nexus) -> Result<Crossroads> {
+        Ok(Crossroads::new(pair.group_a(), pair.group_b())?
+            .zone_km(self.crossroads_zone_km)?
+            .detour(self.crossroads_detour)?
+            .grid(pair.cell_grid()))
     }
 
     /// The as-of date set, if any.

@@ -50,14 +50,25 @@ impl Display for CorridorReport {
         write!(f, "{}", self.tempo)?;
         write!(f, "{}", ExpansionText(&self.expansion, self.as_of))?;
         match self.spec.nexus.first() {
-            Some(n) => writeln!(
-                f,
-                "\n7. WHERE THE GROUPS MEET (pairs within {} km and {} days; cross-K at {} km, {})\n",
-                n.pair_km(),
-                n.pair_days(),
-                n.cross_k_radius_km(),
-                n.cross_k_test()
-            )?,
+            Some(n) => {
+                let (zone_km, detour) = self.spec.crossroads_params();
+                writeln!(
+                    f,
+                    "\n7. WHERE THE GROUPS MEET (pairs within {} km and {} days; cross-K at {} km, {})",
+                    n.pair_km(),
+                    n.pair_days(),
+                    n.cross_k_radius_km(),
+                    n.cross_k_test()
+                )?;
+                writeln!(
+                    f,
+                    "(a group's zone: the land within {zone_km} km of its incidents of the year; the gap: \
+                     the closest pair's distance less two zones; its cells: {} cells holding neither \
+                     group, on a crossing at most {:.0}% longer than the gap)\n",
+                    n.cell_grid(),
+                    100.0 * detour
+                )?;
+            }
             None => writeln!(
                 f,
                 "\n7. WHERE THE GROUPS MEET: no pairs of groups asked for\n"
@@ -800,6 +811,100 @@ impl Display for NexusSection {
             self.cross_z,
             self.cross_p,
             self.verdict
-        )
+        )?;
+        if self.crossroads.is_empty() {
+            return Ok(());
+        }
+        writeln!(
+            f,
+            "  the gap between their zones, by year (cells; incidents in the previous year's gap):"
+        )?;
+        writeln!(
+            f,
+            "    year  closest km  gap km  cells  in last year's gap         where the gap lies"
+        )?;
+        for r in &self.crossroads {
+            let last = match r.in_last_gap {
+                None => "-".to_string(),
+                Some(g) => gap_incidents(&g, r.in_last_gap_both, &self.a, &self.b),
+            };
+            let where_ = match (r.gap_km, r.gap_cells.is_empty()) {
+                (None, _) => "one group is absent".to_string(),
+                (Some(w), true) if w <= 0.0 => "the zones touch: no gap".to_string(),
+                (Some(_), true) => "no cell centre on the crossing".to_string(),
+                (Some(_), false) => gap_areas(r),
+            };
+            writeln!(
+                f,
+                "    {:>4}  {:>10}  {:>6}  {:>5}  {:<26} {}",
+                r.year,
+                num(r.closest_km, 0),
+                num(r.gap_km, 0),
+                if r.gap_km.is_some() {
+                    r.gap_cells.len().to_string()
+                } else {
+                    "-".to_string()
+                },
+                last,
+                where_
+            )?;
+        }
+        Ok(())
     }
+}
+
+/// `12 (JNIM 3, unknown 9)`: incidents in a gap by who they name.
+fn gap_incidents(g: &crate::trend::GapIncidents, both: usize, a: &str, b: &str) -> String {
+    let total = g.total(both);
+    let parts: Vec<String> = [
+        (a, g.a),
+        (b, g.b),
+        ("unknown", g.unknown),
+        ("other", g.other),
+    ]
+    .into_iter()
+    .filter(|(_, n)| *n > 0)
+    .map(|(who, n)| format!("{who} {n}"))
+    .collect();
+    if parts.is_empty() {
+        "0".to_string()
+    } else {
+        format!("{total} ({})", parts.join(", "))
+    }
+}
+
+/// `NGA 25 (Kebbi, Sokoto), BEN 16 (Alibori); 3 outside the coverage; holds 2 others`.
+fn gap_areas(r: &super::CrossroadsRow) -> String {
+    let mut parts: Vec<String> = r
+        .areas
+        .iter()
+        .map(|a| {
+            let country = a
+                .country
+                .map_or_else(|| "outside every country".to_string(), |c| c.to_string());
+            if a.admin.is_empty() {
+                format!("{country} {}", a.cells)
+            } else {
+                format!("{country} {} ({})", a.cells, a.admin.join(", "))
+            }
+        })
+        .collect();
+    if parts.is_empty() {
+        parts.push(format!(
+            "{} cells (no country outlines given)",
+            r.gap_cells.len()
+        ));
+    }
+    let mut text = parts.join(", ");
+    if r.uncovered_cells > 0 {
+        text.push_str(&format!(
+            "; {} outside the coverage (no data)",
+            r.uncovered_cells
+        ));
+    }
+    let others = r.in_gap.unknown + r.in_gap.other;
+    if others > 0 {
+        text.push_str(&format!("; {others} incidents of other actors in it"));
+    }
+    text
 }
