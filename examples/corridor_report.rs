@@ -25,7 +25,8 @@ use support::{Inputs, create, help_or_unexpected, io_error, progress_wanted, wit
 const USAGE: &str = concat!(
     "\
 usage: corridor_report [--input FILE]... [--borders FILE]... [--sites FILE] [--as-of DATE]
-                       [--coverage AREA] [--keep-suspect] [--out DIR] [--json-out FILE]
+                       [--coverage AREA] [--keep-suspect] [--pair A,B]... [--out DIR]
+                       [--json-out FILE]
 
 Without --input, runs on the embedded demo data: three incidents of the corridor brief coded
 by hand (Kpendjal, northern Togo, 2022-2024) and 20,000 SYNTHETIC incidents (not real events).
@@ -46,7 +47,12 @@ by hand (Kpendjal, northern Togo, 2022-2024) and 20,000 SYNTHETIC incidents (not
                         [the countries the inputs' rows are recorded in]
   --keep-suspect        keep in the site table the incidents whose position lies in another
                         country than their record (left out and listed by default)
-  --out DIR             folder for the layers and map.png [corridor_report_out]
+  --pair A,B            a pair of armed groups whose meeting section 7 measures (repeat it;
+                        names: JNIM, IS Sahel, Ansaru, Boko Haram/JAS, ISWAP, State forces)
+                        [JNIM,Ansaru and JNIM,IS Sahel]
+  --out DIR             folder for the layers (incidents, clusters, risk cells, crossroads
+                        gap cells, encirclement sectors: GeoJSON) and map.png
+                        [corridor_report_out]
   --json-out FILE       also write the whole report as JSON
   --quiet               no progress lines on stderr (they show only on a terminal, for steps
                         that take over 2 seconds)
@@ -69,6 +75,7 @@ struct Args {
     json_out: Option<PathBuf>,
     coverage: Option<String>,
     keep_suspect: bool,
+    pairs: Vec<(String, String)>,
     quiet: bool,
 }
 
@@ -88,6 +95,17 @@ fn parse() -> Result<Args, lexopt::Error> {
             Long("out") => a.out = Some(p.value()?.into()),
             Long("coverage") => a.coverage = Some(p.value()?.parse()?),
             Long("keep-suspect") => a.keep_suspect = true,
+            Long("pair") => {
+                let text: String = p.value()?.parse()?;
+                let Some((x, y)) = text.split_once(',') else {
+                    return Err(format!(
+                        "--pair needs two group names with a comma between them, as in \
+                         JNIM,Ansaru; found \"{text}\""
+                    )
+                    .into());
+                };
+                a.pairs.push((x.trim().to_string(), y.trim().to_string()));
+            }
             Long("json-out") => a.json_out = Some(p.value()?.into()),
             Long("quiet") => a.quiet = true,
             _ => help_or_unexpected(arg, USAGE)?,
@@ -123,6 +141,14 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
     }
     if let Some(area) = &args.coverage {
         spec = spec.coverage_area(area.parse()?)?;
+    }
+    if !args.pairs.is_empty() {
+        let pairs: Vec<(&str, &str)> = args
+            .pairs
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        spec = spec.nexus_pairs(&pairs)?;
     }
     let (set, validation) = IncidentSet::validate(read.incidents);
     let spec = spec

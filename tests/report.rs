@@ -941,3 +941,87 @@ fn the_report_follows_ouagadougous_ring_by_year_for_the_group_and_for_all() {
     assert!(text.contains("8. ENCIRCLEMENT"), "{text}");
     assert!(text.contains("Ouagadougou, JNIM:"), "{text}");
 }
+
+#[test]
+fn the_crossroads_closes_as_jnim_and_ansaru_approach_and_the_layers_carry_it() {
+    // JNIM at 2.5° E and Ansaru east of it on 11° N, 4°, 3°, 2°, then 0.3° apart (33 km:
+    // the 25 km zones overlap). Unknown actors strike on the 2021 crossing in 2022, and
+    // Ansaru's 2022 advance (to 4.5° E) lands in the 2021 gap's cell 4.5-5° E, 11-11.5° N
+    // (its centre 61 km from Ansaru's 2021 zone, 221 km from JNIM's, the gap 278 km).
+    let mut incidents = Vec::new();
+    for (year, dx) in [(2020, 4.0), (2021, 3.0), (2022, 2.0), (2023, 0.3)] {
+        incidents.extend(pile(
+            &format!("j{year}-"),
+            5,
+            2.5,
+            11.0,
+            date(year, 3, 1),
+            "BEN",
+            "JNIM",
+        ));
+        incidents.extend(pile(
+            &format!("a{year}-"),
+            5,
+            2.5 + dx,
+            11.0,
+            date(year, 3, 1),
+            "NGA",
+            "Ansaru",
+        ));
+    }
+    let mut unknown = incident(
+        "u1",
+        3.75,
+        11.0,
+        date(2022, 8, 1),
+        "NGA",
+        "Unidentified Armed Group",
+    );
+    unknown.primary_actor = Some(Actor::new("Unidentified Armed Group", ActorKind::Other));
+    incidents.push(unknown);
+    let spec = ReportSpec::new()
+        .as_of(date(2023, 12, 31))
+        .nexus_pairs(&[("JNIM", "Ansaru")])
+        .expect("known groups");
+    let r = build(incidents, None, &[], &spec);
+    let rows = &r.nexus[0].crossroads;
+    let years: Vec<i16> = rows.iter().map(|x| x.year).collect();
+    assert_eq!(years, (2020..=2023).collect::<Vec<_>>());
+    let with = rows;
+    let gaps: Vec<f64> = with
+        .iter()
+        .map(|x| x.gap_km.expect("both present"))
+        .collect();
+    assert!(gaps.windows(2).all(|w| w[1] < w[0]), "{gaps:?}");
+    assert_eq!(gaps[3], 0.0);
+    let cells: Vec<usize> = with.iter().map(|x| x.gap_cells.len()).collect();
+    assert!(cells.windows(2).all(|w| w[1] < w[0]), "{cells:?}");
+    assert_eq!(cells[3], 0);
+    // 2022's incidents in the 2021 gap: the unknown actor, and Ansaru's advance.
+    let in_2021_gap = with[2].in_last_gap.expect("2021 had a gap");
+    assert_eq!(in_2021_gap.unknown, 1, "{in_2021_gap:?}");
+    assert_eq!(in_2021_gap.a, 0);
+    assert_eq!(in_2021_gap.b, 5);
+    // The closest pair names the source ids.
+    let (a, b) = with[0].closest_ids.clone().expect("a pair");
+    assert!(
+        a.starts_with("j2020-") && b.starts_with("a2020-"),
+        "{a} {b}"
+    );
+    let text = r.to_string();
+    assert!(text.contains("the zones touch: no gap"), "{text}");
+    assert!(text.contains("6 (Ansaru 5, unknown 1)"), "{text}");
+
+    // The layers: one feature per gap cell, and 36 sectors a year twice (group, all).
+    let dir = std::env::temp_dir().join(format!("conflict_risk_crossroads_{}", std::process::id()));
+    let written = r.write_layers(&dir, 400).expect("layers written");
+    let gap_layer = std::fs::read_to_string(&written.crossroads).expect("crossroads written");
+    let total: usize = rows.iter().map(|x| x.gap_cells.len()).sum();
+    assert_eq!(gap_layer.matches("\"Feature\"").count(), total);
+    assert!(gap_layer.contains("\"groups\":\"JNIM-Ansaru\""));
+    let rings = std::fs::read_to_string(&written.encirclement).expect("encirclement written");
+    let e = r.encirclement.as_ref().expect("section 8");
+    let rings_drawn: usize = e.sites.iter().map(|s| s.group.len() + s.all.len()).sum();
+    assert_eq!(rings.matches("\"Feature\"").count(), 36 * rings_drawn);
+    let _ = std::fs::remove_dir_all(&dir);
+}

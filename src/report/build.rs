@@ -185,7 +185,8 @@ impl CorridorReport {
                 .zip(crossroads)
                 .map(|((pair, found), gap)| {
                     let mut section = nexus_section((pair, found));
-                    section.crossroads = crossroads_rows(set, &gap, &area);
+                    section.crossroads =
+                        crossroads_rows(set, &gap, &coverage, &area, borders, as_of);
                     section
                 })
                 .collect())
@@ -794,14 +795,30 @@ fn encirclement_section(
 fn crossroads_rows(
     set: &IncidentSet,
     found: &crate::trend::CrossroadsFindings,
+    coverage: &Coverage,
     area: &AreaTest<'_>,
+    borders: Option<&Borders>,
+    as_of: Date,
 ) -> Vec<CrossroadsRow> {
     let source_id =
         |id: crate::incident::IncidentId| set.incidents()[id.index()].source_id.to_string();
+    let end = coverage.compared_until(as_of);
+    // A cell is no data outside the covered area, or in a country whose data end before
+    // the year does.
+    let no_data = |c: &crate::surface::CellId, last_day: Date| {
+        area.cell(c) == Covered::No
+            || end.is_some_and(|_| {
+                let country = borders.and_then(|b| b.country_at(c.centre()));
+                coverage
+                    .ended_early(country, as_of)
+                    .is_some_and(|e| e < last_day)
+            })
+    };
     found
         .periods
         .iter()
         .map(|p| CrossroadsRow {
+            sources_end: end.filter(|e| *e < p.last_day),
             year: p.first_day.year(),
             closest_km: p.closest.map(|c| c.km),
             closest_ids: p.closest.map(|c| (source_id(c.a), source_id(c.b))),
@@ -809,7 +826,7 @@ fn crossroads_rows(
             uncovered_cells: p
                 .gap_cells
                 .iter()
-                .filter(|c| area.cell(c) == Covered::No)
+                .filter(|c| no_data(c, p.last_day))
                 .count(),
             gap_cells: p.gap_cells.clone(),
             areas: p.areas.clone(),

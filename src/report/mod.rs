@@ -645,7 +645,8 @@ pub struct CrossroadsRow {
     pub gap_km: Option<f64>,
     /// The gap cells.
     pub gap_cells: Vec<crate::surface::CellId>,
-    /// Of the gap cells, those outside the data's coverage (incidents there are not recorded).
+    /// Of the gap cells, those outside the data's coverage, or in a country whose data end
+    /// before the year does (incidents there are not, or not all, recorded).
     pub uncovered_cells: usize,
     /// The countries and admin areas of the gap cells.
     pub areas: Vec<crate::trend::GapArea>,
@@ -656,6 +657,9 @@ pub struct CrossroadsRow {
     pub in_last_gap: Option<crate::trend::GapIncidents>,
     /// Of `in_last_gap`, incidents naming both groups.
     pub in_last_gap_both: usize,
+    /// The earliest end of the sources, when it falls before the year's last day: a group
+    /// absent that year may only be unrecorded.
+    pub sources_end: Option<Date>,
 }
 
 /// What the cross-K test says.

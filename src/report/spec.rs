@@ -307,8 +307,34 @@ impl ReportSpec {
     }
 
     /// The pairs of groups whose meeting is measured (names of [`ReportSpec::groups`]),
-    /// each with [`Nexus::new`]'s defaults.
+    /// each with [`Nexus::new`]'s defaults; `Err` for a name that is no group.
+    ///
+    /// ```
+    /// use conflict_risk::ReportSpec;
+    /// let spec = ReportSpec::new().nexus_pairs(&[("JNIM", "ISWAP")])?;
+    /// let err = ReportSpec::new().nexus_pairs(&[("JNIM", "Boko Haram")]).unwrap_err();
+    /// assert!(err.to_string().contains("Boko Haram/JAS"), "{err}");
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
     pub fn nexus_pairs(mut self, pairs: &[(&str, &str)]) -> Result<Self> {
+        for name in pairs.iter().flat_map(|(a, b)| [a, b]) {
+            if self.groups.position(name).is_none() {
+                let known: Vec<&str> = self
+                    .groups
+                    .groups()
+                    .iter()
+                    .map(|g| g.name.as_str())
+                    .collect();
+                return Err(Error::invalid(
+                    "group",
+                    name,
+                    format!(
+                        "is no actor group of the report; the groups are {}",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
         self.nexus = pairs
             .iter()
             .map(|(a, b)| Nexus::new(a, b))

@@ -829,7 +829,10 @@ impl Display for NexusSection {
                 Some(g) => gap_incidents(&g, r.in_last_gap_both, &self.a, &self.b),
             };
             let where_ = match (r.gap_km, r.gap_cells.is_empty()) {
-                (None, _) => "one group is absent".to_string(),
+                (None, _) => match r.sources_end {
+                    Some(end) => format!("one group is absent, or unrecorded: a source ends {end}"),
+                    None => "one group is absent".to_string(),
+                },
                 (Some(w), true) if w <= 0.0 => "the zones touch: no gap".to_string(),
                 (Some(_), true) => "no cell centre on the crossing".to_string(),
                 (Some(_), false) => gap_areas(r),
@@ -882,10 +885,17 @@ fn gap_areas(r: &super::CrossroadsRow) -> String {
             let country = a
                 .country
                 .map_or_else(|| "outside every country".to_string(), |c| c.to_string());
-            if a.admin.is_empty() {
-                format!("{country} {}", a.cells)
-            } else {
-                format!("{country} {} ({})", a.cells, a.admin.join(", "))
+            // The first admin areas by name; the full list is in the JSON and the layer.
+            const SHOWN: usize = 5;
+            match a.admin.len() {
+                0 => format!("{country} {}", a.cells),
+                n if n <= SHOWN => format!("{country} {} ({})", a.cells, a.admin.join(", ")),
+                n => format!(
+                    "{country} {} ({} and {} more)",
+                    a.cells,
+                    a.admin[..SHOWN].join(", "),
+                    n - SHOWN
+                ),
             }
         })
         .collect();
