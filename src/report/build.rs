@@ -258,6 +258,7 @@ fn data_section(
         borders: borders.map(|b| BordersUsed {
             countries: b.countries().len(),
             lines: b.lines().len(),
+            admin_labels: b.admin_labels().len(),
             files: b.files().to_vec(),
         }),
         coverage: Coverage::default(),

@@ -207,6 +207,9 @@ pub struct BordersUsed {
     pub countries: usize,
     /// Border lines.
     pub lines: usize,
+    /// Admin-1 label points (for the admin areas of the crossroads' gap cells).
+    #[serde(default)]
+    pub admin_labels: usize,
     /// The files they came from.
     pub files: Vec<String>,
 }

@@ -193,13 +193,19 @@ impl Display for DataText<'_> {
                 f,
                 "borders: none given and no Natural Earth files found; border figures left out"
             )?,
-            Some(b) => writeln!(
-                f,
-                "borders: {} countries, {} border lines from {}",
-                b.countries,
-                b.lines,
-                b.files.join(", ")
-            )?,
+            Some(b) => {
+                let labels = match b.admin_labels {
+                    0 => String::new(),
+                    n => format!(", {n} admin-1 label points"),
+                };
+                writeln!(
+                    f,
+                    "borders: {} countries, {} border lines{labels} from {}",
+                    b.countries,
+                    b.lines,
+                    b.files.join(", ")
+                )?;
+            }
         }
         write!(f, "{}", CoverageText(&d.coverage, d.coverage_checked))
     }
