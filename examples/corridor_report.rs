@@ -25,8 +25,8 @@ use support::{Inputs, create, help_or_unexpected, io_error, progress_wanted, wit
 const USAGE: &str = concat!(
     "\
 usage: corridor_report [--input FILE]... [--borders FILE]... [--sites FILE] [--as-of DATE]
-                       [--coverage AREA] [--keep-suspect] [--pair A,B]... [--out DIR]
-                       [--json-out FILE]
+                       [--coverage AREA] [--keep-suspect] [--pair A,B]... [--encircle-sites]
+                       [--out DIR] [--json-out FILE]
 
 Without --input, runs on the embedded demo data: three incidents of the corridor brief coded
 by hand (Kpendjal, northern Togo, 2022-2024) and 20,000 SYNTHETIC incidents (not real events).
@@ -50,6 +50,8 @@ by hand (Kpendjal, northern Togo, 2022-2024) and 20,000 SYNTHETIC incidents (not
   --pair A,B            a pair of armed groups whose meeting section 7 measures (repeat it;
                         names: JNIM, IS Sahel, Ansaru, Boko Haram/JAS, ISWAP, State forces)
                         [JNIM,Ansaru and JNIM,IS Sahel]
+  --encircle-sites      section 8 follows the ring around each site of the site table too,
+                        not only around Ouagadougou
   --out DIR             folder for the layers (incidents, clusters, risk cells, crossroads
                         gap cells, encirclement sectors: GeoJSON) and map.png
                         [corridor_report_out]
@@ -76,6 +78,7 @@ struct Args {
     coverage: Option<String>,
     keep_suspect: bool,
     pairs: Vec<(String, String)>,
+    encircle_sites: bool,
     quiet: bool,
 }
 
@@ -95,6 +98,7 @@ fn parse() -> Result<Args, lexopt::Error> {
             Long("out") => a.out = Some(p.value()?.into()),
             Long("coverage") => a.coverage = Some(p.value()?.parse()?),
             Long("keep-suspect") => a.keep_suspect = true,
+            Long("encircle-sites") => a.encircle_sites = true,
             Long("pair") => {
                 let text: String = p.value()?.parse()?;
                 let Some((x, y)) = text.split_once(',') else {
@@ -162,6 +166,14 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
     let sites: Vec<Site> = match &args.sites {
         Some(path) => read_sites(path)?,
         None => brief_sites(),
+    };
+    let spec = if args.encircle_sites {
+        let mut around = spec.encircled().to_vec();
+        around.extend(sites.iter().cloned());
+        let params = spec.encirclement_params().clone();
+        spec.encirclement(around, params)
+    } else {
+        spec
     };
     let report = with_progress("building the report", show, || {
         CorridorReport::build(&IncidentIndex::new(&set), borders.as_ref(), &sites, &spec)

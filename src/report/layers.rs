@@ -173,10 +173,8 @@ impl CorridorReport {
         if let Some(e) = &self.encirclement {
             let (inner, outer) = e.params.annulus_km();
             let k_min = e.params.min_incidents_per_sector();
-            for rings in &e.sites {
-                let Some(site) = self.spec.encircled.iter().find(|s| s.name == rings.site) else {
-                    continue;
-                };
+            // One entry per encircled site, in the spec's order.
+            for (site, rings) in self.spec.encircled.iter().zip(&e.sites) {
                 for (who, list) in [(e.group.as_str(), &rings.group), ("all", &rings.all)] {
                     for ring in list {
                         let width = 360.0 / ring.counts.len().max(1) as f64;
@@ -299,31 +297,35 @@ impl CorridorReport {
             s.min_points,
             s.cluster_days
         );
-        // Each encircled site's last ring of the followed group, and the latest gap cells of
-        // the first pair of groups.
-        let ring_labels: Vec<(usize, String)> = self
+        // The first encircled site's last ring of the followed group (rings around several
+        // sites overlap into a blur; encirclement.geojson holds them all), and the latest gap
+        // cells of the first pair of groups.
+        let last_rings: Vec<(&crate::Site, &crate::trend::Ring, String)> = self
             .encirclement
             .iter()
             .flat_map(|e| {
-                e.sites.iter().enumerate().filter_map(|(k, r)| {
-                    r.group
-                        .last()
-                        .map(|ring| (k, format!("{}, {}", e.group, ring.first_day.year())))
-                })
+                s.encircled
+                    .iter()
+                    .zip(&e.sites)
+                    .take(1)
+                    .filter_map(|(site, r)| {
+                        let ring = r.group.last()?;
+                        Some((
+                            site,
+                            ring,
+                            format!("{}, {}", e.group, ring.first_day.year()),
+                        ))
+                    })
             })
             .collect();
         let rings: Vec<crate::map::MapRing<'_>> = match &self.encirclement {
-            Some(e) => ring_labels
+            Some(e) => last_rings
                 .iter()
-                .filter_map(|(k, label)| {
-                    let rings = &e.sites[*k];
-                    let site = s.encircled.iter().find(|x| x.name == rings.site)?;
-                    Some(crate::map::MapRing {
-                        site,
-                        ring: rings.group.last()?,
-                        params: &e.params,
-                        label,
-                    })
+                .map(|(site, ring, label)| crate::map::MapRing {
+                    site,
+                    ring,
+                    params: &e.params,
+                    label,
                 })
                 .collect(),
             None => Vec::new(),

@@ -488,6 +488,18 @@ impl ReportSpec {
         self
     }
 
+    /// The sites whose encirclement section 8 follows (default: Ouagadougou).
+    #[must_use]
+    pub fn encircled(&self) -> &[Site] {
+        &self.encircled
+    }
+
+    /// The sectors, annulus and threshold of section 8.
+    #[must_use]
+    pub fn encirclement_params(&self) -> &Encirclement {
+        &self.encirclement
+    }
+
     /// The crossroads of each nexus pair ([`Crossroads`]): each group's zone is the land
     /// within `zone_km` of its incidents (default 25 km), and the gap cells lie on crossings
     /// at most `detour` longer than the gap (a share, default 0.25). The cells are those of
