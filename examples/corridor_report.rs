@@ -169,7 +169,11 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
     };
     let spec = if args.encircle_sites {
         let mut around = spec.encircled().to_vec();
-        around.extend(sites.iter().cloned());
+        for site in &sites {
+            if !around.iter().any(|s| s.name == site.name) {
+                around.push(site.clone());
+            }
+        }
         let params = spec.encirclement_params().clone();
         spec.encirclement(around, params)
     } else {

@@ -946,10 +946,10 @@ fn the_report_follows_ouagadougous_ring_by_year_for_the_group_and_for_all() {
 fn the_crossroads_closes_as_jnim_and_ansaru_approach_and_the_layers_carry_it() {
     // JNIM at 2.5° E and Ansaru east of it on 11° N, 4°, 3°, 2°, then 0.3° apart (33 km:
     // the 25 km zones overlap). Unknown actors strike on the 2021 crossing in 2022, and
-    // Ansaru's 2022 advance (to 4.5° E) lands in the 2021 gap's cell 4.5-5° E, 11-11.5° N
+    // Ansaru's 2022 advance (to 4.6° E) lands in the 2021 gap's cell 4.5-5° E, 11-11.5° N
     // (its centre 61 km from Ansaru's 2021 zone, 221 km from JNIM's, the gap 278 km).
     let mut incidents = Vec::new();
-    for (year, dx) in [(2020, 4.0), (2021, 3.0), (2022, 2.0), (2023, 0.3)] {
+    for (year, dx) in [(2020, 4.0), (2021, 3.0), (2022, 2.1), (2023, 0.3)] {
         incidents.extend(pile(
             &format!("j{year}-"),
             5,
@@ -1024,4 +1024,54 @@ fn the_crossroads_closes_as_jnim_and_ansaru_approach_and_the_layers_carry_it() {
     let rings_drawn: usize = e.sites.iter().map(|s| s.group.len() + s.all.len()).sum();
     assert_eq!(rings.matches("\"Feature\"").count(), 36 * rings_drawn);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_crossroads_after_a_source_ends_is_unrecorded_not_absent() {
+    use conflict_risk::Source;
+    // JNIM in Burkina daily through 2023; Ansaru in Nigeria from a source that ends with 2021.
+    let jnim = pile("j", 1461, -1.0, 12.0, date(2020, 1, 1), "BFA", "JNIM");
+    let ansaru = pile("a", 731, 4.0, 12.0, date(2020, 1, 1), "NGA", "Ansaru");
+    let doc = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","properties":{"ADM0_A3":"BFA"},"geometry":{"type":"Polygon",
+       "coordinates":[[[-4,9],[1.5,9],[1.5,15],[-4,15],[-4,9]]]}},
+      {"type":"Feature","properties":{"ADM0_A3":"NGA"},"geometry":{"type":"Polygon",
+       "coordinates":[[[1.5,9],[7,9],[7,15],[1.5,15],[1.5,9]]]}}]}"#;
+    let borders = Borders::from_reader(doc.as_bytes()).expect("valid GeoJSON");
+    let spec = ReportSpec::new()
+        .source(Source::described("ucdp").covering(&jnim))
+        .source(Source::described("acled").covering(&ansaru))
+        .nexus_pairs(&[("JNIM", "Ansaru")])
+        .expect("known groups");
+    let mut all = jnim;
+    all.extend(ansaru);
+    let r = build(all, Some(&borders), &[], &spec);
+    let rows = &r.nexus[0].crossroads;
+    assert_eq!(rows.len(), 4);
+    // 2021 runs to the Nigerian source's last day: recorded in full.
+    let y2021 = &rows[1];
+    assert!(y2021.gap_km.is_some_and(|w| w > 400.0));
+    assert!(y2021.no_data_cells.is_empty() && !y2021.gap_cells.is_empty());
+    assert_eq!(y2021.sources_end, None);
+    // 2022: Ansaru unrecorded, and the Nigerian half of the 2021 gap is no data.
+    let y2022 = &rows[2];
+    assert_eq!(y2022.gap_km, None);
+    assert_eq!(y2022.sources_end, Some(date(2021, 12, 31)));
+    let in_nigeria = y2021
+        .gap_cells
+        .iter()
+        .filter(|c| c.centre().x() > 1.5)
+        .count();
+    assert!(in_nigeria > 0 && in_nigeria < y2021.gap_cells.len());
+    assert_eq!(y2022.last_gap_cells, y2021.gap_cells.len());
+    assert_eq!(y2022.last_gap_no_data, in_nigeria);
+    let text = r.to_string();
+    assert!(
+        text.contains("one group is absent, or unrecorded: a source ends 2021-12-31"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("of {} cells no data)", y2021.gap_cells.len())),
+        "{text}"
+    );
 }

@@ -815,27 +815,34 @@ fn crossroads_rows(
                     .is_some_and(|e| e < last_day)
             })
     };
-    found
-        .periods
-        .iter()
-        .map(|p| CrossroadsRow {
+    let mut rows: Vec<CrossroadsRow> = Vec::with_capacity(found.periods.len());
+    for (k, p) in found.periods.iter().enumerate() {
+        // Last period's gap cells that are no data in this one.
+        let last = k.checked_sub(1).map(|l| &found.periods[l].gap_cells);
+        let last_gap_no_data = last.map_or(0, |cells| {
+            cells.iter().filter(|c| no_data(c, p.last_day)).count()
+        });
+        rows.push(CrossroadsRow {
             sources_end: end.filter(|e| *e < p.last_day),
             year: p.first_day.year(),
             closest_km: p.closest.map(|c| c.km),
             closest_ids: p.closest.map(|c| (source_id(c.a), source_id(c.b))),
             gap_km: p.gap_km,
-            uncovered_cells: p
+            no_data_cells: p
                 .gap_cells
                 .iter()
                 .filter(|c| no_data(c, p.last_day))
-                .count(),
+                .copied()
+                .collect(),
             gap_cells: p.gap_cells.clone(),
             areas: p.areas.clone(),
             in_gap: p.in_gap,
             in_last_gap: p.in_last_gap,
-            in_last_gap_both: p.in_last_gap_both,
-        })
-        .collect()
+            last_gap_cells: last.map_or(0, Vec::len),
+            last_gap_no_data,
+        });
+    }
+    rows
 }
 
 fn nexus_section((meeting, n): (&Nexus, crate::trend::NexusFindings)) -> NexusSection {

@@ -66,7 +66,8 @@ impl CorridorReport {
     /// Write `incidents.geojson` (every incident up to the as-of date, with `border_km`,
     /// `nearest_border`, `country_by_polygon` when borders were given, and `groups`),
     /// `clusters.geojson`, `risk_cells.geojson`, `crossroads.geojson` (the gap cells of each
-    /// pair of groups and year: `groups`, `year`, `gap_km`, `country`, `admin`),
+    /// pair of groups and year: `groups`, `year`, `gap_km`, `country`, `admin` (the nearest
+    /// admin-1 label's), `no_data`),
     /// `encirclement.geojson` (each encircled site's sectors by year, for the followed group
     /// and for all: `site`, `who`, `year`, `from_deg`, `to_deg`, `incidents`, `active`,
     /// `in_gap`) and, with the `map` feature, `map.png` (`width_px` wide) into `dir`, creating
@@ -131,7 +132,7 @@ impl CorridorReport {
     /// each cell's centre when borders were given.
     fn crossroads_layer(&self, l: &LayerData) -> Result<CellLayer> {
         let mut cells = Vec::new();
-        let mut columns: [Vec<Value>; 5] = Default::default();
+        let mut columns: [Vec<Value>; 6] = Default::default();
         let borders = l.borders.as_ref();
         for n in &self.nexus {
             for r in &n.crossroads {
@@ -154,11 +155,12 @@ impl CorridorReport {
                             .and_then(|b| b.admin_area_at(centre))
                             .map_or(Value::Null, |a| json!(a.name)),
                     );
+                    columns[5].push(json!(r.no_data_cells.contains(c)));
                 }
             }
         }
         let mut layer = CellLayer::new(cells);
-        for (name, values) in ["groups", "year", "gap_km", "country", "admin"]
+        for (name, values) in ["groups", "year", "gap_km", "country", "admin", "no_data"]
             .into_iter()
             .zip(columns)
         {
@@ -337,7 +339,15 @@ impl CorridorReport {
                 .find(|r| !r.gap_cells.is_empty())
                 .map(|r| (n, r))
         });
-        let gap_label = gap_row.map(|(n, r)| format!("gap {}-{}, {}", n.a, n.b, r.year));
+        // A gap that has closed since is said to have.
+        let gap_label = gap_row.map(|(n, r)| {
+            let closed = n
+                .crossroads
+                .iter()
+                .find(|x| x.year > r.year && x.gap_km == Some(0.0))
+                .map_or_else(String::new, |x| format!(" (closed in {})", x.year));
+            format!("gap {}-{}, {}{closed}", n.a, n.b, r.year)
+        });
         let gap = gap_row
             .zip(gap_label.as_deref())
             .map(|((_, r), label)| crate::map::MapGap {

@@ -650,7 +650,7 @@ pub struct CrossroadsRow {
     pub gap_cells: Vec<crate::surface::CellId>,
     /// Of the gap cells, those outside the data's coverage, or in a country whose data end
     /// before the year does (incidents there are not, or not all, recorded).
-    pub uncovered_cells: usize,
+    pub no_data_cells: Vec<crate::surface::CellId>,
     /// The countries and admin areas of the gap cells.
     pub areas: Vec<crate::trend::GapArea>,
     /// The year's incidents in its own gap cells (of neither group).
@@ -658,8 +658,11 @@ pub struct CrossroadsRow {
     /// The year's incidents in the previous year's gap cells; `None` for the first year and
     /// after a year without gap cells.
     pub in_last_gap: Option<crate::trend::GapIncidents>,
-    /// Of `in_last_gap`, incidents naming both groups.
-    pub in_last_gap_both: usize,
+    /// The previous year's gap cells.
+    pub last_gap_cells: usize,
+    /// Of those, the cells that are no data this year (outside the coverage, or in a country
+    /// whose data end before the year does): `in_last_gap` does not see them.
+    pub last_gap_no_data: usize,
     /// The earliest end of the sources, when it falls before the year's last day: a group
     /// absent that year may only be unrecorded.
     pub sources_end: Option<Date>,

@@ -500,7 +500,7 @@ impl ReportSpec {
         &self.encirclement
     }
 
-    /// The crossroads of each nexus pair ([`Crossroads`]): each group's zone is the land
+    /// The crossroads of each nexus pair ([`Crossroads`]): each group's zone is the area
     /// within `zone_km` of its incidents (default 25 km), and the gap cells lie on crossings
     /// at most `detour` longer than the gap (a share, default 0.25). The cells are those of
     /// the pair's nexus grid.

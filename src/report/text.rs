@@ -62,9 +62,10 @@ impl Display for CorridorReport {
                 )?;
                 writeln!(
                     f,
-                    "(a group's zone: the land within {zone_km} km of its incidents of the year; the gap: \
+                    "(a group's zone: the area within {zone_km} km of its incidents of the year; the gap: \
                      the closest pair's distance less two zones; its cells: {} cells holding neither \
-                     group, on a crossing at most {:.0}% longer than the gap)\n",
+                     group, on a crossing at most {:.0}% longer than the gap; admin areas by the \
+                     nearest Natural Earth label point)\n",
                     n.cell_grid(),
                     100.0 * detour
                 )?;
@@ -832,7 +833,14 @@ impl Display for NexusSection {
         for r in &self.crossroads {
             let last = match r.in_last_gap {
                 None => "-".to_string(),
-                Some(g) => gap_incidents(&g, r.in_last_gap_both, &self.a, &self.b),
+                Some(_) if r.last_gap_no_data >= r.last_gap_cells => "no data".to_string(),
+                Some(g) if r.last_gap_no_data > 0 => format!(
+                    "{} ({} of {} cells no data)",
+                    gap_incidents(&g, &self.a, &self.b),
+                    r.last_gap_no_data,
+                    r.last_gap_cells
+                ),
+                Some(g) => gap_incidents(&g, &self.a, &self.b),
             };
             let where_ = match (r.gap_km, r.gap_cells.is_empty()) {
                 (None, _) => match r.sources_end {
@@ -863,8 +871,8 @@ impl Display for NexusSection {
 }
 
 /// `12 (JNIM 3, unknown 9)`: incidents in a gap by who they name.
-fn gap_incidents(g: &crate::trend::GapIncidents, both: usize, a: &str, b: &str) -> String {
-    let total = g.total(both);
+fn gap_incidents(g: &crate::trend::GapIncidents, a: &str, b: &str) -> String {
+    let total = g.total();
     let parts: Vec<String> = [
         (a, g.a),
         (b, g.b),
@@ -888,9 +896,10 @@ fn gap_areas(r: &super::CrossroadsRow) -> String {
         .areas
         .iter()
         .map(|a| {
-            let country = a
-                .country
-                .map_or_else(|| "outside every country".to_string(), |c| c.to_string());
+            let country = a.country.map_or_else(
+                || "outside every country polygon".to_string(),
+                |c| c.to_string(),
+            );
             // The first admin areas by name; the full list is in the JSON and the layer.
             const SHOWN: usize = 5;
             match a.admin.len() {
@@ -912,11 +921,14 @@ fn gap_areas(r: &super::CrossroadsRow) -> String {
         ));
     }
     let mut text = parts.join(", ");
-    if r.uncovered_cells > 0 {
+    if !r.no_data_cells.is_empty() {
         text.push_str(&format!(
-            "; {} outside the coverage (no data)",
-            r.uncovered_cells
+            "; {} of them no data (outside the coverage, or past a source's end)",
+            r.no_data_cells.len()
         ));
+    }
+    if let Some(end) = r.sources_end {
+        text.push_str(&format!("; a source ends {end}"));
     }
     let others = r.in_gap.unknown + r.in_gap.other;
     if others > 0 {

@@ -20,13 +20,13 @@ use crate::index::{BoundingBox, DateWindow, IncidentIndex};
 use crate::surface::{CellId, Grid, SliceLength};
 
 /// The most a path through a gap cell may exceed the gap's width, as a share of it:
-/// [`Crossroads::detour`] accepts 0 to 5.
+/// [`Crossroads::detour`] accepts above 0 up to 5.
 pub const MAX_DETOUR: f64 = 5.0;
 
 /// Where two groups' zones come closest, per period, on a grid.
 ///
 /// A group's **zone** in a period is the union of discs of `zone_km` (default 25 km) around
-/// its incidents of that period. The **gap** between the zones is `closest − 2 × zone_km`
+/// its incidents of that period (water included: the discs are not clipped to land). The **gap** between the zones is `closest − 2 × zone_km`
 /// (0 when the zones touch or overlap), where `closest` is the great-circle distance of the
 /// closest pair of one incident of each (an incident naming both groups is a pair at 0 km).
 /// The **gap cells** are the cells (default PRIO-GRID) that hold no incident of either group
@@ -89,7 +89,8 @@ pub struct GapArea {
     pub country: Option<CountryCode>,
     /// Its gap cells.
     pub cells: usize,
-    /// The admin-1 areas of those cells ([`Borders::admin_area_at`]), by name.
+    /// The admin-1 areas of those cells, by name: each cell's nearest admin-1 label point of
+    /// its country ([`Borders::admin_area_at`], a guess near admin boundaries).
     pub admin: Vec<String>,
 }
 
@@ -104,13 +105,15 @@ pub struct GapIncidents {
     pub unknown: usize,
     /// Naming neither, with known other actors (state forces, militias, civilians).
     pub other: usize,
+    /// Of `a` and `b`, incidents naming both groups (counted in each).
+    pub both: usize,
 }
 
 impl GapIncidents {
     /// Incidents counted, each once.
     #[must_use]
-    pub fn total(&self, both: usize) -> usize {
-        self.a + self.b + self.unknown + self.other - both
+    pub fn total(&self) -> usize {
+        (self.a + self.b + self.unknown + self.other).saturating_sub(self.both)
     }
 }
 
@@ -129,15 +132,13 @@ pub struct CrossroadsPeriod {
     pub gap_km: Option<f64>,
     /// The gap cells, ordered by id.
     pub gap_cells: Vec<CellId>,
-    /// The countries of the gap cells, most cells first; empty without borders.
+    /// The countries of the gap cells, most cells first; empty without country polygons.
     pub areas: Vec<GapArea>,
     /// The period's incidents in its own gap cells.
     pub in_gap: GapIncidents,
     /// The period's incidents in the previous period's gap cells; `None` for the first
     /// period and after a period without gap cells.
     pub in_last_gap: Option<GapIncidents>,
-    /// Of `in_last_gap`, incidents naming both groups (counted in `a` and in `b`).
-    pub in_last_gap_both: usize,
 }
 
 /// The crossroads of two groups over a window, made by [`Crossroads::run`].
@@ -194,7 +195,8 @@ impl Crossroads {
     }
 
     /// How much longer than the gap a crossing through a gap cell may be, as a share of the
-    /// gap's width (0 to [`MAX_DETOUR`]): 0 keeps only cells on the shortest crossing.
+    /// gap's width (above 0, at most [`MAX_DETOUR`]; a crossing can never be shorter than
+    /// the gap, so 0 would keep no cell).
     pub fn detour(self, share: f64) -> Result<Self> {
         Ok(Crossroads {
             detour: checked_detour(share)?,
@@ -298,6 +300,13 @@ impl Crossroads {
             let zones = Zones::new(index, ia, ib);
             let closest = zones.as_ref().and_then(Zones::closest);
             let gap_km = closest.map(|c| (c.km - 2.0 * self.zone_km).max(0.0));
+            let in_words = |e: Error| {
+                Error::invalid(
+                    "crossroads",
+                    format!("{}-{} from {first_day}", self.a, self.b),
+                    format!("the gap between the zones cannot be mapped on this grid: {e}"),
+                )
+            };
             let gap_cells = match (&zones, gap_km) {
                 (Some(z), Some(w)) if w > 0.0 => {
                     let occupied: FxHashSet<CellId> = ia
@@ -308,7 +317,7 @@ impl Crossroads {
                             self.grid.cell_of(i.lon, i.lat).ok()
                         })
                         .collect();
-                    self.gap_cells(z, w, &occupied)?
+                    self.gap_cells(z, w, &occupied).map_err(in_words)?
                 }
                 _ => Vec::new(),
             };
@@ -325,7 +334,6 @@ impl Crossroads {
                 gap_cells,
                 in_gap: GapIncidents::default(),
                 in_last_gap: None,
-                in_last_gap_both: 0,
             });
         }
         self.count_in_gaps(incidents, &of_period, &mut periods);
@@ -395,6 +403,7 @@ impl Crossroads {
             let count = |g: &mut GapIncidents| {
                 g.a += usize::from(in_a);
                 g.b += usize::from(in_b);
+                g.both += usize::from(in_a && in_b);
                 if !in_a && !in_b {
                     if unknown_actor(i) {
                         g.unknown += 1;
@@ -411,7 +420,6 @@ impl Crossroads {
                 && let Some(g) = period.in_last_gap.as_mut()
             {
                 count(g);
-                period.in_last_gap_both += usize::from(in_a && in_b);
             }
         }
     }
@@ -440,20 +448,20 @@ fn checked_zone(km: f64) -> Result<f64> {
 }
 
 fn checked_detour(share: f64) -> Result<f64> {
-    if (0.0..=MAX_DETOUR).contains(&share) {
+    if share > 0.0 && share <= MAX_DETOUR {
         Ok(share)
     } else {
         Err(Error::invalid(
             "detour",
             share,
-            format!("must be a share from 0 to {MAX_DETOUR}"),
+            format!("must be a share above 0 and at most {MAX_DETOUR}"),
         ))
     }
 }
 
-/// The countries and admin areas of `cells`; none without borders.
+/// The countries and admin areas of `cells`; none without country polygons.
 fn areas(cells: &[CellId], borders: Option<&Borders>) -> Vec<GapArea> {
-    let Some(borders) = borders else {
+    let Some(borders) = borders.filter(|b| !b.countries().is_empty()) else {
         return Vec::new();
     };
     let mut out: Vec<GapArea> = Vec::new();
@@ -499,10 +507,14 @@ struct Zones {
 impl Zones {
     /// `None` when either list is empty.
     fn new(index: &IncidentIndex, a: &[u32], b: &[u32]) -> Option<Zones> {
+        // One entry per distinct position, with its lowest id (ids come in ascending
+        // order): incidents stacked on a town's centroid search as one.
         let tree = |ids: &[u32]| {
+            let mut seen = FxHashSet::default();
             RTree::bulk_load(
                 ids.iter()
                     .map(|&i| Located::new(index.vector(i), i))
+                    .filter(|p| seen.insert(p.geom().map(f64::to_bits)))
                     .collect(),
             )
         };
@@ -515,8 +527,9 @@ impl Zones {
         })
     }
 
-    /// The closest pair, searching the larger tree from the smaller group's incidents; of
-    /// pairs at the same distance, the one with the lowest ids.
+    /// The closest pair: each of the smaller group's positions against its nearest in the
+    /// other tree. Of pairs at the same distance, the one with the lowest ids (the first
+    /// group's, then the second's).
     fn closest(&self) -> Option<ClosestPair> {
         let (from, to, flipped) = if self.a.size() <= self.b.size() {
             (&self.a, &self.b, false)
@@ -525,6 +538,7 @@ impl Zones {
         };
         let mut best: Option<(f64, u32, u32)> = None;
         for q in from.iter() {
+            // Ties at the best distance so far are visited (distinct positions: few).
             for (hit, d2) in to.nearest_neighbor_iter_with_distance_2(q.geom()) {
                 if best.is_some_and(|(b, ..)| d2 > b) {
                     break;
@@ -810,10 +824,11 @@ mod tests {
                 a: 1,
                 b: 0,
                 unknown: 2,
-                other: 1
+                other: 1,
+                both: 0
             }
         );
-        assert_eq!(last.total(p.in_last_gap_both), 4);
+        assert_eq!(last.total(), 4);
         // 2020's own gap is narrower (A reached 1.5° E): its cells hold only non-group events.
         assert_eq!(p.in_gap.a + p.in_gap.b, 0);
         assert!(p.gap_km < found.periods[0].gap_km);
@@ -822,18 +837,22 @@ mod tests {
     #[test]
     fn gap_cells_and_closest_pairs_equal_brute_force() {
         let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(7);
-        for (round, grid) in [Grid::PrioGrid, Grid::h3(5).expect("res 5")]
-            .into_iter()
-            .enumerate()
-        {
+        // Near the equator's corridor and at 65° N, where a degree of longitude is short.
+        // (Longitudes stretched there, so that the groups stay a few hundred km apart.)
+        let rounds = [
+            (Grid::PrioGrid, 9.0, 1.0),
+            (Grid::h3(5).expect("res 5"), 9.0, 1.0),
+            (Grid::PrioGrid, 64.0, 2.5),
+        ];
+        for (round, (grid, lat0, stretch)) in rounds.into_iter().enumerate() {
             let mut incidents = Vec::new();
             for k in 0..80 {
                 let (actor, lon) = if k % 2 == 0 {
-                    ("Group A", rng.random_range(-1.0..0.5))
+                    ("Group A", stretch * rng.random_range(-1.0..0.5))
                 } else {
-                    ("Group B", rng.random_range(1.5..3.0))
+                    ("Group B", stretch * rng.random_range(1.5..3.0))
                 };
-                let lat = rng.random_range(9.0..12.0);
+                let lat = rng.random_range(lat0..lat0 + 3.0);
                 incidents.push(incident(k, Some(actor), lon, lat, 2020));
             }
             let params = Crossroads::new("A", "B")
@@ -864,7 +883,7 @@ mod tests {
             assert!(gap > 0.0);
             // Every cell of a box wide enough to hold any bridge, tested directly.
             let all = grid
-                .cover(&BoundingBox::new(-4.0, 5.0, 6.0, 16.0).expect("box"))
+                .cover(&BoundingBox::new(-8.0, lat0 - 4.0, 10.0, lat0 + 7.0).expect("box"))
                 .expect("cells");
             let occupied: Vec<CellId> = incidents
                 .iter()
@@ -884,6 +903,43 @@ mod tests {
             brute.sort();
             assert!(!brute.is_empty());
             assert_eq!(got, brute, "round {round}");
+        }
+    }
+
+    #[test]
+    fn the_closest_pair_takes_the_lowest_ids_among_ties_whichever_group_is_smaller() {
+        // A1 and A2 both 1° of latitude from B1 and B2 (four pairs at one distance), and
+        // incidents stacked on one position.
+        let build = |extra_b: usize| {
+            let mut v = vec![
+                incident(0, Some("Group A"), 0.0, 10.0, 2020),
+                incident(1, Some("Group A"), 0.0, 10.0, 2020),
+                incident(2, Some("Group A"), 1.0, 10.0, 2020),
+                incident(3, Some("Group B"), 0.0, 11.0, 2020),
+                incident(4, Some("Group B"), 1.0, 11.0, 2020),
+            ];
+            for k in 0..extra_b {
+                // More of B far away: B becomes the larger group and A is searched from.
+                v.push(incident(
+                    5 + k,
+                    Some("Group B"),
+                    8.0,
+                    12.0 + 0.01 * k as f64,
+                    2020,
+                ));
+            }
+            v
+        };
+        for extra in [0, 10] {
+            let found = run(
+                build(extra),
+                &Crossroads::new("A", "B").expect("names"),
+                years(2020, 2020),
+            );
+            let pair = found.periods[0].closest.expect("both");
+            assert_eq!((pair.a.index(), pair.b.index()), (0, 3), "extra {extra}");
+            let one_degree = haversine_km(Point::new(0.0, 10.0), Point::new(0.0, 11.0));
+            assert!((pair.km - one_degree).abs() < 1e-9);
         }
     }
 
@@ -942,7 +998,8 @@ mod tests {
         assert!(c.clone().detour(-0.1).is_err());
         assert!(c.clone().detour(MAX_DETOUR + 0.1).is_err());
         assert!(Crossroads::new(" ", "B").is_err());
-        let c = c.zone_km(10.0).and_then(|c| c.detour(0.0)).expect("valid");
-        assert_eq!((c.zone_radius_km(), c.detour_share()), (10.0, 0.0));
+        assert!(c.clone().detour(0.0).is_err());
+        let c = c.zone_km(10.0).and_then(|c| c.detour(0.5)).expect("valid");
+        assert_eq!((c.zone_radius_km(), c.detour_share()), (10.0, 0.5));
     }
 }
