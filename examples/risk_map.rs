@@ -115,16 +115,7 @@ fn parse() -> Result<Args, Box<dyn std::error::Error>> {
             Long("grid") => grid = p.value()?.parse()?,
             Long("resolution") => resolution = p.value()?.parse()?,
             Long("bandwidth-km") => a.bandwidth_km = p.value()?.parse()?,
-            Long("kernel") => {
-                a.kernel = match p.value()?.parse::<String>()?.as_str() {
-                    "quartic" => Kernel::Quartic,
-                    "epanechnikov" => Kernel::Epanechnikov,
-                    "triangular" => Kernel::Triangular,
-                    "uniform" => Kernel::Uniform,
-                    "gaussian" => Kernel::TruncatedGaussian,
-                    other => return Err(format!("unknown kernel {other:?}").into()),
-                }
-            }
+            Long("kernel") => a.kernel = p.value()?.parse::<String>()?.parse()?,
             Long("half-life-days") => a.half_life_days = Some(p.value()?.parse()?),
             Long("as-of") => a.as_of = Some(p.value()?.parse()?),
             Long("since") => a.since = Some(p.value()?.parse()?),

@@ -429,6 +429,33 @@ pub enum CellId {
 }
 
 impl CellId {
+    /// The cell's area on the sphere, km² (H3: as H3 computes it; PRIO-GRID: the exact
+    /// area of the 0.5° quadrangle on a sphere of the mean Earth radius).
+    ///
+    /// ```
+    /// use conflict_risk::surface::Grid;
+    /// // A PRIO-GRID cell at the equator: 55.6 km by 55.3 km; near 60° N, half as wide.
+    /// let equator = Grid::PrioGrid.cell_of(0.1, 0.1)?.area_km2();
+    /// assert!((equator - 3091.0).abs() < 1.0, "{equator}");
+    /// let north = Grid::PrioGrid.cell_of(0.1, 60.1)?.area_km2();
+    /// assert!((north / equator - 0.5).abs() < 0.01);
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    #[must_use]
+    pub fn area_km2(&self) -> f64 {
+        match self {
+            CellId::H3(c) => c.area_km2(),
+            CellId::Prio(p) => {
+                let (_, south) = p.south_west();
+                let r = crate::geodesy::EARTH_RADIUS_KM;
+                let north = south + PRIO_GRID_DEGREES;
+                r * r
+                    * PRIO_GRID_DEGREES.to_radians()
+                    * (north.to_radians().sin() - south.to_radians().sin())
+            }
+        }
+    }
+
     /// The cell's centre (H3: the cell's centroid as H3 defines it; PRIO-GRID: the square's
     /// middle).
     #[must_use]

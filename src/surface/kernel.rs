@@ -12,6 +12,31 @@ use crate::index::IncidentIndex;
 use crate::surface::grid::CellId;
 use crate::surface::weight::{WeightPolicy, WeightReport, Weighted};
 
+impl std::str::FromStr for Kernel {
+    type Err = Error;
+
+    /// A kernel by its [`label`](Kernel::label), in any case.
+    ///
+    /// ```
+    /// use conflict_risk::Kernel;
+    /// assert_eq!("Gaussian".parse::<Kernel>()?, Kernel::TruncatedGaussian);
+    /// assert!("cubic".parse::<Kernel>().is_err());
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    fn from_str(text: &str) -> Result<Self> {
+        Kernel::ALL
+            .into_iter()
+            .find(|k| k.label().eq_ignore_ascii_case(text.trim()))
+            .ok_or_else(|| {
+                Error::invalid(
+                    "kernel",
+                    text,
+                    "is none of quartic, epanechnikov, triangular, uniform, gaussian",
+                )
+            })
+    }
+}
+
 /// The kernel's shape K(u) for u = d / h in [0, 1], each 1 at the centre and 0 beyond the
 /// bandwidth.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +74,15 @@ impl Kernel {
             Kernel::TruncatedGaussian => "gaussian",
         }
     }
+
+    /// Every kernel, in the order of [`Kernel::label`]'s list.
+    pub const ALL: [Kernel; 5] = [
+        Kernel::Quartic,
+        Kernel::Epanechnikov,
+        Kernel::Triangular,
+        Kernel::Uniform,
+        Kernel::TruncatedGaussian,
+    ];
 
     /// K(u); 0 for u > 1.
     ///

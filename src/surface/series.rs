@@ -68,7 +68,10 @@ fn grid_of(cells: &[CellId]) -> Result<Grid> {
 }
 
 /// The position of each incident's cell in `cells`, or `None` when it falls outside them.
-fn cell_positions(incidents: &[Incident], cells: &[CellId]) -> Result<Vec<Option<usize>>> {
+pub(crate) fn cell_positions(
+    incidents: &[Incident],
+    cells: &[CellId],
+) -> Result<Vec<Option<usize>>> {
     let grid = grid_of(cells)?;
     let at: FxHashMap<CellId, usize> = cells.iter().enumerate().map(|(k, c)| (*c, k)).collect();
     Ok(incidents
