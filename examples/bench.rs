@@ -21,7 +21,8 @@ use support::{
 };
 
 const USAGE: &str = "\
-usage: bench [--what index|read_acled|read_geojson|dbscan|dbscan_naive|surface|report] [--n N]
+usage: bench [--what index|read_acled|read_geojson|dbscan|dbscan_naive|surface|backtest|report]
+             [--n N]
              [--repeat R] [--queries Q] [--radius-km KM] [--eps-km KM] [--min-points M]
              [--keep-file] [--borders FILE]...
 
@@ -39,6 +40,10 @@ JSON object per measurement on stdout. Times are wall-clock seconds; medians ove
                      surface     quartic kernel surface over the corridor (lon -6..15,
                                  lat 4..16) at H3 resolution 5 and on PRIO-GRID, covering
                                  included (--radius-km is the bandwidth; use 50)
+                     backtest    the rolling-origin backtest over the corridor's PRIO-GRID
+                                 and H3 resolution 5 cells: 36 monthly origins, a 90-day
+                                 horizon, 24 surfaces (quartic and gaussian; 25, 50, 100 km;
+                                 half-lives 90, 180, 365 days and none) and the baselines
                      report      the whole corridor report: write N synthetic incidents as an
                                  ACLED CSV file, read it back, validate, index, build every
                                  section, write every layer and the map, format the text; one
@@ -70,6 +75,7 @@ enum What {
     Dbscan,
     DbscanNaive,
     Surface,
+    Backtest,
     Report,
 }
 
@@ -116,11 +122,12 @@ fn parse() -> Result<Args, lexopt::Error> {
                     "dbscan" => What::Dbscan,
                     "dbscan_naive" => What::DbscanNaive,
                     "surface" => What::Surface,
+                    "backtest" => What::Backtest,
                     "report" => What::Report,
                     _ => {
                         return Err(format!(
                             "--what {what:?}: expected index, read_acled, read_geojson, dbscan, \
-                             dbscan_naive or surface"
+                             dbscan_naive, surface, backtest or report"
                         )
                         .into());
                     }
@@ -162,6 +169,7 @@ fn main() {
         What::Index => bench_index(&args),
         What::Dbscan | What::DbscanNaive => exit_on_error(bench_dbscan(&args)),
         What::Surface => exit_on_error(bench_surface(&args)),
+        What::Backtest => exit_on_error(bench_backtest(&args)),
         What::ReadAcled => exit_on_error(bench_read(&args, "read_acled")),
         What::ReadGeojson => exit_on_error(bench_read(&args, "read_geojson")),
         What::Report => exit_on_error(bench_report(&args)),
@@ -191,6 +199,38 @@ fn bench_surface(args: &Args) -> conflict_risk::Result<()> {
             "{}",
             json!({"what": "surface", "grid": name, "n": n, "cells": cells,
                    "bandwidth_km": args.radius_km, "seconds": median(&runs), "runs": runs,
+                   "peak_rss_mb": peak_rss_mb()})
+        );
+    }
+    Ok(())
+}
+
+/// The backtest of 24 surfaces and the baselines over the corridor's cells.
+fn bench_backtest(args: &Args) -> conflict_risk::Result<()> {
+    use conflict_risk::jiff::civil::date;
+    use conflict_risk::surface::Backtest;
+    use conflict_risk::{BoundingBox, Grid, Kernel};
+    let n = args.n;
+    let (set, _) = IncidentSet::validate(CorridorScenario::new(n).seed(args.seed).generate());
+    let index = IncidentIndex::new(&set);
+    let backtest = Backtest::new(date(2021, 10, 1), date(2024, 9, 30), 90)?.grid(
+        &[Kernel::Quartic, Kernel::TruncatedGaussian],
+        &[25.0, 50.0, 100.0],
+        &[Some(90.0), Some(180.0), Some(365.0), None],
+    )?;
+    for (name, grid) in [("prio_grid", Grid::PrioGrid), ("h3_5", Grid::h3(5)?)] {
+        let cells = grid.cover(&BoundingBox::CORRIDOR)?;
+        let mut runs = Vec::new();
+        let mut origins = 0;
+        for _ in 0..args.repeat {
+            let (result, s) = timed(|| backtest.run(&index, &cells));
+            origins = result?.origins.len();
+            runs.push(s);
+        }
+        println!(
+            "{}",
+            json!({"what": "backtest", "grid": name, "n": n, "cells": cells.len(),
+                   "origins": origins, "surfaces": 24, "seconds": median(&runs), "runs": runs,
                    "peak_rss_mb": peak_rss_mb()})
         );
     }

@@ -3,6 +3,7 @@
 //! and the map. [`CorridorReport`], [`ReportSpec`] and [`Source`] are also at the crate root;
 //! the section types live here.
 
+mod backtest;
 mod build;
 mod layers;
 mod risk_map;
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::coverage::Coverage;
 use crate::site::{NearestIncident, SiteTrend};
 pub use crate::tally::Count;
+pub use backtest::BacktestReport;
 pub use layers::WrittenLayers;
 pub use risk_map::{RiskMap, RiskMapSpec, TopCell};
 pub use spec::{ReportSpec, Source, ValidationCounts};

@@ -261,8 +261,8 @@ impl BacktestResult {
 /// kernel's skill over persistence (999 resamples, seeded).
 ///
 /// Surfaces at successive origins reuse the previous origin's: the decay is a multiplication
-/// and only the incidents that became known since are added, once per kernel and bandwidth
-/// for all half-lives. An incident becomes known on its last day: a span reaching past the
+/// and only the incidents that became known since are added, each incident's cells found
+/// once for every configuration. An incident becomes known on its last day: a span reaching past the
 /// origin is not used (no leakage). The horizon's incidents are those that start in it.
 ///
 /// ```
@@ -318,6 +318,28 @@ impl Backtest {
             resamples: 999,
             seed: 0xBAC7,
         })
+    }
+
+    /// The first origin of three years of monthly origins whose horizons end by `data_end`:
+    /// the first day of the month after `data_end` less the horizon and three years.
+    ///
+    /// ```
+    /// use conflict_risk::surface::Backtest;
+    /// use conflict_risk::jiff::civil::date;
+    /// assert_eq!(Backtest::default_from(date(2023, 12, 30), 90)?, date(2020, 11, 1));
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    pub fn default_from(data_end: Date, horizon_days: u32) -> Result<Date> {
+        let back = jiff::Span::new()
+            .years(3)
+            .days(i64::from(horizon_days.min(3660)));
+        let start = data_end
+            .checked_sub(back)
+            .map_err(|e| Error::invalid("data_end", data_end, e.to_string()))?;
+        start
+            .first_of_month()
+            .checked_add(jiff::Span::new().months(1))
+            .map_err(|e| Error::invalid("data_end", data_end, e.to_string()))
     }
 
     /// The step between origins.
@@ -461,12 +483,20 @@ impl Backtest {
             .filter(|(_, c)| c.is_some())
             .map(|(i, _)| i)
             .collect();
+        // Day numbers once per incident (a date's day number is not free).
+        let starts: Vec<i32> = incidents.iter().map(|i| day_number(i.date.start)).collect();
+        let ends: Vec<i32> = incidents.iter().map(|i| day_number(i.date.end)).collect();
+        let mids: Vec<f64> = starts
+            .iter()
+            .zip(&ends)
+            .map(|(s, e)| f64::from(s + e) / 2.0)
+            .collect();
+        let start_of = |i: u32| starts[i as usize];
+        let end_of = |i: u32| ends[i as usize];
         let mut by_known = located.clone();
-        by_known.sort_by_key(|&i| day_number(incidents[i as usize].date.end));
+        by_known.sort_unstable_by_key(|&i| (end_of(i), i));
         let mut by_start = located;
-        by_start.sort_by_key(|&i| day_number(incidents[i as usize].date.start));
-        let start_of = |i: u32| day_number(incidents[i as usize].date.start);
-        let end_of = |i: u32| day_number(incidents[i as usize].date.end);
+        by_start.sort_unstable_by_key(|&i| (start_of(i), i));
         let cell_of = |i: u32| at[i as usize].unwrap_or(0);
         let deaths_of =
             |i: u32| u64::try_from(incidents[i as usize].fatalities.best.max(0)).unwrap_or(0);
@@ -487,8 +517,6 @@ impl Backtest {
 
         let n = cells.len();
         let mut methods: Vec<MethodScores> = Vec::new();
-        // Kernels: one pass over the incidents per kernel and bandwidth, every half-life of
-        // that pair updated together.
         let centres = RTree::bulk_load(
             cells
                 .iter()
@@ -496,63 +524,96 @@ impl Backtest {
                 .map(|(c, k)| GeomWithData::new(unit_vector(c.centre()), k))
                 .collect(),
         );
-        let mut kernel_scores: Vec<Option<MethodScores>> = vec![None; self.configs.len()];
-        let mut groups: Vec<(Kernel, f64, Vec<usize>)> = Vec::new();
-        for (k, c) in self.configs.iter().enumerate() {
-            match groups
-                .iter_mut()
-                .find(|g| g.0 == c.kernel && g.1.to_bits() == c.bandwidth_km.to_bits())
+        // Every surface carried from origin to origin: multiplied by its decay over the
+        // step, then each incident that became known added once, its cells found once for
+        // the widest bandwidth and its distance shared by every configuration.
+        let configs = &self.configs;
+        let reach_2 = km_to_chord2(configs.iter().map(|c| c.bandwidth_km).fold(0.0, f64::max));
+        let m = configs.len();
+        // Cell-major: a cell's values for every configuration side by side.
+        let mut surfaces = vec![0.0f64; n * m];
+        let mut per_origin: Vec<Vec<Scores>> = vec![Vec::with_capacity(origins.len()); m];
+        // Each distinct kernel and bandwidth evaluated once per incident and cell.
+        let mut shapes: Vec<(Kernel, f64)> = Vec::new();
+        let shape_of: Vec<usize> = configs
+            .iter()
+            .map(|c| {
+                let key = (c.kernel, c.bandwidth_km);
+                shapes.iter().position(|s| *s == key).unwrap_or_else(|| {
+                    shapes.push(key);
+                    shapes.len() - 1
+                })
+            })
+            .collect();
+        // Add the incidents `part` (known by day `t`) into `out`.
+        let add = |part: &[u32], t: i32, out: &mut [f64]| {
+            let mut decays = vec![0.0f64; m];
+            let mut values = vec![0.0f64; shapes.len()];
+            for &i in part {
+                let q = index.vector(i);
+                let age = (f64::from(t) - mids[i as usize]).max(0.0);
+                for (d, c) in decays.iter_mut().zip(configs) {
+                    *d = c.decay(age);
+                }
+                for e in centres.locate_within_distance(q, reach_2) {
+                    let km = chord2_to_km(dist2(&q, e.geom()));
+                    for (v, (kernel, bandwidth)) in values.iter_mut().zip(&shapes) {
+                        *v = kernel.value(km / bandwidth);
+                    }
+                    let at = e.data as usize * m;
+                    for ((x, &shape), d) in out[at..at + m].iter_mut().zip(&shape_of).zip(&decays) {
+                        *x += values[shape] * d;
+                    }
+                }
+            }
+        };
+        let mut next = 0usize;
+        let mut last_t: Option<i32> = None;
+        let mut column = vec![0.0f64; n];
+        for (o, origin) in origins.iter().enumerate() {
+            let t = day_number(*origin);
+            if let Some(prev) = last_t {
+                let factors: Vec<f64> = configs
+                    .iter()
+                    .map(|c| c.decay(f64::from(t - prev)))
+                    .collect();
+                if factors.iter().any(|&f| f != 1.0) {
+                    for row in surfaces.chunks_exact_mut(m) {
+                        row.iter_mut().zip(&factors).for_each(|(v, f)| *v *= f);
+                    }
+                }
+            }
+            last_t = Some(t);
+            let known = next + by_known[next..].partition_point(|&i| end_of(i) <= t);
+            let batch = &by_known[next..known];
+            next = known;
+            // Two halves, each summed on its own (beside each other with `parallel`), so the
+            // sums are the same on one core or two.
+            let (a, b) = batch.split_at(batch.len() / 2);
+            let (mut da, mut db) = (vec![0.0f64; n * m], vec![0.0f64; n * m]);
+            #[cfg(feature = "parallel")]
+            rayon::join(|| add(a, t, &mut da), || add(b, t, &mut db));
+            #[cfg(not(feature = "parallel"))]
             {
-                Some(g) => g.2.push(k),
-                None => groups.push((c.kernel, c.bandwidth_km, vec![k])),
+                add(a, t, &mut da);
+                add(b, t, &mut db);
+            }
+            for ((v, x), y) in surfaces.iter_mut().zip(&da).zip(&db) {
+                *v += x + y;
+            }
+            for (k, out) in per_origin.iter_mut().enumerate() {
+                for (c, v) in column.iter_mut().enumerate() {
+                    *v = surfaces[c * m + k];
+                }
+                out.push(score(&column, &areas, &targets[o]));
             }
         }
-        let group_scores = crate::parallel::each(&groups, |(kernel, bandwidth, members)| {
-            let reach_2 = km_to_chord2(*bandwidth);
-            let configs: Vec<SurfaceConfig> = members.iter().map(|&k| self.configs[k]).collect();
-            let mut surfaces = vec![vec![0.0f64; n]; configs.len()];
-            let mut per_origin: Vec<Vec<Scores>> = vec![Vec::new(); configs.len()];
-            let mut next = 0usize;
-            let mut last_t: Option<i32> = None;
-            for (o, origin) in origins.iter().enumerate() {
-                let t = day_number(*origin);
-                if let Some(prev) = last_t {
-                    for (s, c) in surfaces.iter_mut().zip(&configs) {
-                        let f = c.decay(f64::from(t - prev));
-                        if f != 1.0 {
-                            s.iter_mut().for_each(|v| *v *= f);
-                        }
-                    }
-                }
-                last_t = Some(t);
-                while next < by_known.len() && end_of(by_known[next]) <= t {
-                    let i = by_known[next];
-                    next += 1;
-                    let q = index.vector(i);
-                    let age = (f64::from(t) - mid_day(&incidents[i as usize])).max(0.0);
-                    let decays: Vec<f64> = configs.iter().map(|c| c.decay(age)).collect();
-                    for e in centres.locate_within_distance(q, reach_2) {
-                        let value = kernel.value(chord2_to_km(dist2(&q, e.geom())) / bandwidth);
-                        for (s, d) in surfaces.iter_mut().zip(&decays) {
-                            s[e.data as usize] += value * d;
-                        }
-                    }
-                }
-                for (s, out) in surfaces.iter().zip(per_origin.iter_mut()) {
-                    out.push(score(s, &areas, &targets[o]));
-                }
-            }
-            Ok(members
+        methods.extend(
+            configs
                 .iter()
-                .zip(configs)
                 .zip(per_origin)
-                .map(|((&k, c), p)| (k, method(c.name(), MethodKind::Kernel, Some(c), p)))
-                .collect::<Vec<_>>())
-        })?;
-        for (k, m) in group_scores.into_iter().flatten() {
-            kernel_scores[k] = Some(m);
-        }
-        methods.extend(kernel_scores.into_iter().flatten());
+                .map(|(c, p)| method(c.name(), MethodKind::Kernel, Some(*c), p)),
+        );
 
         // Persistence and history: counts of known incidents, in the last horizon or ever.
         let mut history = vec![0.0f64; n];
