@@ -190,12 +190,13 @@ fn readers(path: &str) -> Vec<(&'static str, Vec<String>)> {
         ),
         ("corridor_report", args(&["--input", path, "--out", &out])),
         ("export", args(&["--input", path])),
+        ("backtest", args(&["--input", path])),
     ]
 }
 
 #[test]
 fn a_file_with_no_accepted_row_is_an_error_in_every_program() {
-    if !programs_built() || program("export").is_none() {
+    if !programs_built() || program("export").is_none() || program("backtest").is_none() {
         return;
     }
     // Every row rejected (latitude "abc"), and a file of a header only.
@@ -350,4 +351,55 @@ fn corridor_report_ends_with_a_result_or_a_clear_error_at_every_as_of_date() {
         check("corridor_report", &a, &r);
         assert_eq!(r.code, Some(code), "{as_of}: {}", r.stderr);
     }
+}
+
+#[test]
+fn the_backtest_ends_with_one_json_object_and_refuses_origins_past_the_data() {
+    if program("backtest").is_none() {
+        return;
+    }
+    // The demo data (20,003 incidents to 2024-12-31), two surfaces, quarterly origins.
+    let a = args(&[
+        "--bandwidths",
+        "50",
+        "--half-lives",
+        "180,none",
+        "--step",
+        "quarter",
+        "--json",
+        "--quiet",
+    ]);
+    let r = run("backtest", &a);
+    check("backtest", &a, &r);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let last = r.stdout.lines().last().expect("output");
+    let json: serde_json::Value = serde_json::from_str(last).expect("the last line is JSON");
+    assert_eq!(json["origins"], 12, "{last}");
+    assert_eq!(json["horizon_days"], 90);
+    let methods = json["methods"].as_array().expect("methods");
+    let kinds: Vec<&str> = methods.iter().filter_map(|m| m["kind"].as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["kernel", "kernel", "persistence", "history", "uniform"]
+    );
+    let uniform = &methods[4];
+    assert!((uniform["pai_10"].as_f64().expect("a number") - 1.0).abs() < 1e-9);
+    assert!(
+        json["best"]
+            .as_str()
+            .is_some_and(|b| b.starts_with("quartic 50 km"))
+    );
+    assert!(r.stdout.contains("HOW GOOD IS THE MAP"), "{}", r.stdout);
+
+    // Origins whose horizon runs past the data's end: refused in words.
+    let late = args(&["--from", "2024-12-01", "--quiet"]);
+    let r = run("backtest", &late);
+    check("backtest", &late, &r);
+    assert_eq!(r.code, Some(1));
+    assert!(
+        r.stderr
+            .contains("no origin with its 90-day horizon inside the data"),
+        "{}",
+        r.stderr
+    );
 }
