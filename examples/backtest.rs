@@ -41,7 +41,8 @@ The surfaces are every combination of the kernels, bandwidths and half-lives giv
   --grid G              h3 or prio (PRIO-GRID 0.5 degree squares) [prio]
   --resolution R        H3 resolution 0-15 [5]
   --horizon-days H      days after each origin scored against [90]
-  --from DATE           first origin, YYYY-MM-DD [three years before the data end, less H]
+  --from DATE           first origin, YYYY-MM-DD [three years and H days before the data
+                        end, or the month after the data begin if later]
   --to DATE             last origin [the last whose horizon ends by the data's last day]
   --step S              month or quarter between origins [month]
   --kernels K,...       of quartic, epanechnikov, triangular, uniform, gaussian [quartic]
@@ -180,16 +181,18 @@ fn main() {
 fn run(args: &Args) -> conflict_risk::Result<()> {
     let show = progress_wanted(args.quiet);
     let (set, _, sources) = args.inputs.load(show)?;
-    let data_end = set
-        .incidents()
-        .iter()
-        .map(|i| i.date.end)
+    // The loader refuses an input with no incident: the fallbacks are never used.
+    let days = set.incidents().iter().map(|i| i.date);
+    let data_end = days
+        .clone()
+        .map(|d| d.end)
         .max()
         .unwrap_or(conflict_risk::DEMO_AS_OF);
+    let data_first = days.map(|d| d.start).min().unwrap_or(data_end);
     let to = args.to.unwrap_or(data_end);
     let from = match args.from {
         Some(d) => d,
-        None => Backtest::default_from(data_end, args.horizon_days)?,
+        None => Backtest::default_from(data_first, data_end, args.horizon_days)?,
     };
     let backtest = Backtest::new(from, to, args.horizon_days)?
         .step(args.step)

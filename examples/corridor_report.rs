@@ -26,7 +26,7 @@ const USAGE: &str = concat!(
     "\
 usage: corridor_report [--input FILE]... [--borders FILE]... [--sites FILE] [--as-of DATE]
                        [--coverage AREA] [--keep-suspect] [--pair A,B]... [--encircle-sites]
-                       [--out DIR] [--json-out FILE]
+                       [--no-map-skill] [--out DIR] [--json-out FILE]
 
 Without --input, runs on the embedded demo data: three incidents of the corridor brief coded
 by hand (Kpendjal, northern Togo, 2022-2024) and 20,000 SYNTHETIC incidents (not real events).
@@ -52,6 +52,8 @@ by hand (Kpendjal, northern Togo, 2022-2024) and 20,000 SYNTHETIC incidents (not
                         [JNIM,Ansaru and JNIM,IS Sahel]
   --encircle-sites      section 8 follows the ring around each site of the site table too,
                         not only around Ouagadougou
+  --no-map-skill        leave out the backtest of the risk surface in section 4 (a few
+                        seconds at a million incidents; the backtest example goes further)
   --out DIR             folder for the layers (incidents, clusters, risk cells, crossroads
                         gap cells, encirclement sectors: GeoJSON) and map.png
                         [corridor_report_out]
@@ -79,6 +81,7 @@ struct Args {
     keep_suspect: bool,
     pairs: Vec<(String, String)>,
     encircle_sites: bool,
+    no_map_skill: bool,
     quiet: bool,
 }
 
@@ -99,6 +102,7 @@ fn parse() -> Result<Args, lexopt::Error> {
             Long("coverage") => a.coverage = Some(p.value()?.parse()?),
             Long("keep-suspect") => a.keep_suspect = true,
             Long("encircle-sites") => a.encircle_sites = true,
+            Long("no-map-skill") => a.no_map_skill = true,
             Long("pair") => {
                 let text: String = p.value()?.parse()?;
                 let Some((x, y)) = text.split_once(',') else {
@@ -166,6 +170,11 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
     let sites: Vec<Site> = match &args.sites {
         Some(path) => read_sites(path)?,
         None => brief_sites(),
+    };
+    let spec = if args.no_map_skill {
+        spec.without_map_skill()
+    } else {
+        spec
     };
     let spec = if args.encircle_sites {
         let mut around = spec.encircled().to_vec();

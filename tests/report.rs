@@ -1075,3 +1075,45 @@ fn the_crossroads_after_a_source_ends_is_unrecorded_not_absent() {
         "{text}"
     );
 }
+
+#[test]
+fn the_report_scores_its_map_against_persistence() {
+    // Two hotspots, one daily in 2022-2023 and one that moves in with 2023: the map (180-day
+    // half-life) catches the incidents of the next 90 days in its top 10% of the area.
+    let mut incidents = pile("a", 730, 0.5, 11.0, date(2022, 1, 1), "BFA", "JNIM");
+    incidents.extend(pile("b", 365, -1.5, 12.5, date(2023, 1, 1), "BFA", "JNIM"));
+    let spec = ReportSpec::new()
+        .map_skill(90, &[25.0], &[Some(90.0), None])
+        .expect("valid");
+    let r = build(incidents.clone(), None, &[], &spec);
+    let m = r.sites.map_skill.as_ref().expect("asked for");
+    assert_eq!(m.why_not, None);
+    // Origins monthly from the month after the data begin up to 90 days before 2023-12-31.
+    assert_eq!(m.first_origin, Some(date(2022, 2, 1)));
+    assert_eq!(m.last_origin, Some(date(2023, 10, 1)));
+    assert_eq!(m.surfaces, 3); // the map, then 25 km with each half-life
+    let map = m.map_pai_10.expect("scored");
+    assert!(map > 5.0, "{map}");
+    assert!(m.persistence_pai_10.is_some());
+    assert!(m.best.is_some() && m.skill.is_some());
+    let text = r.to_string();
+    assert!(
+        text.contains("how good is the map: over 21 monthly origins"),
+        "{text}"
+    );
+    // Off when asked; "not scored" when the data are too short.
+    let off = build(incidents, None, &[], &ReportSpec::new().without_map_skill());
+    assert!(off.sites.map_skill.is_none());
+    let short = build(
+        pile("s", 20, 0.5, 11.0, date(2024, 1, 1), "BFA", "JNIM"),
+        None,
+        &[],
+        &ReportSpec::new(),
+    );
+    let why = short
+        .sites
+        .map_skill
+        .as_ref()
+        .and_then(|m| m.why_not.clone());
+    assert!(why.is_some(), "{:?}", short.sites.map_skill);
+}

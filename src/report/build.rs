@@ -150,6 +150,11 @@ impl CorridorReport {
                 },
             )?;
             site_section.risk_cells_uncovered = uncovered_cells;
+            site_section.map_skill = spec
+                .map_skill
+                .as_ref()
+                .map(|grid| map_skill(index, &cells, spec, grid, &coverage, as_of))
+                .transpose()?;
             site_section.risk_surface = format!(
                 "{} cells, {} km kernel, {}-day half-life",
                 spec.grid, spec.bandwidth_km, spec.half_life_days
@@ -486,6 +491,7 @@ fn site_section(
         risk_cells: surface.cells.len(),
         risk_cells_uncovered: 0,
         risk_surface: String::new(),
+        map_skill: None,
     })
 }
 
@@ -789,6 +795,86 @@ fn encirclement_section(
         group: spec.expansion_group.clone(),
         sites,
     }))
+}
+
+/// The report's surface scored on its own cells: monthly origins over the last three years
+/// the sources all cover, the map first among the surfaces.
+fn map_skill(
+    index: &IncidentIndex,
+    cells: &[crate::surface::CellId],
+    spec: &ReportSpec,
+    grid: &super::SkillGrid,
+    coverage: &Coverage,
+    as_of: Date,
+) -> Result<super::MapSkill> {
+    use crate::surface::{Backtest, Kernel, MethodKind, SurfaceConfig};
+    let end = coverage.compared_until(as_of).unwrap_or(as_of);
+    let horizon = jiff::Span::new().days(i64::from(grid.horizon_days));
+    let map = SurfaceConfig::new(
+        Kernel::Quartic,
+        spec.bandwidth_km,
+        Some(spec.half_life_days),
+    )?;
+    let mut configs = vec![map];
+    for &b in &grid.bandwidths_km {
+        for &h in &grid.half_lives_days {
+            let c = SurfaceConfig::new(Kernel::Quartic, b, h)?;
+            if !configs.contains(&c) {
+                configs.push(c);
+            }
+        }
+    }
+    let not_scored = |why: String| super::MapSkill {
+        origins: 0,
+        first_origin: None,
+        last_origin: None,
+        horizon_days: grid.horizon_days,
+        surfaces: configs.len(),
+        map_hit_rate_10: None,
+        map_pai_10: None,
+        persistence_pai_10: None,
+        best: None,
+        best_pai_10: None,
+        skill: None,
+        why_not: Some(why),
+    };
+    let last_origin = match end.checked_sub(horizon) {
+        Ok(d) => d,
+        Err(_) => return Ok(not_scored("the data end too early".into())),
+    };
+    let first = coverage
+        .sources
+        .iter()
+        .map(|s| s.first_day)
+        .min()
+        .unwrap_or(end);
+    let from = Backtest::default_from(first, end, grid.horizon_days)?;
+    if cells.is_empty() || from > last_origin {
+        return Ok(not_scored("no cells to score".into()));
+    }
+    let run = Backtest::new(from, last_origin, grid.horizon_days)?
+        .configs(configs.clone())
+        .and_then(|b| b.run(index, cells));
+    let result = match run {
+        Ok(r) => r,
+        Err(e) => return Ok(not_scored(e.to_string())),
+    };
+    let pai = |m: Option<&crate::surface::MethodScores>| m.and_then(|m| m.pooled.pai[2]);
+    let best = result.best.map(|b| &result.methods[b]);
+    Ok(super::MapSkill {
+        origins: result.origins.len(),
+        first_origin: result.origins.first().copied(),
+        last_origin: result.origins.last().copied(),
+        horizon_days: grid.horizon_days,
+        surfaces: configs.len(),
+        map_hit_rate_10: result.methods.first().and_then(|m| m.pooled.hit_rate[2]),
+        map_pai_10: pai(result.methods.first()),
+        persistence_pai_10: pai(result.method(MethodKind::Persistence)),
+        best: best.map(|m| m.name.clone()),
+        best_pai_10: pai(best),
+        skill: result.skill,
+        why_not: None,
+    })
 }
 
 /// The crossroads' periods as report rows: source ids for the closest pair, and the gap

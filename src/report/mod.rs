@@ -19,7 +19,7 @@ pub use crate::tally::Count;
 pub use backtest::BacktestReport;
 pub use layers::WrittenLayers;
 pub use risk_map::{RiskMap, RiskMapSpec, TopCell};
-pub use spec::{ReportSpec, Source, ValidationCounts};
+pub use spec::{ReportSpec, SkillGrid, Source, ValidationCounts};
 
 /// The corridor report: where the proximity clusters are and which cross a border, how near
 /// the borders violence is, how close it has come to the sites and whether it is rising, the
@@ -349,6 +349,40 @@ pub struct SiteSection {
     /// 180-day half-life").
     #[serde(default)]
     pub risk_surface: String,
+    /// How well that surface said where the next incidents fell, against persistence and a
+    /// few other surfaces ([`ReportSpec::map_skill`]); `None` when not asked for.
+    #[serde(default)]
+    pub map_skill: Option<MapSkill>,
+}
+
+/// The report's risk surface scored by a rolling-origin backtest on its own cells
+/// ([`Backtest`](crate::surface::Backtest)).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MapSkill {
+    /// Origins scored (monthly).
+    pub origins: usize,
+    /// The first origin.
+    pub first_origin: Option<Date>,
+    /// The last origin.
+    pub last_origin: Option<Date>,
+    /// The horizon, days.
+    pub horizon_days: u32,
+    /// Surfaces scored (the map's first).
+    pub surfaces: usize,
+    /// The map's pooled hit rate at 10% of the covered area.
+    pub map_hit_rate_10: Option<f64>,
+    /// The map's pooled PAI at 10%.
+    pub map_pai_10: Option<f64>,
+    /// Persistence's pooled PAI at 10%.
+    pub persistence_pai_10: Option<f64>,
+    /// The best surface's name.
+    pub best: Option<String>,
+    /// Its pooled PAI at 10%.
+    pub best_pai_10: Option<f64>,
+    /// Its skill over persistence.
+    pub skill: Option<crate::surface::Skill>,
+    /// Why the map could not be scored (too little data before the end), if it could not.
+    pub why_not: Option<String>,
 }
 
 /// One site of the report.

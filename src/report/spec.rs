@@ -1,6 +1,6 @@
 //! [`ReportSpec`]: every choice the corridor report makes, with documented defaults.
 
-use jiff::civil::Date;
+use jiff::civil::{Date, date};
 use serde::{Deserialize, Serialize};
 
 use crate::coverage::{Coverage, CoverageArea, SourceCoverage, country_codes};
@@ -124,6 +124,28 @@ pub struct ReportSpec {
     pub(crate) crossroads_zone_km: f64,
     #[serde(default = "default_detour")]
     pub(crate) crossroads_detour: f64,
+    #[serde(default = "default_map_skill")]
+    pub(crate) map_skill: Option<SkillGrid>,
+}
+
+/// The surfaces the report scores beside its map, and the horizon.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SkillGrid {
+    /// Days after each origin scored against.
+    pub horizon_days: u32,
+    /// Quartic bandwidths, km.
+    pub bandwidths_km: Vec<f64>,
+    /// Half-lives, days (`None`: no decay).
+    pub half_lives_days: Vec<Option<f64>>,
+}
+
+#[allow(clippy::unnecessary_wraps)] // serde's default needs the field's type
+fn default_map_skill() -> Option<SkillGrid> {
+    Some(SkillGrid {
+        horizon_days: 90,
+        bandwidths_km: vec![25.0, 50.0],
+        half_lives_days: vec![Some(90.0), Some(180.0), Some(365.0), None],
+    })
 }
 
 fn default_zone_km() -> f64 {
@@ -210,6 +232,7 @@ impl ReportSpec {
             encirclement: Encirclement::new(),
             crossroads_zone_km: default_zone_km(),
             crossroads_detour: default_detour(),
+            map_skill: default_map_skill(),
         }
     }
 
@@ -485,6 +508,47 @@ impl ReportSpec {
     pub fn encirclement(mut self, sites: Vec<Site>, params: Encirclement) -> Self {
         self.encircled = sites;
         self.encirclement = params;
+        self
+    }
+
+    /// Score the risk surface of section 4 with a rolling-origin backtest on its cells
+    /// ([`Backtest`](crate::surface::Backtest)): monthly origins over the last three years
+    /// the data cover, each against the next `horizon_days`, beside persistence and quartic
+    /// surfaces of every bandwidth and half-life given (`None`: no decay). Default: 90 days;
+    /// 25 and 50 km (wider bandwidths cost more at a million incidents: the `backtest`
+    /// example searches further); 90, 180, 365 days and none.
+    ///
+    /// ```
+    /// use conflict_risk::ReportSpec;
+    /// let spec = ReportSpec::new().map_skill(30, &[50.0], &[Some(90.0), None])?;
+    /// assert!(ReportSpec::new().map_skill(0, &[50.0], &[None]).is_err());
+    /// let off = ReportSpec::new().without_map_skill();
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    pub fn map_skill(
+        mut self,
+        horizon_days: u32,
+        bandwidths_km: &[f64],
+        half_lives_days: &[Option<f64>],
+    ) -> Result<Self> {
+        // Checked as the backtest will check them.
+        crate::surface::Backtest::new(date(2000, 1, 1), date(2000, 1, 1), horizon_days)?.grid(
+            &[crate::Kernel::Quartic],
+            bandwidths_km,
+            half_lives_days,
+        )?;
+        self.map_skill = Some(SkillGrid {
+            horizon_days,
+            bandwidths_km: bandwidths_km.to_vec(),
+            half_lives_days: half_lives_days.to_vec(),
+        });
+        Ok(self)
+    }
+
+    /// No backtest of the risk surface (it costs a few seconds at a million incidents).
+    #[must_use]
+    pub fn without_map_skill(mut self) -> Self {
+        self.map_skill = None;
         self
     }
 

@@ -535,7 +535,49 @@ impl Display for SiteSection {
             self.trend_days,
             self.risk_cells,
             self.risk_surface
-        )
+        )?;
+        if let Some(m) = &self.map_skill {
+            write!(f, "{}", SkillText(m))?;
+        }
+        Ok(())
+    }
+}
+
+/// The line that says how good the map is.
+struct SkillText<'a>(&'a super::MapSkill);
+
+impl Display for SkillText<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let m = self.0;
+        if let Some(why) = &m.why_not {
+            return writeln!(f, "how good is the map: not scored ({why})");
+        }
+        let (Some(first), Some(last)) = (m.first_origin, m.last_origin) else {
+            return Ok(());
+        };
+        writeln!(
+            f,
+            "how good is the map: over {} monthly origins from {first} to {last}, the map's top 10% of \
+             the covered area held {}% of the next {} days' incidents (PAI {}; persistence {}; 1 is chance)",
+            m.origins,
+            m.map_hit_rate_10
+                .map_or_else(|| "-".to_string(), |h| format!("{:.1}", 100.0 * h)),
+            m.horizon_days,
+            num(m.map_pai_10, 2),
+            num(m.persistence_pai_10, 2),
+        )?;
+        if let (Some(best), Some(s)) = (&m.best, m.skill) {
+            writeln!(
+                f,
+                "  best of {} quartic surfaces: {best} (PAI {}, {:+.2} over persistence, 90% bootstrap interval {:+.2} to {:+.2}; the backtest example scores more)",
+                m.surfaces,
+                num(m.best_pai_10, 2),
+                s.pai_10_difference,
+                s.low,
+                s.high
+            )?;
+        }
+        Ok(())
     }
 }
 

@@ -320,22 +320,26 @@ impl Backtest {
         })
     }
 
-    /// The first origin of three years of monthly origins whose horizons end by `data_end`:
-    /// the first day of the month after `data_end` less the horizon and three years.
+    /// The first origin of (up to) three years of monthly origins whose horizons end by
+    /// `data_end`: the first day of the month after `data_end` less the horizon and three
+    /// years, or after `data_first` if the data begin later (an origin before the data
+    /// would score a map of nothing).
     ///
     /// ```
     /// use conflict_risk::surface::Backtest;
     /// use conflict_risk::jiff::civil::date;
-    /// assert_eq!(Backtest::default_from(date(2023, 12, 30), 90)?, date(2020, 11, 1));
+    /// assert_eq!(Backtest::default_from(date(2016, 1, 15), date(2023, 12, 30), 90)?, date(2020, 11, 1));
+    /// assert_eq!(Backtest::default_from(date(2022, 1, 1), date(2023, 12, 31), 90)?, date(2022, 2, 1));
     /// # Ok::<(), conflict_risk::Error>(())
     /// ```
-    pub fn default_from(data_end: Date, horizon_days: u32) -> Result<Date> {
+    pub fn default_from(data_first: Date, data_end: Date, horizon_days: u32) -> Result<Date> {
         let back = jiff::Span::new()
             .years(3)
             .days(i64::from(horizon_days.min(3660)));
         let start = data_end
             .checked_sub(back)
-            .map_err(|e| Error::invalid("data_end", data_end, e.to_string()))?;
+            .map_err(|e| Error::invalid("data_end", data_end, e.to_string()))?
+            .max(data_first);
         start
             .first_of_month()
             .checked_add(jiff::Span::new().months(1))
