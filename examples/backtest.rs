@@ -150,14 +150,7 @@ fn parse() -> Result<Args, Box<dyn std::error::Error>> {
                     _ => s.parse().ok().map(Some),
                 })?;
             }
-            Long("region") => {
-                let text: String = p.value()?.parse()?;
-                let v = list(&text, "region", |s| s.parse::<f64>().ok())?;
-                let [w, s, e, n] = v[..] else {
-                    return Err("--region needs four numbers: W,S,E,N".into());
-                };
-                a.region = BoundingBox::new(w, s, e, n)?;
-            }
+            Long("region") => a.region = p.value()?.parse::<String>()?.parse()?,
             Long("borders") => a.borders.push(p.value()?.into()),
             Long("coverage") => a.coverage = Some(p.value()?.parse::<String>()?.parse()?),
             Long("bootstrap") => a.bootstrap = p.value()?.parse()?,
@@ -166,11 +159,7 @@ fn parse() -> Result<Args, Box<dyn std::error::Error>> {
             _ => help_or_unexpected(arg, USAGE)?,
         }
     }
-    a.grid = match grid.as_str() {
-        "h3" => Grid::h3(resolution)?,
-        "prio" => Grid::PrioGrid,
-        other => return Err(format!("--grid: {other:?} is neither h3 nor prio").into()),
-    };
+    a.grid = support::grid(&grid, resolution)?;
     Ok(a)
 }
 

@@ -119,17 +119,7 @@ fn parse() -> Result<Args, Box<dyn std::error::Error>> {
             Long("half-life-days") => a.half_life_days = Some(p.value()?.parse()?),
             Long("as-of") => a.as_of = Some(p.value()?.parse()?),
             Long("since") => a.since = Some(p.value()?.parse()?),
-            Long("region") => {
-                let text: String = p.value()?.parse()?;
-                let v: Vec<f64> = text
-                    .split(',')
-                    .map(|s| s.trim().parse::<f64>())
-                    .collect::<Result<_, _>>()?;
-                let [w, s, e, n] = v[..] else {
-                    return Err("--region needs four numbers: W,S,E,N".into());
-                };
-                a.region = BoundingBox::new(w, s, e, n)?;
-            }
+            Long("region") => a.region = p.value()?.parse::<String>()?.parse()?,
             Long("sites") => a.sites = Some(p.value()?.into()),
             Long("borders") => a.borders.push(p.value()?.into()),
             Long("keep-suspect") => a.keep_suspect = true,
@@ -141,11 +131,7 @@ fn parse() -> Result<Args, Box<dyn std::error::Error>> {
             _ => help_or_unexpected(arg, USAGE)?,
         }
     }
-    a.grid = match grid.as_str() {
-        "h3" => Grid::h3(resolution)?,
-        "prio" => Grid::PrioGrid,
-        other => return Err(format!("unknown grid {other:?}: use h3 or prio").into()),
-    };
+    a.grid = support::grid(&grid, resolution)?;
     Ok(a)
 }
 

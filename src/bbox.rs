@@ -145,6 +145,32 @@ impl BoundingBox {
     }
 }
 
+impl std::str::FromStr for BoundingBox {
+    type Err = Error;
+
+    /// A box written `west,south,east,north` in degrees (spaces allowed).
+    ///
+    /// ```
+    /// use conflict_risk::BoundingBox;
+    /// let b: BoundingBox = "-6, 4, 15, 16".parse()?;
+    /// assert_eq!((b.west(), b.north()), (-6.0, 16.0));
+    /// assert!("1,2,3".parse::<BoundingBox>().is_err());
+    /// assert!("0,95,1,96".parse::<BoundingBox>().is_err());
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    fn from_str(text: &str) -> Result<Self> {
+        let numbers: Vec<Option<f64>> = text.split(',').map(|p| p.trim().parse().ok()).collect();
+        match numbers[..] {
+            [Some(w), Some(s), Some(e), Some(n)] => BoundingBox::new(w, s, e, n),
+            _ => Err(Error::invalid(
+                "box",
+                text,
+                "needs four numbers: west,south,east,north",
+            )),
+        }
+    }
+}
+
 /// Range of `f` over the closed interval `[a, b]` of degrees for f = cos or sin, using the
 /// extremes inside the interval.
 fn trig_range(a: f64, b: f64, f: fn(f64) -> f64, peaks: &[(f64, f64)]) -> (f64, f64) {

@@ -155,16 +155,8 @@ impl std::str::FromStr for CoverageArea {
     /// ```
     fn from_str(text: &str) -> Result<CoverageArea> {
         let parts: Vec<&str> = text.split(',').map(str::trim).collect();
-        let numbers: Vec<f64> = parts.iter().filter_map(|p| p.parse().ok()).collect();
-        if numbers.len() == parts.len() {
-            let [w, s, e, n] = numbers[..] else {
-                return Err(Error::invalid(
-                    "coverage",
-                    text,
-                    "a box needs four numbers: west,south,east,north",
-                ));
-            };
-            return Ok(CoverageArea::Box(BoundingBox::new(w, s, e, n)?));
+        if parts.iter().all(|p| p.parse::<f64>().is_ok()) {
+            return Ok(CoverageArea::Box(text.parse()?));
         }
         let codes = country_codes("coverage", parts).map_err(|e| match e {
             Error::InvalidParameter { name, value, .. } => Error::InvalidParameter {

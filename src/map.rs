@@ -591,20 +591,12 @@ pub fn render_map(layers: &MapLayers<'_>, path: &Path, width_px: u32) -> Result<
             .collect();
         text(&map, lx, ly, &title, 1, INK).map_err(|x| draw_err("the legend", x))?;
         ly += 16;
-        d(
-            map.draw(&Rectangle::new(
-                [(lx, ly), (lx + 30, ly + 12)],
-                SECTOR.mix(0.35).filled(),
-            )),
-            "the legend",
-        )?;
-        text(
+        legend_swatch(
             &map,
-            lx + 38,
+            lx,
             ly,
+            SECTOR.mix(0.35),
             &format!("active sectors ({} of {})", r.ring.active, r.ring.sectors),
-            1,
-            INK,
         )
         .map_err(|x| draw_err("the legend", x))?;
         ly += 18;
@@ -623,33 +615,18 @@ pub fn render_map(layers: &MapLayers<'_>, path: &Path, width_px: u32) -> Result<
         ly += 12;
     }
     if let Some(g) = layers.gap {
-        d(
-            map.draw(&Rectangle::new(
-                [(lx, ly), (lx + 30, ly + 12)],
-                GAP.mix(0.3).filled(),
-            )),
-            "the legend",
-        )?;
-        text(
+        legend_swatch(
             &map,
-            lx + 38,
+            lx,
             ly,
+            GAP.mix(0.3),
             &format!("{} ({} cells)", g.label, g.cells.len()),
-            1,
-            INK,
         )
         .map_err(|x| draw_err("the legend", x))?;
         ly += 30;
     }
     if layers.borders.is_some() && !layers.no_data.is_empty() {
-        d(
-            map.draw(&Rectangle::new(
-                [(lx, ly), (lx + 30, ly + 12)],
-                NO_DATA.filled(),
-            )),
-            "the legend",
-        )?;
-        text(&map, lx + 38, ly, "no data (outside coverage)", 1, INK)
+        legend_swatch(&map, lx, ly, NO_DATA.into(), "no data (outside coverage)")
             .map_err(|x| draw_err("the legend", x))?;
     }
     // The note, wrapped under the map.
@@ -727,6 +704,19 @@ fn site_marker<DB: DrawingBackend>(
     outline.push((x, y - 9));
     area.draw(&PathElement::new(outline, INK.stroke_width(2)))
         .map_err(|e| e.to_string())
+}
+
+/// A legend entry: a 30 by 12 pixel swatch of `colour`, then its label.
+fn legend_swatch<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    x: i32,
+    y: i32,
+    colour: RGBAColor,
+    label: &str,
+) -> std::result::Result<(), String> {
+    area.draw(&Rectangle::new([(x, y), (x + 30, y + 12)], colour.filled()))
+        .map_err(|e| e.to_string())?;
+    text(area, x + 38, y, label, 1, INK)
 }
 
 /// A legend entry: a 30-pixel line of `colour` and `width`, then its label.

@@ -4,6 +4,16 @@
 
 use std::time::Instant;
 
+/// The grid an example's `--grid` and `--resolution` name: `h3` at the resolution, or
+/// `prio` (PRIO-GRID).
+pub fn grid(name: &str, resolution: u8) -> Result<conflict_risk::Grid, String> {
+    match name {
+        "h3" => conflict_risk::Grid::h3(resolution).map_err(|e| e.to_string()),
+        "prio" => Ok(conflict_risk::Grid::PrioGrid),
+        other => Err(format!("--grid: {other:?} is neither h3 nor prio")),
+    }
+}
+
 /// Whether progress lines may be shown: stderr is a terminal and `--quiet` was not given.
 pub fn progress_wanted(quiet: bool) -> bool {
     use std::io::IsTerminal;

@@ -164,11 +164,7 @@ impl Crossroads {
     /// The crossroads of groups `a` and `b` (names of the [`ActorGroups`] given to
     /// [`Crossroads::run`]): yearly periods, 25 km discs, a 25% detour, PRIO-GRID cells.
     pub fn new(a: &str, b: &str) -> Result<Self> {
-        for (name, g) in [("a", a), ("b", b)] {
-            if g.trim().is_empty() {
-                return Err(Error::invalid(name, "\"\"", "needs a group name"));
-            }
-        }
+        super::nexus::check_pair(a, b)?;
         Ok(Crossroads {
             a: a.to_string(),
             b: b.to_string(),

@@ -83,6 +83,16 @@ impl std::fmt::Display for CrossKTest {
     }
 }
 
+/// Both names of a pair of groups given (not blank).
+pub(super) fn check_pair(a: &str, b: &str) -> Result<()> {
+    for (name, g) in [("a", a), ("b", b)] {
+        if g.trim().is_empty() {
+            return Err(Error::invalid(name, "\"\"", "needs a group name"));
+        }
+    }
+    Ok(())
+}
+
 fn checked_shuffles(permutations: usize) -> Result<usize> {
     if (1..=MAX_PERMUTATIONS).contains(&permutations) {
         Ok(permutations)
@@ -112,11 +122,7 @@ impl Nexus {
     /// yearly periods, pairs within 50 km and 30 days, PRIO-GRID cells, cross-K at 50 km with
     /// the normal test ([`CrossKTest::Normal`]).
     pub fn new(a: &str, b: &str) -> Result<Self> {
-        for (name, g) in [("a", a), ("b", b)] {
-            if g.trim().is_empty() {
-                return Err(Error::invalid(name, "\"\"", "needs a group name"));
-            }
-        }
+        check_pair(a, b)?;
         Ok(Nexus {
             a: a.to_string(),
             b: b.to_string(),
