@@ -188,11 +188,7 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
         .grid(&args.kernels, &args.bandwidths, &args.half_lives)?
         .bootstrap(args.bootstrap, 0xBAC7)?;
     let coverage = Coverage::new(sources).area(args.coverage.clone().unwrap_or_default())?;
-    let border_files = Borders::find_natural_earth(&args.borders);
-    let borders = match border_files.is_empty() {
-        true => None,
-        false => Some(Borders::from_paths(&border_files)?),
-    };
+    let borders = Borders::given_or_natural_earth(&args.borders)?;
     let (report, seconds) = timed(|| {
         with_progress("backtesting", show, || {
             BacktestReport::build(

@@ -162,11 +162,7 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
     let spec = spec
         .validation(&validation)
         .keep_suspect_in_sites(args.keep_suspect);
-    let border_files = Borders::find_natural_earth(&args.borders);
-    let borders = match border_files.is_empty() {
-        true => None,
-        false => Some(Borders::from_paths(&border_files)?),
-    };
+    let borders = Borders::given_or_natural_earth(&args.borders)?;
     let sites: Vec<Site> = match &args.sites {
         Some(path) => read_sites(path)?,
         None => brief_sites(),

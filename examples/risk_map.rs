@@ -164,11 +164,7 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
         let area = args.coverage.clone().unwrap_or_default();
         spec = spec.coverage(Coverage::new(coverage).area(area)?);
     }
-    let border_files = Borders::find_natural_earth(&args.borders);
-    let borders = match border_files.is_empty() {
-        true => None,
-        false => Some(Borders::from_paths(&border_files)?),
-    };
+    let borders = Borders::given_or_natural_earth(&args.borders)?;
     let sites = match &args.sites {
         Some(path) => read_sites(path)?,
         None => brief_sites(),

@@ -123,6 +123,17 @@ impl Borders {
         Ok(())
     }
 
+    /// Read the files [`Borders::find_natural_earth`] picks for `given`; `None` when it
+    /// picks none (no file given and no Natural Earth files found).
+    pub fn given_or_natural_earth<P: AsRef<Path>>(given: &[P]) -> Result<Option<Self>> {
+        let files = Self::find_natural_earth(given);
+        if files.is_empty() {
+            Ok(None)
+        } else {
+            Self::from_paths(&files).map(Some)
+        }
+    }
+
     /// The border files to read: `given` as it is, plus the Natural Earth country polygons
     /// from the data folder when none of `given` holds polygons (border lines alone give
     /// distances; the country check needs polygons). Without `given`, the Natural Earth files
