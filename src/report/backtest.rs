@@ -106,12 +106,13 @@ impl BacktestReport {
             "horizon_days": r.params.horizon(),
             "cells": r.cells,
             "methods": methods,
-            "best": r.best.map(|b| r.methods[b].name.clone()),
+            "best": r.best.and_then(|b| r.methods.get(b)).map(|m| m.name.clone()),
             "skill_pai_10": r.skill.map(|s| json!({
                 "over": "persistence",
                 "difference": s.pai_10_difference,
                 "low_5": s.low,
                 "high_95": s.high,
+                "block": s.block,
             })),
         })
     }
@@ -199,21 +200,15 @@ impl Display for BacktestReport {
             f,
             "  (pooled over the origins; PAI = hit rate / area share; deaths% and recall% at 10% of the area; [..]: a baseline)"
         )?;
-        match (r.best, r.skill) {
-            (Some(b), Some(s)) => {
-                let best = &r.methods[b];
-                writeln!(
-                    f,
-                    "\nbest: {} (PAI at 10% {}); over persistence: {:+.2} (90% bootstrap interval {:+.2} to {:+.2}, {} resamples of the origins)",
-                    best.name,
-                    num(best.pooled.pai[2], 2),
-                    s.pai_10_difference,
-                    s.low,
-                    s.high,
-                    s.resamples
-                )?;
-            }
-            (Some(b), None) => writeln!(f, "\nbest: {}", r.methods[b].name)?,
+        match (r.best.and_then(|b| r.methods.get(b)), r.skill) {
+            (Some(best), Some(s)) => writeln!(
+                f,
+                "\nbest: {} (PAI at 10% {}); over persistence: {}",
+                best.name,
+                num(best.pooled.pai[2], 2),
+                s.in_words()
+            )?,
+            (Some(best), None) => writeln!(f, "\nbest: {}", best.name)?,
             _ => writeln!(f, "\nno horizon held an incident: nothing to score")?,
         }
         let behind = r.not_beating_persistence();

@@ -153,8 +153,7 @@ impl CorridorReport {
             site_section.map_skill = spec
                 .map_skill
                 .as_ref()
-                .map(|grid| map_skill(index, &cells, spec, grid, &coverage, as_of))
-                .transpose()?;
+                .map(|grid| map_skill(index, &cells, spec, grid, &coverage, as_of));
             site_section.risk_surface = format!(
                 "{} cells, {} km kernel, {}-day half-life",
                 spec.grid, spec.bandwidth_km, spec.half_life_days
@@ -806,30 +805,14 @@ fn map_skill(
     grid: &super::SkillGrid,
     coverage: &Coverage,
     as_of: Date,
-) -> Result<super::MapSkill> {
+) -> super::MapSkill {
     use crate::surface::{Backtest, Kernel, MethodKind, SurfaceConfig};
-    let end = coverage.compared_until(as_of).unwrap_or(as_of);
-    let horizon = jiff::Span::new().days(i64::from(grid.horizon_days));
-    let map = SurfaceConfig::new(
-        Kernel::Quartic,
-        spec.bandwidth_km,
-        Some(spec.half_life_days),
-    )?;
-    let mut configs = vec![map];
-    for &b in &grid.bandwidths_km {
-        for &h in &grid.half_lives_days {
-            let c = SurfaceConfig::new(Kernel::Quartic, b, h)?;
-            if !configs.contains(&c) {
-                configs.push(c);
-            }
-        }
-    }
     let not_scored = |why: String| super::MapSkill {
         origins: 0,
         first_origin: None,
         last_origin: None,
         horizon_days: grid.horizon_days,
-        surfaces: configs.len(),
+        surfaces: 0,
         map_hit_rate_10: None,
         map_pai_10: None,
         persistence_pai_10: None,
@@ -838,43 +821,65 @@ fn map_skill(
         skill: None,
         why_not: Some(why),
     };
-    let last_origin = match end.checked_sub(horizon) {
-        Ok(d) => d,
-        Err(_) => return Ok(not_scored("the data end too early".into())),
-    };
+    // Up to the earliest end of the sources, and from the latest start: the days all cover.
+    let end = coverage
+        .compared_until(as_of)
+        .or_else(|| coverage.last_day().map(|d| d.min(as_of)))
+        .unwrap_or(as_of);
     let first = coverage
         .sources
         .iter()
         .map(|s| s.first_day)
-        .min()
+        .max()
         .unwrap_or(end);
-    let from = Backtest::default_from(first, end, grid.horizon_days)?;
-    if cells.is_empty() || from > last_origin {
-        return Ok(not_scored("no cells to score".into()));
-    }
-    let run = Backtest::new(from, last_origin, grid.horizon_days)?
-        .configs(configs.clone())
-        .and_then(|b| b.run(index, cells));
-    let result = match run {
-        Ok(r) => r,
-        Err(e) => return Ok(not_scored(e.to_string())),
+    let horizon = jiff::Span::new().days(i64::from(grid.horizon_days));
+    let scored = || -> Result<super::MapSkill> {
+        let mut configs = vec![SurfaceConfig::new(
+            Kernel::Quartic,
+            spec.bandwidth_km,
+            Some(spec.half_life_days),
+        )?];
+        for &b in &grid.bandwidths_km {
+            for &h in &grid.half_lives_days {
+                let c = SurfaceConfig::new(Kernel::Quartic, b, h)?;
+                if !configs.contains(&c) {
+                    configs.push(c);
+                }
+            }
+        }
+        let last_origin = end.checked_sub(horizon).unwrap_or(first);
+        let from = Backtest::default_from(first, end, grid.horizon_days)?;
+        if cells.is_empty() {
+            return Ok(not_scored("no covered cells".into()));
+        }
+        if from > last_origin {
+            return Ok(not_scored(format!(
+                "the data cover {first} to {end}: too short for monthly origins with a {}-day horizon",
+                grid.horizon_days
+            )));
+        }
+        let result = Backtest::new(from, last_origin, grid.horizon_days)?
+            .configs(configs.clone())?
+            .run(index, cells)?;
+        let pai = |m: Option<&crate::surface::MethodScores>| m.and_then(|m| m.pooled.pai[2]);
+        let best = result.best.and_then(|b| result.methods.get(b));
+        Ok(super::MapSkill {
+            origins: result.origins.len(),
+            first_origin: result.origins.first().copied(),
+            last_origin: result.origins.last().copied(),
+            horizon_days: grid.horizon_days,
+            surfaces: configs.len(),
+            map_hit_rate_10: result.methods.first().and_then(|m| m.pooled.hit_rate[2]),
+            map_pai_10: pai(result.methods.first()),
+            persistence_pai_10: pai(result.method(MethodKind::Persistence)),
+            best: best.map(|m| m.name.clone()),
+            best_pai_10: pai(best),
+            skill: result.skill,
+            why_not: None,
+        })
     };
-    let pai = |m: Option<&crate::surface::MethodScores>| m.and_then(|m| m.pooled.pai[2]);
-    let best = result.best.map(|b| &result.methods[b]);
-    Ok(super::MapSkill {
-        origins: result.origins.len(),
-        first_origin: result.origins.first().copied(),
-        last_origin: result.origins.last().copied(),
-        horizon_days: grid.horizon_days,
-        surfaces: configs.len(),
-        map_hit_rate_10: result.methods.first().and_then(|m| m.pooled.hit_rate[2]),
-        map_pai_10: pai(result.methods.first()),
-        persistence_pai_10: pai(result.method(MethodKind::Persistence)),
-        best: best.map(|m| m.name.clone()),
-        best_pai_10: pai(best),
-        skill: result.skill,
-        why_not: None,
-    })
+    // The score is a side figure: a failure is said, not a failed report.
+    scored().unwrap_or_else(|e| not_scored(e.to_string()))
 }
 
 /// The crossroads' periods as report rows: source ids for the closest pair, and the gap

@@ -555,13 +555,19 @@ impl Display for SkillText<'_> {
         let (Some(first), Some(last)) = (m.first_origin, m.last_origin) else {
             return Ok(());
         };
+        let Some(hit) = m.map_hit_rate_10 else {
+            return writeln!(
+                f,
+                "how good is the map: no incidents to score in the {} origins from {first} to {last}",
+                m.origins
+            );
+        };
         writeln!(
             f,
             "how good is the map: over {} monthly origins from {first} to {last}, the map's top 10% of \
-             the covered area held {}% of the next {} days' incidents (PAI {}; persistence {}; 1 is chance)",
+             the covered area held {:.1}% of the next {} days' incidents (PAI {}; persistence {}; 1 is chance)",
             m.origins,
-            m.map_hit_rate_10
-                .map_or_else(|| "-".to_string(), |h| format!("{:.1}", 100.0 * h)),
+            100.0 * hit,
             m.horizon_days,
             num(m.map_pai_10, 2),
             num(m.persistence_pai_10, 2),
@@ -569,12 +575,10 @@ impl Display for SkillText<'_> {
         if let (Some(best), Some(s)) = (&m.best, m.skill) {
             writeln!(
                 f,
-                "  best of {} quartic surfaces: {best} (PAI {}, {:+.2} over persistence, 90% bootstrap interval {:+.2} to {:+.2}; the backtest example scores more)",
+                "  best of {} quartic surfaces: {best} (PAI {}, {} over persistence; the backtest example scores more)",
                 m.surfaces,
                 num(m.best_pai_10, 2),
-                s.pai_10_difference,
-                s.low,
-                s.high
+                s.in_words()
             )?;
         }
         Ok(())

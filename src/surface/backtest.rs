@@ -9,8 +9,9 @@
 //! highest-ranked cells making up `p` of the covered area; the **Predictive Accuracy Index**
 //! is the hit rate divided by `p` (1 is no better than chance); the **AUC** is the area under
 //! the hit-rate curve over all area shares (0.5 for a random ranking, 1 at best). Cells of
-//! equal score are taken together: where such a group straddles the cut, the share of it that
-//! fits counts the same share of its incidents (the expectation under random tie-breaking).
+//! equal score are taken together: where such a group straddles the cut, the share of its
+//! area that fits counts the same share of its incidents (for cells of equal area, the
+//! expectation under random tie-breaking).
 //! **Precision** and **recall** at `p` count cells instead: the share of the chosen cells that
 //! hold any incident of the horizon, and the share of such cells that were chosen (the
 //! recapture of cells with events). The fatality-weighted hit rate counts deaths in place of
@@ -40,6 +41,10 @@ pub const MAX_ORIGINS: usize = 2_000;
 
 /// The most surface configurations a backtest scores.
 pub const MAX_CONFIGS: usize = 500;
+
+/// The most values (cells × surfaces) a backtest keeps: 20 million (160 MB, held three
+/// times while incidents are added).
+pub const MAX_CELL_SURFACES: usize = 20_000_000;
 
 /// The most bootstrap resamples of the origins.
 pub const MAX_BOOTSTRAP: usize = 100_000;
@@ -193,24 +198,45 @@ pub struct MethodScores {
     /// Per origin, in order.
     pub per_origin: Vec<Scores>,
     /// Pooled: hits summed over the origins over the incidents summed (each origin weighs by
-    /// its incidents); the AUC averaged with the same weights.
+    /// its incidents), the deaths' hit rate likewise by deaths, the AUC averaged with the
+    /// incidents as weights; precision and recall are plain means over the origins with
+    /// incidents.
     pub pooled: Scores,
     /// The standard deviation across origins of the PAI at 10% (origins with incidents).
     pub pai_10_sd: Option<f64>,
 }
 
 /// The best kernel's skill over persistence: the difference of their pooled PAI at 10%, and
-/// its 90% interval from a paired bootstrap over the origins.
+/// its 90% interval from a paired moving-block bootstrap over the origins (blocks as long as
+/// the horizon spans origins, since neighbouring origins share incidents). The interval does
+/// not allow for the best having been picked among the surfaces on the same origins.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Skill {
     /// Pooled PAI at 10%, best kernel minus persistence.
     pub pai_10_difference: f64,
-    /// The 5th percentile of the bootstrap differences.
-    pub low: f64,
-    /// The 95th percentile.
-    pub high: f64,
+    /// The 5th percentile of the bootstrap differences; `None` without resamples.
+    pub low: Option<f64>,
+    /// The 95th percentile; `None` without resamples.
+    pub high: Option<f64>,
     /// Resamples.
     pub resamples: usize,
+    /// Origins per block.
+    pub block: usize,
+}
+
+impl Skill {
+    /// `+0.39 (90% bootstrap interval +0.23 to +0.58, 999 resamples in blocks of 3 origins)`,
+    /// or the difference alone without resamples.
+    #[must_use]
+    pub fn in_words(&self) -> String {
+        match (self.low, self.high) {
+            (Some(low), Some(high)) => format!(
+                "{:+.2} (90% bootstrap interval {low:+.2} to {high:+.2}, {} resamples in blocks of {} origins)",
+                self.pai_10_difference, self.resamples, self.block
+            ),
+            _ => format!("{:+.2}", self.pai_10_difference),
+        }
+    }
 }
 
 /// The result of [`Backtest::run`].
@@ -426,24 +452,37 @@ impl Backtest {
     }
 
     /// The origins for data that end on `data_end`: every step from `from` to `to` whose
-    /// horizon ends by `data_end`.
-    #[must_use]
-    pub fn origins(&self, data_end: Date) -> Vec<Date> {
+    /// horizon ends by `data_end`; `Err` past [`MAX_ORIGINS`] steps.
+    pub fn origins(&self, data_end: Date) -> Result<Vec<Date>> {
         let months = match self.step {
             SliceLength::Month => 1,
             SliceLength::Quarter => 3,
             SliceLength::Year => 12,
         };
         let horizon = jiff::Span::new().days(i64::from(self.horizon_days));
-        (0..MAX_ORIGINS as i64)
+        let steps: Vec<Date> = (0..=MAX_ORIGINS as i64)
             .map_while(|k| {
                 self.from
                     .checked_add(jiff::Span::new().months(k * months))
                     .ok()
                     .filter(|t| *t <= self.to)
             })
+            .collect();
+        if steps.len() > MAX_ORIGINS {
+            return Err(Error::invalid(
+                "from",
+                self.from,
+                format!(
+                    "to {} makes more than {MAX_ORIGINS} origins: choose a later first origin \
+                     or a longer step",
+                    self.to
+                ),
+            ));
+        }
+        Ok(steps
+            .into_iter()
             .filter(|t| t.checked_add(horizon).is_ok_and(|end| end <= data_end))
-            .collect()
+            .collect())
     }
 
     /// Score every surface and the baselines at every origin, on `cells` (the covered cells
@@ -467,21 +506,32 @@ impl Backtest {
             .map(|i| i.date.end)
             .max()
             .ok_or_else(|| Error::invalid("index", 0, "holds no incident to score against"))?;
-        let origins = self.origins(data_end);
+        // An origin before anything is known scores an empty map: left out.
+        let first_known = incidents
+            .iter()
+            .map(|i| i.date.end)
+            .min()
+            .unwrap_or(data_end);
+        let origins: Vec<Date> = self
+            .origins(data_end)?
+            .into_iter()
+            .filter(|t| *t >= first_known)
+            .collect();
         if origins.is_empty() {
             return Err(Error::invalid(
                 "from",
                 self.from,
                 format!(
                     "gives no origin with its {}-day horizon inside the data, which end on \
-                     {data_end}: choose an earlier --from or a shorter horizon",
+                     {data_end} (and begin {first_known}): choose an earlier first origin or a \
+                     shorter horizon",
                     self.horizon_days
                 ),
             ));
         }
         let areas: Vec<f64> = cells.iter().map(CellId::area_km2).collect();
         let h = i32::try_from(self.horizon_days).unwrap_or(i32::MAX);
-        // The incidents in covered cells, by the day they become known and by start.
+        // The incidents in the scored cells.
         let located: Vec<u32> = (0u32..)
             .zip(&at)
             .filter(|(_, c)| c.is_some())
@@ -497,7 +547,9 @@ impl Backtest {
             .collect();
         let start_of = |i: u32| starts[i as usize];
         let end_of = |i: u32| ends[i as usize];
-        let mut by_known = located.clone();
+        // Every incident feeds the surfaces (one outside the scored cells still raises the
+        // cells near it, as on the map); only those in the cells are scored and counted.
+        let mut by_known: Vec<u32> = (0u32..).take(incidents.len()).collect();
         by_known.sort_unstable_by_key(|&i| (end_of(i), i));
         let mut by_start = located;
         by_start.sort_unstable_by_key(|&i| (start_of(i), i));
@@ -534,6 +586,17 @@ impl Backtest {
         let configs = &self.configs;
         let reach_2 = km_to_chord2(configs.iter().map(|c| c.bandwidth_km).fold(0.0, f64::max));
         let m = configs.len();
+        if n.saturating_mul(m) > MAX_CELL_SURFACES {
+            return Err(Error::invalid(
+                "configs",
+                m,
+                format!(
+                    "{m} surfaces on {n} cells would hold {} values, more than {MAX_CELL_SURFACES}: \
+                     score fewer surfaces or fewer cells",
+                    n.saturating_mul(m)
+                ),
+            ));
+        }
         // Cell-major: a cell's values for every configuration side by side.
         let mut surfaces = vec![0.0f64; n * m];
         let mut per_origin: Vec<Vec<Scores>> = vec![Vec::with_capacity(origins.len()); m];
@@ -574,6 +637,7 @@ impl Backtest {
         let mut next = 0usize;
         let mut last_t: Option<i32> = None;
         let mut column = vec![0.0f64; n];
+        let (mut da, mut db) = (vec![0.0f64; n * m], vec![0.0f64; n * m]);
         for (o, origin) in origins.iter().enumerate() {
             let t = day_number(*origin);
             if let Some(prev) = last_t {
@@ -594,7 +658,8 @@ impl Backtest {
             // Two halves, each summed on its own (beside each other with `parallel`), so the
             // sums are the same on one core or two.
             let (a, b) = batch.split_at(batch.len() / 2);
-            let (mut da, mut db) = (vec![0.0f64; n * m], vec![0.0f64; n * m]);
+            da.iter_mut().for_each(|v| *v = 0.0);
+            db.iter_mut().for_each(|v| *v = 0.0);
             #[cfg(feature = "parallel")]
             rayon::join(|| add(a, t, &mut da), || add(b, t, &mut db));
             #[cfg(not(feature = "parallel"))]
@@ -628,7 +693,9 @@ impl Backtest {
         for (o, origin) in origins.iter().enumerate() {
             let t = day_number(*origin);
             while next < by_known.len() && end_of(by_known[next]) <= t {
-                history[cell_of(by_known[next])] += 1.0;
+                if let Some(c) = at[by_known[next] as usize] {
+                    history[c] += 1.0;
+                }
                 next += 1;
             }
             let mut recent = vec![0.0f64; n];
@@ -721,22 +788,43 @@ impl Backtest {
             },
             rows.len(),
         );
+        // Blocks of consecutive origins as long as a horizon spans (at least 1).
+        let step_days = match self.step {
+            SliceLength::Month => 30,
+            SliceLength::Quarter => 91,
+            SliceLength::Year => 365,
+        };
+        let block = (self.horizon_days as usize)
+            .div_ceil(step_days)
+            .clamp(1, rows.len());
         let mut rng = Pcg64Mcg::seed_from_u64(self.seed);
         let mut draws: Vec<f64> = (0..self.resamples)
-            .map(|_| pooled(&mut || rng.random_range(0..rows.len()), rows.len()))
+            .map(|_| {
+                let (mut start, mut left) = (0usize, 0usize);
+                pooled(
+                    &mut || {
+                        if left == 0 {
+                            start = rng.random_range(0..=rows.len() - block);
+                            left = block;
+                        }
+                        left -= 1;
+                        start + (block - 1 - left)
+                    },
+                    rows.len(),
+                )
+            })
             .collect();
         draws.sort_by(f64::total_cmp);
         let at = |q: f64| {
-            draws
-                .get(((q * draws.len() as f64).floor() as usize).min(draws.len().saturating_sub(1)))
-                .copied()
-                .unwrap_or(observed)
+            let k = ((q * draws.len() as f64).floor() as usize).min(draws.len().saturating_sub(1));
+            draws.get(k).copied()
         };
         Some(Skill {
             pai_10_difference: observed,
             low: at(0.05),
             high: at(0.95),
             resamples: self.resamples,
+            block,
         })
     }
 }
@@ -857,7 +945,7 @@ pub(crate) fn score(values: &[f64], areas: &[f64], targets: &[(usize, u64)]) -> 
         );
         k = end;
     }
-    let rate = |x: f64, of: u64| (of > 0).then(|| x / of as f64);
+    let rate = |x: f64, of: u64| (of > 0 && total_area > 0.0).then(|| x / of as f64);
     let hit_rate: [Option<f64>; 4] = std::array::from_fn(|p| rate(hits[p], total_events));
     Scores {
         events: total_events,
@@ -872,7 +960,7 @@ pub(crate) fn score(values: &[f64], areas: &[f64], targets: &[(usize, u64)]) -> 
         recall: std::array::from_fn(|p| {
             (event_cells > 0).then(|| chosen_event_cells[p] / event_cells as f64)
         }),
-        auc: (total_events > 0).then_some(auc),
+        auc: (total_events > 0 && total_area > 0.0).then_some(auc),
     }
 }
 
@@ -1015,14 +1103,16 @@ mod tests {
                 _ => assert!(hr > 0.99, "{}: {hr}", m.name),
             }
         }
-        // The maximum PAI at 1% is 100: every incident in the first 1% of the area.
-        let kernel = &r.methods[0];
-        assert!(kernel.pooled.pai[0].expect("events") > 99.0);
+        // The maximum PAI at 1% is 100: every incident in the first 1% of the area, by the
+        // kernels, by persistence and by history.
+        for m in r.methods.iter().filter(|m| m.kind != MethodKind::Uniform) {
+            assert!(m.pooled.pai[0].expect("events") > 99.0, "{}", m.name);
+        }
     }
 
     #[test]
     fn a_moving_hotspot_is_followed_better_with_decay_than_without() {
-        // The hotspot moves half a degree east a month along 5.25° N.
+        // The hotspot moves 0.375° east a month along 5.25° N.
         let incidents = monthly(40, 24, |m, k| {
             (0.25 + 0.5 * m as f64 * 0.75 + 0.002 * k as f64, 5.25)
         });
@@ -1061,7 +1151,15 @@ mod tests {
         let places: Vec<(f64, f64)> = (0..24 * 30)
             .map(|_| (rng.random_range(0.0..4.0), rng.random_range(0.0..4.0)))
             .collect();
-        let mut incidents = monthly(30, 24, |m, k| places[m as usize * 30 + k]);
+        // Some just outside the scored box: they raise the cells near them, as on the map.
+        let mut incidents = monthly(30, 24, |m, k| {
+            let (lon, lat) = places[m as usize * 30 + k];
+            if k % 7 == 0 {
+                (4.2 + lon / 20.0, lat)
+            } else {
+                (lon, lat)
+            }
+        });
         // A span: known only from its last day.
         incidents[5].date = DateSpan::new(date(2022, 6, 20), date(2022, 8, 10));
         let index = index_of(incidents);
@@ -1079,10 +1177,10 @@ mod tests {
                     let s = day_number(i.date.start);
                     s > t && s <= t + 30
                 })
-                .map(|i| {
+                .filter_map(|i| {
                     let c = Grid::PrioGrid.cell_of(i.lon, i.lat).expect("cell");
-                    let at = cells.iter().position(|x| *x == c).expect("covered");
-                    (at, u64::try_from(i.fatalities.best).unwrap_or(0))
+                    let at = cells.iter().position(|x| *x == c)?;
+                    Some((at, u64::try_from(i.fatalities.best).unwrap_or(0)))
                 })
                 .collect();
             for (m, config) in b.surface_configs().iter().enumerate() {
@@ -1124,7 +1222,37 @@ mod tests {
         let without = b.run(&index_of(base.clone()), &cells).expect("runs");
         let with = b.run(&index_of(late.clone()), &cells).expect("runs");
         assert_eq!(without.origins, [origin]);
-        assert_eq!(without.methods[0].per_origin, with.methods[0].per_origin);
+        for (x, y) in without.methods.iter().zip(&with.methods) {
+            assert_eq!(x.per_origin, y.per_origin, "{}", x.name);
+        }
+        // An incident in the horizon, alone in an empty corner: were it in the surface, its
+        // cell would rank first; it is missed instead, by every method but uniform's share.
+        let mut lone = base.clone();
+        lone.push(Incident::new(
+            "lone",
+            9.6,
+            9.6,
+            DateSpan::day(day(origin, 10)),
+        ));
+        let wide = box_cells(0.0, 0.0, 10.0, 10.0);
+        let before = b.run(&index_of(base.clone()), &wide).expect("runs");
+        let after = b.run(&index_of(lone), &wide).expect("runs");
+        for (x, y) in before.methods.iter().zip(&after.methods) {
+            if x.kind == MethodKind::Uniform {
+                continue;
+            }
+            let (hx, ex) = (
+                x.per_origin[0].hit_rate[0].expect("events"),
+                x.per_origin[0].events,
+            );
+            let hy = y.per_origin[0].hit_rate[0].expect("events");
+            assert_eq!(y.per_origin[0].events, ex + 1);
+            assert!(
+                (hy - hx * ex as f64 / (ex + 1) as f64).abs() < 1e-12,
+                "{}",
+                x.name
+            );
+        }
         let config = b.surface_configs()[0];
         assert_eq!(
             config.values_at(&index_of(base), &cells, origin),
@@ -1145,10 +1273,12 @@ mod tests {
         );
         assert!(b.clone().bootstrap(MAX_BOOTSTRAP + 1, 1).is_err());
         // Origins stop where the horizon would run past the data.
-        assert_eq!(b.origins(date(2022, 3, 31)).len(), 3);
+        assert_eq!(b.origins(date(2022, 3, 31)).expect("few").len(), 3);
+        let too_many = Backtest::new(date(1800, 1, 1), date(2023, 1, 1), 30).expect("valid");
+        assert!(too_many.origins(date(2024, 1, 1)).is_err());
         let quarterly = b.step(SliceLength::Quarter);
         assert_eq!(
-            quarterly.origins(date(2024, 1, 1)),
+            quarterly.origins(date(2024, 1, 1)).expect("few"),
             [
                 date(2022, 1, 1),
                 date(2022, 4, 1),
