@@ -170,14 +170,19 @@ fn main() {
 fn run(args: &Args) -> conflict_risk::Result<()> {
     let show = progress_wanted(args.quiet);
     let (set, _, sources) = args.inputs.load(show)?;
-    // The loader refuses an input with no incident: the fallbacks are never used.
+    let coverage = Coverage::new(sources).area(args.coverage.clone().unwrap_or_default())?;
+    // By default three years of origins within the days every source covers (a horizon
+    // past a source's end would count its country as calm).
     let days = set.incidents().iter().map(|i| i.date);
-    let data_end = days
+    let all_days = days
         .clone()
-        .map(|d| d.end)
-        .max()
-        .unwrap_or(conflict_risk::DEMO_AS_OF);
-    let data_first = days.map(|d| d.start).min().unwrap_or(data_end);
+        .map(|d| d.start)
+        .min()
+        .zip(days.map(|d| d.end).max());
+    let (data_first, data_end) = coverage
+        .common_days()
+        .or(all_days)
+        .unwrap_or((conflict_risk::DEMO_AS_OF, conflict_risk::DEMO_AS_OF));
     let to = args.to.unwrap_or(data_end);
     let from = match args.from {
         Some(d) => d,
@@ -187,7 +192,6 @@ fn run(args: &Args) -> conflict_risk::Result<()> {
         .step(args.step)
         .grid(&args.kernels, &args.bandwidths, &args.half_lives)?
         .bootstrap(args.bootstrap, 0xBAC7)?;
-    let coverage = Coverage::new(sources).area(args.coverage.clone().unwrap_or_default())?;
     let borders = Borders::given_or_natural_earth(&args.borders)?;
     let (report, seconds) = timed(|| {
         with_progress("backtesting", show, || {

@@ -333,6 +333,25 @@ impl Coverage {
         }
     }
 
+    /// The days every source covers: from the latest first day to the earliest last day;
+    /// `None` without sources, or when they share no day.
+    ///
+    /// ```
+    /// use conflict_risk::coverage::{Coverage, SourceCoverage};
+    /// use conflict_risk::jiff::civil::date;
+    /// let bfa = SourceCoverage::new("ucdp", &["BFA"], date(2016, 1, 15), date(2023, 12, 30))?;
+    /// let nga = SourceCoverage::new("hdx", &["NGA"], date(1990, 9, 25), date(2019, 12, 31))?;
+    /// let both = Coverage::new(vec![bfa, nga]);
+    /// assert_eq!(both.common_days(), Some((date(2016, 1, 15), date(2019, 12, 31))));
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    #[must_use]
+    pub fn common_days(&self) -> Option<(Date, Date)> {
+        let first = self.sources.iter().map(|s| s.first_day).max()?;
+        let last = self.sources.iter().map(|s| s.last_day).min()?;
+        (first <= last).then_some((first, last))
+    }
+
     /// The latest last day among the sources.
     #[must_use]
     pub fn last_day(&self) -> Option<Date> {

@@ -672,7 +672,7 @@ fn a_misplaced_event_is_left_out_of_the_site_table_and_counted() {
     assert_ne!(nearest.source_id, "sign-error");
     assert!(
         r.to_string()
-            .contains("1 suspect event left out of these figures (they lie in another country than their record; section 3 lists them): sign-error")
+            .contains("1 suspect event left out of these figures (they lie in another country's polygon than their record names, or in none; section 3 lists them): sign-error")
     );
     // Kept on request: the sign error, 38 km east, is then the nearest.
     let kept = build(

@@ -44,6 +44,9 @@ pub struct BacktestReport {
     pub coverage_checked: bool,
     /// Cells of the region left out as outside the coverage.
     pub cells_uncovered: usize,
+    /// The earliest end of the sources, when they end on different days: no horizon runs
+    /// past it.
+    pub sources_end: Option<jiff::civil::Date>,
     /// The scores.
     pub result: BacktestResult,
 }
@@ -71,8 +74,15 @@ impl BacktestReport {
                 .within_polygon(&c.polygon())
                 .is_ok_and(|ids| !ids.is_empty())
         })?;
-        let result = backtest.run(index, &cells)?;
+        // Sources that end on different days: horizons only up to the earliest end.
+        let last = index.set().incidents().iter().map(|i| i.date.end).max();
+        let sources_end = last.and_then(|l| coverage.compared_until(l));
+        let result = match sources_end {
+            Some(end) => backtest.clone().data_end(end).run(index, &cells)?,
+            None => backtest.run(index, &cells)?,
+        };
         Ok(BacktestReport {
+            sources_end,
             grid,
             region,
             coverage_checked: area.is_checked(),
@@ -156,7 +166,19 @@ impl Display for BacktestReport {
                 " (the covered area could not be tested: no country polygons)"
             }
         )?;
+        if let Some(end) = self.sources_end {
+            writeln!(
+                f,
+                "the sources end on different days, the earliest on {end}: no horizon runs past it"
+            )?;
+        }
         let events: u64 = r.methods.first().map_or(0, |m| m.pooled.events);
+        if events < 30 {
+            writeln!(
+                f,
+                "warning: only {events} incidents to score: the ranking below is mostly chance"
+            )?;
+        }
         writeln!(
             f,
             "{events} incidents fell in the horizons (counted once per origin whose horizon holds them)\n"
@@ -198,12 +220,14 @@ impl Display for BacktestReport {
         }
         writeln!(
             f,
-            "  (pooled over the origins; PAI = hit rate / area share; deaths% and recall% at 10% of the area; [..]: a baseline)"
+            "  (pooled over the origins; hit rate: share of the next incidents in the top-ranked cells; PAI = hit rate / area share, 1 is chance;\n   \
+             sd: its spread across origins; AUC: area under the hit-rate curve, 0.5 is chance; deaths%: share of the deaths in the top 10%;\n   \
+             recall%: share of the cells with incidents among the top 10%; [..]: a baseline)"
         )?;
         match (r.best.and_then(|b| r.methods.get(b)), r.skill) {
             (Some(best), Some(s)) => writeln!(
                 f,
-                "\nbest: {} (PAI at 10% {}); over persistence: {}",
+                "\nbest: {} (PAI at 10% {}); PAI over persistence's: {}",
                 best.name,
                 num(best.pooled.pai[2], 2),
                 s.in_words()

@@ -813,6 +813,7 @@ fn map_skill(
         last_origin: None,
         horizon_days: grid.horizon_days,
         surfaces: 0,
+        compared: String::new(),
         map_hit_rate_10: None,
         map_pai_10: None,
         persistence_pai_10: None,
@@ -863,7 +864,19 @@ fn map_skill(
             .run(index, cells)?;
         let pai = |m: Option<&crate::surface::MethodScores>| m.and_then(|m| m.pooled.pai[2]);
         let best = result.best.and_then(|b| result.methods.get(b));
+        let list = |v: Vec<String>| v.join(", ");
+        let compared = format!(
+            "the map; quartic {} km with half-lives of {}",
+            list(grid.bandwidths_km.iter().map(ToString::to_string).collect()),
+            list(
+                grid.half_lives_days
+                    .iter()
+                    .map(|h| h.map_or_else(|| "none".to_string(), |d| format!("{d} d")))
+                    .collect()
+            )
+        );
         Ok(super::MapSkill {
+            compared,
             origins: result.origins.len(),
             first_origin: result.origins.first().copied(),
             last_origin: result.origins.last().copied(),

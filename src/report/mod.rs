@@ -369,6 +369,9 @@ pub struct MapSkill {
     pub horizon_days: u32,
     /// Surfaces scored (the map's first).
     pub surfaces: usize,
+    /// Those surfaces in words.
+    #[serde(default)]
+    pub compared: String,
     /// The map's pooled hit rate at 10% of the covered area.
     pub map_hit_rate_10: Option<f64>,
     /// The map's pooled PAI at 10%.

@@ -5,7 +5,7 @@ use std::fmt::{self, Display, Formatter, Write as _};
 
 use super::{
     BorderSection, ClusterSection, CorridorReport, Count, CrossBorder, DataSection,
-    ExpansionSection, NexusSection, SiteSection, TempoSection,
+    ExpansionSection, NexusSection, NexusVerdict, SiteSection, TempoSection,
 };
 use crate::borders::BorderBand;
 use crate::trend::SpreadKind;
@@ -453,7 +453,7 @@ impl Display for SuspectLine<'_> {
         let shown: Vec<&str> = ids.iter().take(10).map(String::as_str).collect();
         writeln!(
             f,
-            "{} left out of these figures (they lie in another country than their record{where_listed}): {}{}",
+            "{} left out of these figures (they lie in another country's polygon than their record names, or in none{where_listed}): {}{}",
             counted(ids.len() as u64, "suspect event"),
             shown.join(", "),
             if ids.len() > shown.len() { ", ..." } else { "" }
@@ -564,8 +564,8 @@ impl Display for SkillText<'_> {
         };
         writeln!(
             f,
-            "how good is the map: over {} monthly origins from {first} to {last}, the map's top 10% of \
-             the covered area held {:.1}% of the next {} days' incidents (PAI {}; persistence {}; 1 is chance)",
+            "how good is the map: over {} monthly origins from {first} to {last}, the map's top-ranked \
+             cells making up 10% of the covered area held {:.1}% of the next {} days' incidents (PAI {}; persistence {}; 1 is chance)",
             m.origins,
             100.0 * hit,
             m.horizon_days,
@@ -575,8 +575,10 @@ impl Display for SkillText<'_> {
         if let (Some(best), Some(s)) = (&m.best, m.skill) {
             writeln!(
                 f,
-                "  best of {} quartic surfaces: {best} (PAI {}, {} over persistence; the backtest example scores more)",
+                "  best of {} surfaces on the same cells ({}): {best}, PAI {}, {} over persistence's PAI \
+                 (the backtest program compares more)",
                 m.surfaces,
+                m.compared,
                 num(m.best_pai_10, 2),
                 s.in_words()
             )?;
@@ -855,26 +857,31 @@ impl Display for NexusSection {
             "  {} co-located pairs, {} PRIO-GRID cells with both, {} incidents naming both",
             self.colocated_pairs, self.shared_cells, self.joint_incidents
         )?;
-        writeln!(
-            f,
-            "  cross-K: {} pairs within {} km against {:.0} expected (z = {:.1}), p = {:.3}: {}",
-            self.cross_observed,
-            self.cross_radius_km,
-            self.cross_expected,
-            self.cross_z,
-            self.cross_p,
-            self.verdict
-        )?;
+        if self.verdict == NexusVerdict::OneGroupAbsent {
+            writeln!(f, "  cross-K: - ({})", self.verdict)?;
+        } else {
+            writeln!(
+                f,
+                "  cross-K: {} pairs within {} km against {:.0} expected (z = {:.1}), p = {:.3}: {}",
+                self.cross_observed,
+                self.cross_radius_km,
+                self.cross_expected,
+                self.cross_z,
+                self.cross_p,
+                self.verdict
+            )?;
+        }
         if self.crossroads.is_empty() {
             return Ok(());
         }
         writeln!(
             f,
-            "  the gap between their zones, by year (cells; incidents in the previous year's gap):"
+            "  the gap between their zones, by year (closest: an incident naming both is a pair at 0 km; cells: the gap cells; \
+             incidents of the year in the previous year's gap cells):"
         )?;
         writeln!(
             f,
-            "    year  closest km  gap km  cells  in last year's gap         where the gap lies"
+            "    year  closest km  gap km  cells  in last year's gap                          where the gap lies"
         )?;
         for r in &self.crossroads {
             let last = match r.in_last_gap {
@@ -899,7 +906,7 @@ impl Display for NexusSection {
             };
             writeln!(
                 f,
-                "    {:>4}  {:>10}  {:>6}  {:>5}  {:<26} {}",
+                "    {:>4}  {:>10}  {:>6}  {:>5}  {:<43} {}",
                 r.year,
                 num(r.closest_km, 0),
                 num(r.gap_km, 0),

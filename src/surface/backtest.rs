@@ -46,6 +46,10 @@ pub const MAX_CONFIGS: usize = 500;
 /// times while incidents are added).
 pub const MAX_CELL_SURFACES: usize = 20_000_000;
 
+/// The fewest blocks of origins (with incidents) a skill interval is drawn from; with fewer
+/// the skill has no interval.
+pub const MIN_BLOCKS: usize = 5;
+
 /// The most bootstrap resamples of the origins.
 pub const MAX_BOOTSTRAP: usize = 100_000;
 
@@ -214,7 +218,8 @@ pub struct MethodScores {
 pub struct Skill {
     /// Pooled PAI at 10%, best kernel minus persistence.
     pub pai_10_difference: f64,
-    /// The 5th percentile of the bootstrap differences; `None` without resamples.
+    /// The 5th percentile of the bootstrap differences; `None` without resamples, or with
+    /// fewer than [`MIN_BLOCKS`] blocks of origins.
     pub low: Option<f64>,
     /// The 95th percentile; `None` without resamples.
     pub high: Option<f64>,
@@ -226,7 +231,7 @@ pub struct Skill {
 
 impl Skill {
     /// `+0.39 (90% bootstrap interval +0.23 to +0.58, 999 resamples in blocks of 3 origins)`,
-    /// or the difference alone without resamples.
+    /// the difference of PAI at 10%; without an interval, said so.
     #[must_use]
     pub fn in_words(&self) -> String {
         match (self.low, self.high) {
@@ -234,7 +239,10 @@ impl Skill {
                 "{:+.2} (90% bootstrap interval {low:+.2} to {high:+.2}, {} resamples in blocks of {} origins)",
                 self.pai_10_difference, self.resamples, self.block
             ),
-            _ => format!("{:+.2}", self.pai_10_difference),
+            _ => format!(
+                "{:+.2} (too few origins for an interval)",
+                self.pai_10_difference
+            ),
         }
     }
 }
@@ -316,6 +324,8 @@ pub struct Backtest {
     configs: Vec<SurfaceConfig>,
     resamples: usize,
     seed: u64,
+    #[serde(default)]
+    data_end: Option<Date>,
 }
 
 impl Backtest {
@@ -343,6 +353,7 @@ impl Backtest {
             }],
             resamples: 999,
             seed: 0xBAC7,
+            data_end: None,
         })
     }
 
@@ -439,6 +450,16 @@ impl Backtest {
         })
     }
 
+    /// Score only horizons that end by `day` (the earliest end of several sources: a
+    /// horizon past it would count a country whose data have ended as calm).
+    #[must_use]
+    pub fn data_end(self, day: Date) -> Self {
+        Backtest {
+            data_end: Some(day),
+            ..self
+        }
+    }
+
     /// The surfaces scored.
     #[must_use]
     pub fn surface_configs(&self) -> &[SurfaceConfig] {
@@ -501,11 +522,12 @@ impl Backtest {
         }
         let incidents = index.set().incidents();
         let at = crate::surface::series::cell_positions(incidents, cells)?;
-        let data_end = incidents
+        let last = incidents
             .iter()
             .map(|i| i.date.end)
             .max()
             .ok_or_else(|| Error::invalid("index", 0, "holds no incident to score against"))?;
+        let data_end = self.data_end.map_or(last, |d| d.min(last));
         // An origin before anything is known scores an empty map: left out.
         let first_known = incidents
             .iter()
@@ -519,12 +541,11 @@ impl Backtest {
             .collect();
         if origins.is_empty() {
             return Err(Error::invalid(
-                "from",
-                self.from,
+                "origins",
+                format!("{} to {}", self.from, self.to),
                 format!(
-                    "gives no origin with its {}-day horizon inside the data, which end on \
-                     {data_end} (and begin {first_known}): choose an earlier first origin or a \
-                     shorter horizon",
+                    "hold no origin with its whole {}-day horizon inside the data, which run \
+                     from {first_known} to {data_end}",
                     self.horizon_days
                 ),
             ));
@@ -797,8 +818,14 @@ impl Backtest {
         let block = (self.horizon_days as usize)
             .div_ceil(step_days)
             .clamp(1, rows.len());
+        // Fewer than five blocks of origins give no interval worth the name.
+        let resamples = if rows.len() / block < MIN_BLOCKS {
+            0
+        } else {
+            self.resamples
+        };
         let mut rng = Pcg64Mcg::seed_from_u64(self.seed);
-        let mut draws: Vec<f64> = (0..self.resamples)
+        let mut draws: Vec<f64> = (0..resamples)
             .map(|_| {
                 let (mut start, mut left) = (0usize, 0usize);
                 pooled(
@@ -823,7 +850,7 @@ impl Backtest {
             pai_10_difference: observed,
             low: at(0.05),
             high: at(0.95),
-            resamples: self.resamples,
+            resamples,
             block,
         })
     }

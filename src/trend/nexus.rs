@@ -83,12 +83,19 @@ impl std::fmt::Display for CrossKTest {
     }
 }
 
-/// Both names of a pair of groups given (not blank).
+/// Both names of a pair of groups given (not blank), and two different groups.
 pub(super) fn check_pair(a: &str, b: &str) -> Result<()> {
     for (name, g) in [("a", a), ("b", b)] {
         if g.trim().is_empty() {
             return Err(Error::invalid(name, "\"\"", "needs a group name"));
         }
+    }
+    if a.trim() == b.trim() {
+        return Err(Error::invalid(
+            "b",
+            b,
+            "is the first group again: a pair needs two groups",
+        ));
     }
     Ok(())
 }
