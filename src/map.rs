@@ -854,6 +854,7 @@ mod tests {
             }),
             gap_places: Vec::new(),
             expected_active: 2.0,
+            no_data: vec![false; 36],
             p_fewer: None,
         };
         let cells = crate::surface::Grid::PrioGrid

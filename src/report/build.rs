@@ -782,11 +782,19 @@ fn encirclement_section(
         let matcher = std::cell::RefCell::new(GroupMatcher::new(groups));
         let in_group = |i: &Incident| g.is_some_and(|g| matcher.borrow_mut().involves(g, i));
         let e = &spec.encirclement;
+        // Sectors outside the covered area (at their middle) are no data, not quiet.
+        let covered = |p: geo::Point<f64>| area.at(p.x(), p.y()) != Covered::No;
+        let rings = |keep: &dyn Fn(&Incident) -> bool| {
+            windows
+                .iter()
+                .map(|w| e.run_covered(index, site, *w, keep, &places, covered))
+                .collect::<Result<Vec<_>>>()
+        };
         Ok(SiteRings {
             site: site.name.clone(),
             no_data: None,
-            group: e.run_periods(index, site, &windows, in_group, &places)?,
-            all: e.run_periods(index, site, &windows, |_| true, &places)?,
+            group: rings(&in_group)?,
+            all: rings(&|_| true)?,
         })
     })?;
     Ok(Some(EncirclementSection {

@@ -70,7 +70,7 @@ impl CorridorReport {
     /// admin-1 label's), `no_data`),
     /// `encirclement.geojson` (each encircled site's sectors by year, for the followed group
     /// and for all: `site`, `who`, `year`, `from_deg`, `to_deg`, `incidents`, `active`,
-    /// `in_gap`) and, with the `map` feature, `map.png` (`width_px` wide) into `dir`, creating
+    /// `in_gap`, `no_data`) and, with the `map` feature, `map.png` (`width_px` wide) into `dir`, creating
     /// it. A report read back from JSON has no layers:
     /// that is an `Err`.
     pub fn write_layers(&self, dir: &Path, width_px: u32) -> Result<WrittenLayers> {
@@ -203,6 +203,7 @@ impl CorridorReport {
                                     "incidents": n,
                                     "active": n >= k_min,
                                     "in_gap": ring.gap.is_some_and(|g| g.holds(from + width / 2.0)),
+                                    "no_data": ring.no_data.get(k).copied().unwrap_or(false),
                                 },
                             }));
                         }

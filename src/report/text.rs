@@ -126,7 +126,11 @@ impl Display for super::EncirclementSection {
                         "  {:>4} {:>6} {:>7} {:>8.1} {:>6}  {gap:<22} {}",
                         r.first_day.year(),
                         r.incidents,
-                        format!("{}/{}", r.active, r.sectors),
+                        format!(
+                            "{}/{}",
+                            r.active,
+                            r.sectors - r.no_data.iter().filter(|&&x| x).count()
+                        ),
                         r.expected_active,
                         num(r.p_fewer, 3),
                         if r.gap_places.is_empty() {
@@ -140,9 +144,10 @@ impl Display for super::EncirclementSection {
         }
         writeln!(
             f,
-            "  (expected: active sectors of as many incidents spread uniformly over the ring; p: share of \
-             such rings with no more active sectors; open gap: the widest run of quiet sectors, \
-             clockwise from north)"
+            "  (active: of the sectors inside the data's coverage (a sector outside it, at its middle, is no data, \
+             neither quiet nor in the gap); expected: active sectors of as many incidents spread uniformly over \
+             those sectors; p: share of such rings with no more active sectors; open gap: the widest run of quiet \
+             covered sectors, clockwise from north)"
         )
     }
 }

@@ -82,15 +82,20 @@ pub struct Ring {
     pub sectors: usize,
     /// Active sectors (at least `k` incidents).
     pub active: usize,
-    /// Active sectors in percent.
+    /// Active sectors in percent of the covered sectors.
     pub active_pct: f64,
-    /// The largest run of inactive sectors; `None` when every sector is active. Ties go to
-    /// the run that starts nearest north, clockwise.
+    /// The largest run of inactive sectors inside the coverage; `None` when every covered
+    /// sector is active. Ties go to the run that starts nearest north, clockwise.
     pub gap: Option<Gap>,
     /// The places of the list that lie in the gap within the annulus' outer distance.
     pub gap_places: Vec<String>,
-    /// Active sectors expected of as many incidents spread uniformly over the annulus.
+    /// Active sectors expected of as many incidents spread uniformly over the annulus'
+    /// covered sectors.
     pub expected_active: f64,
+    /// Per sector, clockwise from north: outside the data's coverage and holding too few
+    /// incidents to be active (quiet there is no data, not calm; [`Encirclement::run_covered`]).
+    #[serde(default)]
+    pub no_data: Vec<bool>,
     /// The share of simulated uniform rings with no more active sectors than observed (the
     /// observed ring counted among them); `None` without simulations or incidents.
     pub p_fewer: Option<f64>,
@@ -220,6 +225,40 @@ impl Encirclement {
         keep: impl Fn(&Incident) -> bool,
         places: &[Site],
     ) -> Result<Ring> {
+        self.run_covered(index, site, window, keep, places, |_| true)
+    }
+
+    /// [`run`](Self::run) where the data cover only part of the ring: a sector whose middle
+    /// (its middle bearing, halfway across the annulus) `covered` says is outside, and that
+    /// holds too few incidents to be active, is no data: neither quiet nor in the gap, and
+    /// left out of the uniform check (the incidents are spread over the covered sectors).
+    ///
+    /// ```
+    /// use conflict_risk::trend::Encirclement;
+    /// use conflict_risk::{DateSpan, DateWindow, Incident, IncidentIndex, IncidentSet, Site};
+    /// use conflict_risk::jiff::civil::date;
+    /// let site = Site::new("Border town", 0.0, 11.0)?;
+    /// let (set, _) = IncidentSet::validate(vec![
+    ///     Incident::new("n", 0.0, 11.5, DateSpan::day(date(2023, 3, 1))),
+    /// ]);
+    /// let year = DateWindow::new(date(2023, 1, 1), date(2023, 12, 31))?;
+    /// // The data cover only the land west of 0° E.
+    /// let ring = Encirclement::new().run_covered(
+    ///     &IncidentIndex::new(&set), &site, year, |_| true, &[], |p| p.x() <= 0.0)?;
+    /// assert_eq!(ring.no_data.iter().filter(|&&x| x).count(), 17); // 10°..180° east
+    /// let gap = ring.gap.expect("a gap");
+    /// assert_eq!((gap.from_deg, gap.to_deg), (180.0, 0.0)); // the west half only
+    /// # Ok::<(), conflict_risk::Error>(())
+    /// ```
+    pub fn run_covered(
+        &self,
+        index: &IncidentIndex,
+        site: &Site,
+        window: DateWindow,
+        keep: impl Fn(&Incident) -> bool,
+        places: &[Site],
+        covered: impl Fn(geo::Point<f64>) -> bool,
+    ) -> Result<Ring> {
         let at = site.point();
         let incidents = index.set().incidents();
         let mut counts = vec![0u64; self.sector_count()];
@@ -233,7 +272,22 @@ impl Encirclement {
             })?;
         let n: u64 = counts.iter().sum();
         let active = counts.iter().filter(|&&c| c >= self.min_incidents).count();
-        let gap = self.gap(&counts);
+        let w = self.width_deg();
+        let middle_km = (self.inner_km + self.outer_km) / 2.0;
+        let no_data: Vec<bool> = counts
+            .iter()
+            .enumerate()
+            .map(|(k, &c)| {
+                c < self.min_incidents
+                    && !covered(crate::geodesy::destination(
+                        at,
+                        (k as f64 + 0.5) * w,
+                        middle_km,
+                    ))
+            })
+            .collect();
+        let covered_sectors = no_data.iter().filter(|&&x| !x).count();
+        let gap = self.gap(&counts, &no_data);
         let gap_places = gap.map_or_else(Vec::new, |g| {
             places
                 .iter()
@@ -250,11 +304,12 @@ impl Encirclement {
             incidents: n,
             sectors: counts.len(),
             active,
-            active_pct: 100.0 * active as f64 / counts.len() as f64,
+            active_pct: 100.0 * active as f64 / covered_sectors.max(1) as f64,
             gap,
             gap_places,
-            expected_active: self.expected_active(n),
-            p_fewer: self.p_fewer(n, active),
+            expected_active: self.expected_active(n, covered_sectors),
+            p_fewer: self.p_fewer(n, active, covered_sectors),
+            no_data,
             counts,
         })
     }
@@ -274,10 +329,10 @@ impl Encirclement {
             .collect()
     }
 
-    /// The largest circular run of inactive sectors.
-    fn gap(&self, counts: &[u64]) -> Option<Gap> {
+    /// The largest circular run of inactive covered sectors.
+    fn gap(&self, counts: &[u64], no_data: &[bool]) -> Option<Gap> {
         let n = counts.len();
-        let quiet = |k: usize| counts[k % n] < self.min_incidents;
+        let quiet = |k: usize| counts[k % n] < self.min_incidents && !no_data[k % n];
         if (0..n).all(quiet) {
             return Some(Gap {
                 from_deg: 0.0,
@@ -304,10 +359,13 @@ impl Encirclement {
         })
     }
 
-    /// Active sectors expected of `n` incidents uniform in bearing: sectors times the
-    /// binomial probability of at least `k` in one.
-    fn expected_active(&self, n: u64) -> f64 {
-        let s = self.sector_count() as f64;
+    /// Active sectors expected of `n` incidents uniform in bearing over `sectors` sectors:
+    /// sectors times the binomial probability of at least `k` in one.
+    fn expected_active(&self, n: u64, sectors: usize) -> f64 {
+        if sectors == 0 {
+            return 0.0;
+        }
+        let s = sectors as f64;
         let p = 1.0 / s;
         // P(X < k) for X ~ Binomial(n, p), summed term by term.
         let k = self.min_incidents.min(n + 1);
@@ -322,12 +380,11 @@ impl Encirclement {
 
     /// The share of uniform rings of `n` incidents with at most `active` active sectors, the
     /// observed ring counted among them.
-    fn p_fewer(&self, n: u64, active: usize) -> Option<f64> {
-        if self.simulations == 0 || n == 0 {
+    fn p_fewer(&self, n: u64, active: usize, sectors: usize) -> Option<f64> {
+        if self.simulations == 0 || n == 0 || sectors == 0 {
             return None;
         }
         let mut rng = Pcg64Mcg::seed_from_u64(self.seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        let sectors = self.sector_count();
         let mut counts = vec![0u64; sectors];
         let mut at_most = 1usize;
         for _ in 0..self.simulations {
@@ -506,11 +563,11 @@ mod tests {
     fn the_uniform_check_is_exact_in_expectation_and_flags_a_concentrated_ring() {
         let e = Encirclement::new().sectors(4).expect("4");
         // 2 incidents in 4 sectors: E = 4 (1 - (3/4)^2) = 1.75.
-        assert!((e.expected_active(2) - 1.75).abs() < 1e-12);
+        assert!((e.expected_active(2, 4) - 1.75).abs() < 1e-12);
         // k = 2 of 3 incidents in 4 sectors: P(X >= 2) = 3 (1/4)^2 (3/4) + (1/4)^3 = 10/64.
         let e2 = e.clone().min_incidents(2).expect("2");
-        assert!((e2.expected_active(3) - 4.0 * 10.0 / 64.0).abs() < 1e-12);
-        assert_eq!(e2.expected_active(1), 0.0);
+        assert!((e2.expected_active(3, 4) - 4.0 * 10.0 / 64.0).abs() < 1e-12);
+        assert_eq!(e2.expected_active(1, 4), 0.0);
         // 40 incidents all in one 10° sector: far fewer sides than chance.
         let r = run(
             ring_of(&[45.0; 40], 60.0, date(2023, 3, 1)),
