@@ -10,8 +10,8 @@ mod series;
 mod weight;
 
 pub use backtest::{
-    AREA_SHARES, Backtest, BacktestResult, MAX_BOOTSTRAP, MAX_CONFIGS, MAX_ORIGINS, MethodKind,
-    MethodScores, Scores, Skill, SurfaceConfig,
+    AREA_SHARES, Backtest, BacktestResult, MAX_BOOTSTRAP, MAX_CELL_SURFACES, MAX_CONFIGS,
+    MAX_ORIGINS, MIN_BLOCKS, MethodKind, MethodScores, Scores, Skill, SurfaceConfig,
 };
 pub use grid::{CellId, Grid, MAX_COVER_CELLS, PRIO_GRID_DEGREES, PrioCell};
 pub use hotspot::{
