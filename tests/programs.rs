@@ -398,7 +398,7 @@ fn the_backtest_ends_with_one_json_object_and_refuses_origins_past_the_data() {
     assert_eq!(r.code, Some(1));
     assert!(
         r.stderr
-            .contains("no origin with its 90-day horizon inside the data"),
+            .contains("no origin with its whole 90-day horizon inside the data"),
         "{}",
         r.stderr
     );
